@@ -1,0 +1,4 @@
+//! One file per subcommand; each is thin glue over the pipeline stages.
+
+pub mod analyze;
+pub mod tokenize;

@@ -1,0 +1,62 @@
+//! `bokashi tokenize`: MeCab-format tokens of the text as the pipeline sees it.
+//!
+//! Each input line is split into sentences, normalized (NFKC) and tokenized exactly as
+//! `analyze` does; each token prints as `surface<TAB>9 IPADIC features`, and `EOS` closes
+//! every input line (blank lines included), so the output lines up with MeCab's.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::decode;
+use crate::normalize::Normalized;
+use crate::sentence;
+use crate::tokenize::Tokenizer;
+
+pub fn run(file: Option<&Path>, out: &mut dyn Write) -> Result<()> {
+    let bytes = match file {
+        Some(path) => std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+        None => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .context("reading standard input")?;
+            buf
+        }
+    };
+    let name = file.map_or("standard input".to_string(), |p| p.display().to_string());
+    let decoded = decode::decode(&bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let tokenizer = Tokenizer::new(None)?;
+    tokenize_text(&tokenizer, &decoded.text, out)
+}
+
+/// Print the MeCab-format analysis of `text`.
+pub fn tokenize_text(tokenizer: &Tokenizer, text: &str, out: &mut dyn Write) -> Result<()> {
+    let mut worker = tokenizer.worker();
+    let mut norm = Normalized::default();
+    let mut tokens = Vec::new();
+    let mut lines = text.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        if lines.peek().is_none() && line.is_empty() {
+            break; // the text's final newline does not start another line
+        }
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        for range in sentence::split(line) {
+            norm.rebuild(&line[range]);
+            worker.tokenize(&norm.text, &mut tokens)?;
+            for token in &tokens {
+                let features = tokenizer.features(token.word);
+                writeln!(
+                    out,
+                    "{}\t{}",
+                    &norm.text[token.range()],
+                    features.fields.join(",")
+                )?;
+            }
+        }
+        writeln!(out, "EOS")?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,254 @@
+//! Stage 1a: find the documents of a corpus and read them.
+//!
+//! Inputs are files and directories; directories are walked recursively (following
+//! symbolic links, with loops detected) and hidden entries (`.git`, `.DS_Store`) are
+//! passed over. Every document gets its `doc` id (the path relative to its input root,
+//! with `/`) and its `group` (the first folder below the root), and the list is sorted by
+//! `doc` so that output never depends on the order the file system lists entries in.
+//!
+//! Nothing here stops a run: a path that cannot be listed or read becomes a [`Skipped`]
+//! entry with its reason, and the run goes on.
+
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use crate::decode::{self, Decoded};
+
+/// A file to analyze.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// The path as the user named it (input argument joined with the relative path).
+    pub display: String,
+    /// Document id: the path relative to the input root, with `/` separators.
+    pub doc: String,
+    /// First folder below the input root; empty for files directly in the root.
+    pub group: String,
+    /// Size when listed, for the progress bar and batch sizing.
+    pub size: u64,
+}
+
+/// A path that was not analyzed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, Default)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// A document read and decoded.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub input: Input,
+    pub decoded: Decoded,
+}
+
+/// The documents under `roots`, sorted by `doc`, and the paths that could not be listed.
+pub fn discover(roots: &[PathBuf]) -> (Vec<Input>, Vec<Skipped>) {
+    let mut inputs = Vec::new();
+    let mut skipped = Vec::new();
+    for root in roots {
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                skipped.push(Skipped {
+                    path: root.display().to_string(),
+                    reason: io_reason(&e),
+                });
+                continue;
+            }
+        };
+        let mut found = Vec::new();
+        if meta.is_file() {
+            let name = root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| root.display().to_string());
+            found.push(Input {
+                path: root.clone(),
+                display: root.display().to_string(),
+                doc: name,
+                group: String::new(),
+                size: meta.len(),
+            });
+        } else if meta.is_dir() {
+            walk(root, &mut found, &mut skipped);
+        } else {
+            skipped.push(Skipped {
+                path: root.display().to_string(),
+                reason: "not a regular file or directory".into(),
+            });
+        }
+        inputs.push((root, found));
+    }
+    let mut inputs = disambiguate(inputs);
+    inputs.sort_by(|a, b| a.doc.cmp(&b.doc).then_with(|| a.path.cmp(&b.path)));
+    skipped.sort();
+    (inputs, skipped)
+}
+
+fn walk(root: &Path, found: &mut Vec<Input>, skipped: &mut Vec<Skipped>) {
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| root.display().to_string());
+                let reason = if e.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else if let Some(io) = e.io_error() {
+                    io_reason(io)
+                } else {
+                    e.to_string()
+                };
+                skipped.push(Skipped { path, reason });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let group = if parts.len() > 1 {
+            parts[0].clone()
+        } else {
+            String::new()
+        };
+        found.push(Input {
+            path: entry.path().to_path_buf(),
+            display: entry.path().display().to_string(),
+            doc: parts.join("/"),
+            group,
+            size: entry.metadata().map(|m| m.len()).unwrap_or(0),
+        });
+    }
+}
+
+/// Two inputs (say `a/x.txt` and `b/x.txt` given as roots `a` and `b`) can yield the same
+/// `doc`. Ids must be unique, so colliding ones are prefixed with their root as given.
+fn disambiguate(per_root: Vec<(&PathBuf, Vec<Input>)>) -> Vec<Input> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (_, found) in &per_root {
+        for input in found {
+            *seen.entry(input.doc.clone()).or_default() += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (root, found) in per_root {
+        let prefix = root
+            .to_string_lossy()
+            .trim_end_matches('/')
+            .replace('\\', "/");
+        for mut input in found {
+            if seen[&input.doc] > 1 {
+                input.doc = format!("{prefix}/{}", input.doc);
+            }
+            out.push(input);
+        }
+    }
+    out
+}
+
+/// Read and decode one input. Errors are reasons for `skipped.csv`.
+pub fn read(input: &Input) -> Result<Document, String> {
+    let bytes = std::fs::read(&input.path).map_err(|e| io_reason(&e))?;
+    let decoded = decode::decode(&bytes).map_err(|e| e.to_string())?;
+    Ok(Document {
+        input: input.clone(),
+        decoded,
+    })
+}
+
+/// A short, stable reason for an I/O error (no OS error numbers, which differ by platform).
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        ErrorKind::NotFound => "no such file or directory".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        ErrorKind::IsADirectory => "is a directory".into(),
+        ErrorKind::InvalidData => "invalid data".into(),
+        _ => format!("cannot read: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_and_group_are_relative_to_the_root_and_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("clinicB/sub")).unwrap();
+        std::fs::create_dir_all(root.join("clinicA")).unwrap();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        for f in [
+            "clinicB/sub/z.txt",
+            "clinicA/x.txt",
+            "top.txt",
+            ".git/HEAD",
+            ".hidden.txt",
+        ] {
+            std::fs::write(root.join(f), "本文。").unwrap();
+        }
+        let (inputs, skipped) = discover(&[root.to_path_buf()]);
+        assert!(skipped.is_empty());
+        let got: Vec<(&str, &str)> = inputs
+            .iter()
+            .map(|i| (i.doc.as_str(), i.group.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("clinicA/x.txt", "clinicA"),
+                ("clinicB/sub/z.txt", "clinicB"),
+                ("top.txt", ""),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_root_is_skipped_with_its_reason() {
+        let (inputs, skipped) = discover(&[PathBuf::from("/nonexistent/bokashi/corpus")]);
+        assert!(inputs.is_empty());
+        assert_eq!(
+            skipped,
+            vec![Skipped {
+                path: "/nonexistent/bokashi/corpus".into(),
+                reason: "no such file or directory".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn colliding_doc_ids_from_two_roots_are_prefixed() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join("x.txt"), "一。").unwrap();
+        std::fs::write(b.join("x.txt"), "二。").unwrap();
+        std::fs::write(b.join("y.txt"), "三。").unwrap();
+        let (inputs, _) = discover(&[a.clone(), b.clone()]);
+        let docs: Vec<&str> = inputs.iter().map(|i| i.doc.as_str()).collect();
+        let pa = format!("{}/x.txt", a.display());
+        let pb = format!("{}/x.txt", b.display());
+        let mut want = vec![pa.as_str(), pb.as_str(), "y.txt"];
+        want.sort();
+        assert_eq!(docs, want);
+    }
+}

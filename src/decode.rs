@@ -1,0 +1,343 @@
+//! Stage 1b: turn a file's bytes into text.
+//!
+//! Corpora are scraped and converted by many hands, so each file's encoding is detected on
+//! its own: a BOM wins (UTF-8, UTF-16LE/BE); otherwise valid UTF-8 is UTF-8; otherwise the
+//! Japanese legacy encodings are tried (Shift_JIS/CP932 and EUC-JP, told apart by
+//! chardetng, Firefox's detector, and checked by a strict decode). Binary files are
+//! recognised first so that an image is never "decoded" into mojibake.
+
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
+
+/// Text decoded from a file, with what was needed to get it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// Name of the encoding used, as encoding_rs spells it (`UTF-8`, `Shift_JIS`, …), or
+    /// `mixed (…)` when lines of one file needed different encodings.
+    pub encoding: String,
+    /// Byte sequences that could not be decoded and were replaced with U+FFFD.
+    pub replacements: usize,
+}
+
+/// Why a file is not text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotText {
+    /// Magic number of a known binary format, or NUL/control bytes throughout.
+    Binary(String),
+    /// No supported encoding decodes it with few enough errors.
+    Undecodable,
+}
+
+impl std::fmt::Display for NotText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotText::Binary(what) => write!(f, "binary file ({what})"),
+            NotText::Undecodable => f.write_str(
+                "not decodable as UTF-8, UTF-16, Shift_JIS or EUC-JP (too many invalid bytes)",
+            ),
+        }
+    }
+}
+
+/// How many bytes are looked at to decide whether a file is binary.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// A decode is accepted when at most this share of its input was invalid: a stray bad
+/// byte in a long article should not lose the article, but a file that is mostly invalid
+/// is not text in that encoding.
+const MAX_ERROR_RATE: f64 = 0.01;
+
+/// Decode `bytes` by detection. An empty input decodes to empty UTF-8 text.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        return Ok(decode_with(encoding, &bytes[bom_len..]));
+    }
+    if let Some(encoding) = sniff_utf16_without_bom(bytes) {
+        return Ok(decode_with(encoding, bytes));
+    }
+    if let Some(what) = binary_signature(bytes) {
+        return Err(NotText::Binary(what));
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return Ok(decode_with(UTF_8, bytes));
+    }
+    let legacy = legacy_order(bytes);
+    for encoding in legacy {
+        let decoded = decode_with(encoding, bytes);
+        if decoded.replacements == 0 {
+            return Ok(decoded);
+        }
+    }
+    // No encoding fits the whole file: a concatenation of files in different encodings,
+    // or text with a few damaged bytes. Decide line by line ('\n' is never a trail byte
+    // in UTF-8, Shift_JIS or EUC-JP, so lines split cleanly in all of them).
+    let decoded = decode_by_line(bytes, legacy);
+    if (decoded.replacements as f64) <= MAX_ERROR_RATE * bytes.len() as f64 {
+        Ok(decoded)
+    } else {
+        Err(NotText::Undecodable)
+    }
+}
+
+/// Shift_JIS and EUC-JP, the one chardetng prefers first.
+fn legacy_order(bytes: &[u8]) -> [&'static Encoding; 2] {
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    if detector.guess(None, Utf8Detection::Deny) == EUC_JP {
+        [EUC_JP, SHIFT_JIS]
+    } else {
+        [SHIFT_JIS, EUC_JP]
+    }
+}
+
+fn decode_by_line(bytes: &[u8], legacy: [&'static Encoding; 2]) -> Decoded {
+    let mut text = String::with_capacity(bytes.len() * 3 / 2);
+    let mut replacements = 0;
+    let mut used: Vec<&'static str> = Vec::new();
+    for line in bytes.split_inclusive(|b| *b == b'\n') {
+        let best = if std::str::from_utf8(line).is_ok() {
+            decode_with(UTF_8, line)
+        } else {
+            // UTF-8 first so that it wins ties: a stray byte in UTF-8 text stays UTF-8.
+            let mut best = decode_with(UTF_8, line);
+            for encoding in legacy {
+                if best.replacements == 0 {
+                    break;
+                }
+                let candidate = decode_with(encoding, line);
+                if candidate.replacements < best.replacements {
+                    best = candidate;
+                }
+            }
+            best
+        };
+        if !used.contains(&best.encoding.as_str()) && !best.text.trim().is_empty() {
+            used.push(match best.encoding.as_str() {
+                "UTF-8" => "UTF-8",
+                "Shift_JIS" => "Shift_JIS",
+                _ => "EUC-JP",
+            });
+        }
+        replacements += best.replacements;
+        text.push_str(&best.text);
+    }
+    let encoding = match used.as_slice() {
+        [] => "UTF-8".to_string(),
+        [one] => (*one).to_string(),
+        many => format!("mixed ({})", many.join(", ")),
+    };
+    Decoded {
+        text,
+        encoding,
+        replacements,
+    }
+}
+
+/// Decode with a known encoding, replacing malformed sequences and counting them.
+pub fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length(bytes.len())
+            .unwrap_or(bytes.len() * 3),
+    );
+    let mut replacements = 0;
+    let mut input = bytes;
+    loop {
+        let (result, read) = decoder.decode_to_string_without_replacement(input, &mut text, true);
+        input = &input[read..];
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => break,
+            encoding_rs::DecoderResult::Malformed(_, _) => {
+                replacements += 1;
+                text.push('\u{FFFD}');
+            }
+            encoding_rs::DecoderResult::OutputFull => {
+                text.reserve(input.len().max(16) * 3);
+            }
+        }
+    }
+    Decoded {
+        text,
+        encoding: encoding.name().to_string(),
+        replacements,
+    }
+}
+
+/// UTF-16 without a BOM shows as NUL in every other byte of ASCII-range text.
+fn sniff_utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    if head.len() < 16 || head.len() % 2 != 0 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let even_nul = head.iter().step_by(2).filter(|b| **b == 0).count();
+    let odd_nul = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    // Japanese UTF-16 has few NULs (kana are 0x30xx), so also accept the 0x30 high byte.
+    let even_30 = head.iter().step_by(2).filter(|b| **b == 0x30).count();
+    let odd_30 = head
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|b| **b == 0x30)
+        .count();
+    let le = odd_nul + odd_30;
+    let be = even_nul + even_30;
+    let decisive = |hits: usize, other_nul: usize| hits * 10 >= pairs * 4 && other_nul == 0;
+    if decisive(le, even_nul) && odd_nul > 0 {
+        Some(UTF_16LE)
+    } else if decisive(be, odd_nul) && even_nul > 0 {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Known binary formats by magic number, then a NUL / control-byte density test.
+fn binary_signature(bytes: &[u8]) -> Option<String> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "PNG image"),
+        (b"\xff\xd8\xff", "JPEG image"),
+        (b"GIF87a", "GIF image"),
+        (b"GIF89a", "GIF image"),
+        (b"%PDF-", "PDF document"),
+        (b"PK\x03\x04", "ZIP archive or Office document"),
+        (b"\x1f\x8b", "gzip archive"),
+        (b"\x7fELF", "ELF executable"),
+        (b"BZh", "bzip2 archive"),
+        (b"\xfd7zXZ\x00", "xz archive"),
+        (b"\x28\xb5\x2f\xfd", "zstd archive"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            "legacy Office document",
+        ),
+        (b"RIFF", "RIFF media file"),
+        (b"SQLite format 3\x00", "SQLite database"),
+    ];
+    for (magic, what) in MAGIC {
+        if bytes.starts_with(magic) {
+            return Some((*what).to_string());
+        }
+    }
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    if head.is_empty() {
+        return None;
+    }
+    let nul = head.iter().filter(|b| **b == 0).count();
+    let control = head
+        .iter()
+        .filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b | 0))
+        .count();
+    // A stray NUL or control byte is tolerated (and cleaned later); a file made of them is not text.
+    if nul * 100 > head.len() || (nul + control) * 10 > head.len() {
+        return Some(format!(
+            "{} NUL and {} control bytes in the first {} bytes",
+            nul,
+            control,
+            head.len()
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "変形性ひざ関節症は、ひざ関節のクッションである「軟骨」がすり減る病気です。\n約２人に１人。";
+
+    fn encode(encoding: &'static Encoding, s: &str) -> Vec<u8> {
+        let (bytes, _, errors) = encoding.encode(s);
+        assert!(!errors, "fixture must be encodable in {}", encoding.name());
+        bytes.into_owned()
+    }
+
+    #[test]
+    fn every_supported_encoding_decodes_to_the_same_text() {
+        let mut utf8_bom = b"\xEF\xBB\xBF".to_vec();
+        utf8_bom.extend_from_slice(TEXT.as_bytes());
+        let mut utf16le = vec![0xFF, 0xFE];
+        for unit in TEXT.encode_utf16() {
+            utf16le.extend_from_slice(&unit.to_le_bytes());
+        }
+        let mut utf16be = vec![0xFE, 0xFF];
+        for unit in TEXT.encode_utf16() {
+            utf16be.extend_from_slice(&unit.to_be_bytes());
+        }
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("UTF-8", TEXT.as_bytes().to_vec()),
+            ("UTF-8", utf8_bom),
+            ("UTF-16LE", utf16le),
+            ("UTF-16BE", utf16be),
+            ("Shift_JIS", encode(SHIFT_JIS, TEXT)),
+            ("EUC-JP", encode(EUC_JP, TEXT)),
+        ];
+        for (name, bytes) in cases {
+            let decoded = decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(decoded.text, TEXT, "{name}");
+            assert_eq!(decoded.encoding, name);
+            assert_eq!(decoded.replacements, 0, "{name}");
+        }
+    }
+
+    #[test]
+    fn utf16le_without_bom_is_detected() {
+        let mut bytes = Vec::new();
+        for unit in TEXT.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.encoding, "UTF-16LE");
+        assert_eq!(decoded.text, TEXT);
+    }
+
+    #[test]
+    fn short_cp932_text_with_ibm_extensions_decodes() {
+        // ① and ㈱ are CP932 (NEC/IBM) extensions that plain Shift_JIS lacks.
+        let text = "①株式会社㈱の治療は約３０分です。";
+        let bytes = encode(SHIFT_JIS, text);
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.text, text);
+        assert_eq!(decoded.encoding, "Shift_JIS");
+    }
+
+    #[test]
+    fn png_and_binary_junk_are_rejected() {
+        let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01";
+        assert_eq!(decode(png), Err(NotText::Binary("PNG image".into())));
+        let junk: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        assert!(decode(&junk).is_err(), "random bytes are not text");
+    }
+
+    #[test]
+    fn a_stray_invalid_byte_in_utf8_is_replaced_not_fatal() {
+        let mut bytes = TEXT.repeat(20).into_bytes();
+        bytes.insert(30, 0xFF);
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.encoding, "UTF-8");
+        assert_eq!(decoded.replacements, 1);
+        assert!(decoded.text.contains('\u{FFFD}'));
+    }
+
+    #[test]
+    fn a_file_mixing_utf8_and_shift_jis_lines_decodes_each_line() {
+        let first = "一行目はUTF-8で書かれた再生医療の説明です。\n";
+        let second = "二行目はShift_JISで書かれた幹細胞の説明です。\n";
+        let mut bytes = first.as_bytes().to_vec();
+        bytes.extend(encode(SHIFT_JIS, second));
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.text, format!("{first}{second}"));
+        assert_eq!(decoded.encoding, "mixed (UTF-8, Shift_JIS)");
+        assert_eq!(decoded.replacements, 0);
+    }
+
+    #[test]
+    fn empty_input_is_empty_text() {
+        let decoded = decode(b"").unwrap();
+        assert_eq!(decoded.text, "");
+        assert_eq!(decoded.encoding, "UTF-8");
+    }
+}

@@ -1,0 +1,68 @@
+//! bokashi: a Japanese text-mining pipeline.
+//!
+//! The modules follow the pipeline, top to bottom:
+//!
+//! 1. [`corpus`] finds the documents and [`decode`] turns their bytes into text;
+//! 2. [`sentence`] cuts the text into sentences and [`normalize`] applies NFKC with a map
+//!    back to the source;
+//! 3. [`tokenize`] segments each sentence with lindera over the embedded IPADIC;
+//! 4. extraction stages (terms, numbers, stance) run on the tokens — added stage by stage;
+//! 5. [`pipeline`] runs documents in parallel batches and hands their results on in order;
+//! 6. [`tables`] writes the CSV tables ([`rows`]) atomically into the output folder.
+//!
+//! [`cli`] parses the command line into settings; [`cmd`] holds one file per subcommand.
+
+pub mod cli;
+pub mod cmd;
+pub mod corpus;
+pub mod decode;
+pub mod normalize;
+pub mod pipeline;
+pub mod progress;
+pub mod rows;
+pub mod sentence;
+pub mod tables;
+pub mod tokenize;
+
+use clap::Parser;
+
+/// Exit status: the run completed (inputs may have been skipped and listed).
+pub const EXIT_OK: i32 = 0;
+/// Exit status: nothing could be analyzed, or the output could not be written.
+pub const EXIT_FATAL: i32 = 2;
+
+/// Parse the command line, run the command, and return the process exit status.
+pub fn run() -> i32 {
+    let cli = cli::Cli::parse();
+    let result = match &cli.command {
+        None => run_analyze(&cli.common, &cli::AnalyzeArgs::default_corpus()),
+        Some(cli::Command::Analyze(args)) => run_analyze(&cli.common, args),
+        Some(cli::Command::Tokenize(args)) => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            cmd::tokenize::run(args.file.as_deref(), &mut out)
+        }
+    };
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(e) if is_broken_pipe(&e) => EXIT_OK,
+        Err(e) => {
+            eprintln!("bokashi: error: {e:#}");
+            EXIT_FATAL
+        }
+    }
+}
+
+fn run_analyze(common: &cli::CommonArgs, args: &cli::AnalyzeArgs) -> anyhow::Result<()> {
+    let settings = cli::Settings::new(common, args)?;
+    cmd::analyze::run(&settings).map(|_| ())
+}
+
+/// A closed pipe on stdout (`bokashi tokenize | head`) ends the program quietly.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,192 @@
+//! The pipeline that ties the stages together for each document:
+//! read and decode → split into sentences → normalize → tokenize → extract → counts.
+//!
+//! Documents are processed in bounded batches: a batch is analyzed in parallel on the
+//! rayon pool (each thread with its own tokenizer [`Worker`]), and its results are handed
+//! to the caller in document order before the next batch starts. Memory is therefore
+//! bounded by the batch, and every per-row table comes out in the same order whatever the
+//! number of threads.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use crate::corpus::{self, Document, Input, Skipped};
+use crate::normalize::Normalized;
+use crate::progress::Reporter;
+use crate::rows::DocumentRow;
+use crate::sentence;
+use crate::tokenize::{Token, Tokenizer, Worker};
+
+/// A batch closes when it holds this many bytes of input …
+const BATCH_BYTES: u64 = 8 * 1024 * 1024;
+/// … or this many documents.
+const BATCH_DOCS: usize = 256;
+
+/// Everything the pipeline learned from one document.
+#[derive(Debug, Clone, Default)]
+pub struct DocAnalysis {
+    pub row: DocumentRow,
+}
+
+/// What happened to one input.
+#[derive(Debug)]
+pub enum Outcome {
+    Analyzed(Box<DocAnalysis>),
+    Skipped(Skipped),
+}
+
+/// The read-only state shared by all workers.
+pub struct Analyzer {
+    pub tokenizer: Tokenizer,
+}
+
+/// Per-thread scratch space, reused from document to document.
+pub struct Scratch {
+    worker: Worker,
+    norm: Normalized,
+    tokens: Vec<Token>,
+}
+
+impl Analyzer {
+    pub fn new(tokenizer: Tokenizer) -> Self {
+        Analyzer { tokenizer }
+    }
+
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            worker: self.tokenizer.worker(),
+            norm: Normalized::default(),
+            tokens: Vec::new(),
+        }
+    }
+
+    /// Analyze one decoded document.
+    pub fn analyze(&self, scratch: &mut Scratch, doc: &Document) -> Result<DocAnalysis> {
+        let text = doc.decoded.text.as_str();
+        let mut row = DocumentRow {
+            doc: doc.input.doc.clone(),
+            group: doc.input.group.clone(),
+            chars: text
+                .chars()
+                .filter(|c| !matches!(c, '\n' | '\r' | '\u{FEFF}'))
+                .count() as u64,
+            ..DocumentRow::default()
+        };
+        for range in sentence::split(text) {
+            scratch.norm.rebuild(&text[range]);
+            scratch
+                .worker
+                .tokenize(&scratch.norm.text, &mut scratch.tokens)?;
+            row.sentences += 1;
+            row.tokens += scratch.tokens.len() as u64;
+        }
+        Ok(DocAnalysis { row })
+    }
+
+    /// Read, decode and analyze one input, turning every failure (a panic included) into
+    /// a skipped entry.
+    fn process(&self, scratch: &mut Scratch, input: &Input, reporter: &Reporter) -> Outcome {
+        let skip = |reason: String| {
+            reporter.warn(format_args!("skipping {}: {reason}", input.display));
+            Outcome::Skipped(Skipped {
+                path: input.display.clone(),
+                reason,
+            })
+        };
+        let doc = match corpus::read(input) {
+            Ok(doc) => doc,
+            Err(reason) => return skip(reason),
+        };
+        if doc.decoded.replacements > 0 {
+            reporter.warn(format_args!(
+                "{}: {} invalid byte sequence(s) replaced with U+FFFD (decoded as {})",
+                input.display, doc.decoded.replacements, doc.decoded.encoding
+            ));
+        }
+        match catch_unwind(AssertUnwindSafe(|| self.analyze(scratch, &doc))) {
+            Ok(Ok(analysis)) => Outcome::Analyzed(Box::new(analysis)),
+            Ok(Err(e)) => skip(format!("analysis failed: {e:#}")),
+            Err(_) => {
+                // The worker may hold half-updated buffers: start it afresh.
+                *scratch = self.scratch();
+                skip("internal error while analyzing (a bug: please report it)".into())
+            }
+        }
+    }
+
+    /// Run every input through the pipeline in bounded batches on `pool`, handing each
+    /// outcome to `each` in input order.
+    pub fn run(
+        &self,
+        inputs: &[Input],
+        pool: &rayon::ThreadPool,
+        reporter: &Reporter,
+        mut each: impl FnMut(Outcome) -> Result<()>,
+    ) -> Result<()> {
+        let mut done = 0;
+        for batch in batches(inputs) {
+            let outcomes: Vec<Outcome> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map_init(
+                        || self.scratch(),
+                        |scratch, input| self.process(scratch, input, reporter),
+                    )
+                    .collect()
+            });
+            done += batch.len();
+            reporter.advance(batch.iter().map(|i| i.size).sum(), done, inputs.len());
+            for outcome in outcomes {
+                each(outcome)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Consecutive slices of `inputs`, each under the batch limits (a single document larger
+/// than the byte limit is a batch of its own).
+fn batches(inputs: &[Input]) -> Vec<&[Input]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (i, input) in inputs.iter().enumerate() {
+        if i > start && (bytes + input.size > BATCH_BYTES || i - start >= BATCH_DOCS) {
+            out.push(&inputs[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += input.size;
+    }
+    if start < inputs.len() {
+        out.push(&inputs[start..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(size: u64) -> Input {
+        Input {
+            path: "x".into(),
+            display: "x".into(),
+            doc: "x".into(),
+            group: String::new(),
+            size,
+        }
+    }
+
+    #[test]
+    fn batches_respect_both_limits_and_keep_order() {
+        let mut inputs: Vec<Input> = (0..600).map(|_| input(10)).collect();
+        inputs[3].size = BATCH_BYTES; // a huge document closes the batch before it
+        let sizes: Vec<usize> = batches(&inputs).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, vec![3, 1, 256, 256, 84]);
+        assert_eq!(sizes.iter().sum::<usize>(), 600);
+        assert!(batches(&[]).is_empty());
+    }
+}

@@ -1,0 +1,66 @@
+//! Progress and messages on stderr.
+//!
+//! A bar (documents and bytes done) is drawn at a few Hz only when stderr is a terminal
+//! and `--quiet` is off. Every warning goes through [`Reporter::warn`], which suspends the
+//! bar while it prints, so lines never tear the bar, and counts the warnings for the
+//! closing summary.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+pub struct Reporter {
+    bar: ProgressBar,
+    warnings: AtomicUsize,
+}
+
+impl Reporter {
+    /// A reporter for `total_bytes` of input in `total_docs` documents.
+    pub fn new(quiet: bool, total_docs: usize, total_bytes: u64) -> Self {
+        let visible = !quiet && std::io::stderr().is_terminal();
+        let target = if visible {
+            ProgressDrawTarget::stderr_with_hz(4)
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(Some(total_bytes), target);
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} ({binary_bytes_per_sec}) {msg}",
+        ) {
+            bar.set_style(style);
+        }
+        bar.set_message(format!("0/{total_docs} documents"));
+        Reporter {
+            bar,
+            warnings: AtomicUsize::new(0),
+        }
+    }
+
+    /// A reporter that never draws (tests, `tokenize`).
+    pub fn hidden() -> Self {
+        Self::new(true, 0, 0)
+    }
+
+    /// Print one warning line on stderr, above the bar.
+    pub fn warn(&self, message: impl std::fmt::Display) {
+        self.warnings.fetch_add(1, Ordering::Relaxed);
+        self.bar
+            .suspend(|| eprintln!("bokashi: warning: {message}"));
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.warnings.load(Ordering::Relaxed)
+    }
+
+    /// Advance after a batch is done.
+    pub fn advance(&self, bytes: u64, docs_done: usize, total_docs: usize) {
+        self.bar.inc(bytes);
+        self.bar
+            .set_message(format!("{docs_done}/{total_docs} documents"));
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

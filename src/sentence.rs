@@ -1,0 +1,277 @@
+//! Stage 2b: cut a document into sentences, on the text as written.
+//!
+//! Sentences end after 。．！？!? (and half-width ｡), together with any closing brackets,
+//! quotes and further terminators that follow (「痛い！」と → one unit up to 」), and at
+//! every line break; blank lines are dropped and surrounding spaces trimmed. A terminator
+//! inside 「」『』（）() does not end a sentence, so quoted speech stays inside the sentence
+//! that reports it. Brackets are matched within the line first: an opener that is never
+//! closed (or a closer never opened) is ignored, so an unbalanced bracket cannot swallow
+//! the rest of its line, and nothing ever crosses a line break.
+//!
+//! A full-width period between digits (０．４９２) is a decimal point, not an end.
+//! Splitting runs on the source text, not the NFKC text, because NFKC turns the full-width
+//! period ． into the ASCII `.` of decimals (0.492) and abbreviations (No.1), which must not
+//! end sentences.
+
+use std::ops::Range;
+
+/// Byte ranges of the sentences of `text`, in order.
+pub fn split(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Line breaks: \n, \r\n, \r; also U+2028/U+2029 (3 bytes, E2 80 A8/A9) and NEL (C2 85).
+        let brk = match b {
+            b'\n' => 1,
+            b'\r' => {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                }
+            }
+            0xE2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+            {
+                3
+            }
+            0xC2 if bytes.get(i + 1) == Some(&0x85) => 2,
+            _ => 0,
+        };
+        if brk > 0 {
+            split_line(text, line_start..i, &mut out);
+            i += brk;
+            line_start = i;
+        } else {
+            i += 1;
+        }
+    }
+    split_line(text, line_start..text.len(), &mut out);
+    out
+}
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '。' | '．' | '！' | '？' | '!' | '?' | '｡')
+}
+
+/// Closing characters that stay with the sentence they follow.
+fn is_trailing_closer(c: char) -> bool {
+    matches!(
+        c,
+        '」' | '』'
+            | '）'
+            | ')'
+            | '｣'
+            | '】'
+            | '〕'
+            | '〉'
+            | '》'
+            | '］'
+            | ']'
+            | '”'
+            | '’'
+            | '"'
+            | '\''
+    )
+}
+
+/// The opener that `c` closes, for the bracket pairs that protect terminators.
+fn opener_of(c: char) -> Option<char> {
+    Some(match c {
+        '」' => '「',
+        '』' => '『',
+        '）' => '（',
+        ')' => '(',
+        '｣' => '｢',
+        _ => return None,
+    })
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(c, '「' | '『' | '（' | '(' | '｢')
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}'
+}
+
+fn split_line(text: &str, line: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let chars: Vec<(usize, char)> = text[line.clone()]
+        .char_indices()
+        .map(|(i, c)| (i + line.start, c))
+        .collect();
+
+    // Pass 1: which brackets are matched within this line.
+    let mut matched = vec![false; chars.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (k, &(_, c)) in chars.iter().enumerate() {
+        if is_opener(c) {
+            stack.push(k);
+        } else if let Some(open) = opener_of(c)
+            && let Some(depth) = stack.iter().rposition(|&o| chars[o].1 == open)
+        {
+            // Openers above the match are left unclosed (unmatched).
+            matched[stack[depth]] = true;
+            matched[k] = true;
+            stack.truncate(depth);
+        }
+    }
+
+    // Pass 2: cut at terminators outside matched brackets.
+    let mut depth = 0usize;
+    let mut start = line.start;
+    let mut k = 0;
+    while k < chars.len() {
+        let (pos, c) = chars[k];
+        if matched[k] {
+            if is_opener(c) {
+                depth += 1;
+            } else {
+                depth = depth.saturating_sub(1);
+            }
+        } else if depth == 0
+            && is_terminator(c)
+            && !ascii_mark_inside_token(&chars, k)
+            && !decimal_point(&chars, k)
+        {
+            let mut end = pos + c.len_utf8();
+            let mut m = k + 1;
+            while m < chars.len() {
+                let (p, d) = chars[m];
+                // A following closer is kept only if it is not the close of an open pair.
+                if is_terminator(d) || (is_trailing_closer(d) && !matched[m]) {
+                    end = p + d.len_utf8();
+                    m += 1;
+                } else {
+                    break;
+                }
+            }
+            push_trimmed(text, start..end, out);
+            start = end;
+            k = m;
+            continue;
+        }
+        k += 1;
+    }
+    push_trimmed(text, start..line.end, out);
+}
+
+/// `!` or `?` between ASCII word characters is part of a URL or identifier, not an end.
+fn ascii_mark_inside_token(chars: &[(usize, char)], k: usize) -> bool {
+    let c = chars[k].1;
+    if c != '!' && c != '?' {
+        return false;
+    }
+    match chars.get(k + 1) {
+        Some(&(_, next)) => next.is_ascii_alphanumeric() || matches!(next, '=' | '&' | '/' | '%'),
+        None => false,
+    }
+}
+
+/// A full-width period between digits (０．４９２) is a decimal point.
+fn decimal_point(chars: &[(usize, char)], k: usize) -> bool {
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    chars[k].1 == '．'
+        && k > 0
+        && is_digit(chars[k - 1].1)
+        && chars.get(k + 1).is_some_and(|&(_, c)| is_digit(c))
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let s = &text[range.clone()];
+    let trimmed_start = s.len() - s.trim_start_matches(is_space).len();
+    let trimmed_end = s.trim_end_matches(is_space).len();
+    if trimmed_end > trimmed_start {
+        out.push(range.start + trimmed_start..range.start + trimmed_end);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        split(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn quoted_speech_stays_inside_the_reporting_sentence() {
+        assert_eq!(
+            sentences("「体調が良い。痛みもなくなった」という感想をいただきました。次の文です。"),
+            vec![
+                "「体調が良い。痛みもなくなった」という感想をいただきました。",
+                "次の文です。"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_closing_bracket_after_the_terminator_stays_with_the_sentence() {
+        assert_eq!(
+            sentences("「軟骨がなくなると、もう元には戻らないんですよね？」\n医師"),
+            vec![
+                "「軟骨がなくなると、もう元には戻らないんですよね？」",
+                "医師"
+            ]
+        );
+        assert_eq!(
+            sentences("本当ですか！？　はい。"),
+            vec!["本当ですか！？", "はい。"]
+        );
+    }
+
+    #[test]
+    fn exclamation_and_question_marks_full_and_half_width() {
+        assert_eq!(
+            sentences("新たな光!国内初の研究とは?その力！驚き？"),
+            vec!["新たな光!", "国内初の研究とは?", "その力！", "驚き？"]
+        );
+    }
+
+    #[test]
+    fn full_width_digits_and_decimals_do_not_split() {
+        assert_eq!(
+            sentences("ＣＲＰは０．４９２から0.037へ。No.1の実績。"),
+            vec!["ＣＲＰは０．４９２から0.037へ。", "No.1の実績。"]
+        );
+    }
+
+    #[test]
+    fn crlf_and_blank_lines() {
+        assert_eq!(
+            sentences("一行目です。\r\n\r\n  \r\n二行目\r三行目。\n"),
+            vec!["一行目です。", "二行目", "三行目。"]
+        );
+    }
+
+    #[test]
+    fn an_unbalanced_bracket_does_not_swallow_the_line() {
+        assert_eq!(
+            sentences("「閉じない括弧です。次の文。\n次の行。"),
+            vec!["「閉じない括弧です。", "次の文。", "次の行。"]
+        );
+        assert_eq!(
+            sentences("閉じ括弧だけ」です。次。"),
+            vec!["閉じ括弧だけ」です。", "次。"]
+        );
+    }
+
+    #[test]
+    fn parentheses_protect_terminators() {
+        assert_eq!(
+            sentences("小胞（膜に包まれた微粒子。直径30nm）のことです。以上。"),
+            vec!["小胞（膜に包まれた微粒子。直径30nm）のことです。", "以上。"]
+        );
+    }
+
+    #[test]
+    fn urls_keep_their_question_marks() {
+        assert_eq!(
+            sentences("詳しくは https://example.jp/?id=3 を見てください。"),
+            vec!["詳しくは https://example.jp/?id=3 を見てください。"]
+        );
+    }
+}

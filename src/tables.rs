@@ -1,0 +1,511 @@
+//! Stage 6: write the CSV tables, atomically.
+//!
+//! Every table is written into a staging folder inside the output folder and moved into
+//! place only when the whole run has succeeded, so an interrupted or failed run leaves the
+//! previous tables untouched. Rows are `#[derive(Serialize)]` structs; the header comes
+//! from the type's field names, so a table with no rows still has its header.
+//!
+//! Rows are serialized cell by cell through [`RowSerializer`], which knows text cells from
+//! numeric ones. That is what `--excel` needs: a text cell that a spreadsheet would run as
+//! a formula is prefixed with `'`, while a numeric cell (a negative log-odds, say) is
+//! written as a number and never touched.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+use serde::ser::{self, Impossible};
+
+/// How cells are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CsvStyle {
+    /// Spreadsheet-safe output: UTF-8 BOM, formula-like text cells prefixed with `'`.
+    pub excel: bool,
+}
+
+/// The output folder and the staging folder inside it.
+pub struct Output {
+    dir: PathBuf,
+    staging: tempfile::TempDir,
+    written: Vec<String>,
+    style: CsvStyle,
+}
+
+impl Output {
+    /// Create (if needed) and check the output folder before any work is done.
+    pub fn prepare(dir: &Path, style: CsvStyle) -> Result<Self> {
+        if dir.exists() && !dir.is_dir() {
+            bail!(
+                "output path {} exists and is not a directory",
+                dir.display()
+            );
+        }
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+        let staging = tempfile::Builder::new()
+            .prefix(".bokashi-tmp-")
+            .tempdir_in(dir)
+            .with_context(|| format!("cannot write to output directory {}", dir.display()))?;
+        Ok(Output {
+            dir: dir.to_path_buf(),
+            staging,
+            written: Vec::new(),
+            style,
+        })
+    }
+
+    /// Start a table `name` (e.g. `documents.csv`) in the staging folder.
+    pub fn table<R: Serialize + Default>(&mut self, name: &str) -> Result<Table<R>> {
+        let path = self.staging.path().join(name);
+        let file =
+            File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        self.written.push(name.to_string());
+        Table::new(BufWriter::with_capacity(256 * 1024, file), name, self.style)
+    }
+
+    /// Move every finished table into the output folder; the staging folder goes away.
+    pub fn commit(self) -> Result<Vec<PathBuf>> {
+        let mut moved = Vec::new();
+        for name in &self.written {
+            let from = self.staging.path().join(name);
+            let to = self.dir.join(name);
+            std::fs::rename(&from, &to)
+                .with_context(|| format!("cannot move {} into place", to.display()))?;
+            moved.push(to);
+        }
+        Ok(moved)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// A CSV table of rows of type `R`.
+pub struct Table<R> {
+    name: String,
+    writer: csv::Writer<Box<dyn Write + Send>>,
+    record: Vec<Vec<u8>>,
+    style: CsvStyle,
+    _rows: PhantomData<fn(&R)>,
+}
+
+impl<R: Serialize + Default> Table<R> {
+    /// A table writing into any writer (used for tests and for files alike).
+    pub fn new(out: impl Write + Send + 'static, name: &str, style: CsvStyle) -> Result<Self> {
+        let mut out: Box<dyn Write + Send> = Box::new(out);
+        if style.excel {
+            out.write_all("\u{FEFF}".as_bytes())
+                .with_context(|| format!("writing {name}"))?;
+        }
+        let writer = csv::WriterBuilder::new()
+            .has_headers(false)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(out);
+        let mut table = Table {
+            name: name.to_string(),
+            writer,
+            record: Vec::new(),
+            style,
+            _rows: PhantomData,
+        };
+        let header = header_of(&R::default())?;
+        table
+            .writer
+            .write_record(&header)
+            .with_context(|| format!("writing {name}"))?;
+        Ok(table)
+    }
+
+    pub fn write(&mut self, row: &R) -> Result<()> {
+        self.record.clear();
+        row.serialize(RowSerializer {
+            cells: &mut self.record,
+            excel: self.style.excel,
+            keys: None,
+        })
+        .with_context(|| format!("serializing a row of {}", self.name))?;
+        self.writer
+            .write_record(&self.record)
+            .with_context(|| format!("writing {}", self.name))
+    }
+
+    /// Flush and check: a csv writer's `Drop` would swallow the error.
+    pub fn finish(mut self) -> Result<()> {
+        self.writer
+            .flush()
+            .with_context(|| format!("writing {}", self.name))
+    }
+}
+
+/// The field names of a row type, from a default instance.
+fn header_of<R: Serialize>(row: &R) -> Result<Vec<String>> {
+    let mut keys = Vec::new();
+    let mut cells = Vec::new();
+    row.serialize(RowSerializer {
+        cells: &mut cells,
+        excel: false,
+        keys: Some(&mut keys),
+    })?;
+    Ok(keys)
+}
+
+/// Whether a spreadsheet would treat a text cell starting like this as a formula.
+pub fn is_formula_like(cell: &str) -> bool {
+    matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
+#[derive(Debug)]
+pub struct CellError(String);
+
+impl std::fmt::Display for CellError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for CellError {}
+impl ser::Error for CellError {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        CellError(msg.to_string())
+    }
+}
+
+/// Serializes a flat struct into one cell per field.
+struct RowSerializer<'a> {
+    cells: &'a mut Vec<Vec<u8>>,
+    excel: bool,
+    keys: Option<&'a mut Vec<String>>,
+}
+
+impl ser::SerializeStruct for RowSerializer<'_> {
+    type Ok = ();
+    type Error = CellError;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), CellError> {
+        if let Some(keys) = self.keys.as_mut() {
+            keys.push(key.to_string());
+        }
+        let mut cell = Vec::new();
+        value.serialize(CellSerializer {
+            out: &mut cell,
+            excel: self.excel,
+        })?;
+        self.cells.push(cell);
+        Ok(())
+    }
+    fn end(self) -> Result<(), CellError> {
+        Ok(())
+    }
+}
+
+macro_rules! unsupported {
+    ($($method:ident($($arg:ty),*) -> $ret:ty;)*) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<$ret, CellError> {
+            Err(CellError(concat!("table rows cannot contain ", stringify!($method)).into()))
+        })*
+    };
+}
+
+impl<'a> ser::Serializer for RowSerializer<'a> {
+    type Ok = ();
+    type Error = CellError;
+    type SerializeSeq = Impossible<(), CellError>;
+    type SerializeTuple = Impossible<(), CellError>;
+    type SerializeTupleStruct = Impossible<(), CellError>;
+    type SerializeTupleVariant = Impossible<(), CellError>;
+    type SerializeMap = Impossible<(), CellError>;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Impossible<(), CellError>;
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, CellError> {
+        Ok(self)
+    }
+
+    unsupported! {
+        serialize_bool(bool) -> ();
+        serialize_i8(i8) -> (); serialize_i16(i16) -> (); serialize_i32(i32) -> ();
+        serialize_i64(i64) -> (); serialize_u8(u8) -> (); serialize_u16(u16) -> ();
+        serialize_u32(u32) -> (); serialize_u64(u64) -> (); serialize_f32(f32) -> ();
+        serialize_f64(f64) -> (); serialize_char(char) -> (); serialize_str(&str) -> ();
+        serialize_bytes(&[u8]) -> (); serialize_none() -> (); serialize_unit() -> ();
+        serialize_unit_struct(&'static str) -> ();
+        serialize_unit_variant(&'static str, u32, &'static str) -> ();
+        serialize_seq(Option<usize>) -> Self::SerializeSeq;
+        serialize_tuple(usize) -> Self::SerializeTuple;
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        serialize_map(Option<usize>) -> Self::SerializeMap;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+    }
+
+    fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<(), CellError> {
+        Err(CellError("a table row must be a struct".into()))
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), CellError> {
+        Err(CellError("a table row must be a struct".into()))
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), CellError> {
+        Err(CellError("a table row must be a struct".into()))
+    }
+}
+
+/// Serializes one cell: text (neutralized under `--excel`), an integer, or a float in plain
+/// decimal (never scientific notation; NaN and infinities are written as an empty cell).
+struct CellSerializer<'a> {
+    out: &'a mut Vec<u8>,
+    excel: bool,
+}
+
+impl CellSerializer<'_> {
+    fn text(self, s: &str) -> Result<(), CellError> {
+        if self.excel && is_formula_like(s) {
+            self.out.push(b'\'');
+        }
+        self.out.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+    fn int(self, v: impl std::fmt::Display) -> Result<(), CellError> {
+        write!(self.out, "{v}").map_err(|e| CellError(e.to_string()))
+    }
+}
+
+impl ser::Serializer for CellSerializer<'_> {
+    type Ok = ();
+    type Error = CellError;
+    type SerializeSeq = Impossible<(), CellError>;
+    type SerializeTuple = Impossible<(), CellError>;
+    type SerializeTupleStruct = Impossible<(), CellError>;
+    type SerializeTupleVariant = Impossible<(), CellError>;
+    type SerializeMap = Impossible<(), CellError>;
+    type SerializeStruct = Impossible<(), CellError>;
+    type SerializeStructVariant = Impossible<(), CellError>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), CellError> {
+        self.text(if v { "true" } else { "false" })
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), CellError> {
+        self.int(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), CellError> {
+        self.int(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), CellError> {
+        self.int(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), CellError> {
+        self.int(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), CellError> {
+        self.int(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), CellError> {
+        self.int(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), CellError> {
+        self.int(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), CellError> {
+        self.int(v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), CellError> {
+        self.serialize_f64(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), CellError> {
+        if v.is_finite() {
+            // Rust's Display for f64 is the shortest round-trip decimal, never exponent form.
+            let v = if v == 0.0 { 0.0 } else { v }; // no "-0"
+            write!(self.out, "{v}").map_err(|e| CellError(e.to_string()))
+        } else {
+            Ok(())
+        }
+    }
+    fn serialize_char(self, v: char) -> Result<(), CellError> {
+        self.text(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), CellError> {
+        self.text(v)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), CellError> {
+        self.text(&String::from_utf8_lossy(v))
+    }
+    fn serialize_none(self) -> Result<(), CellError> {
+        Ok(())
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), CellError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), CellError> {
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), CellError> {
+        Ok(())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), CellError> {
+        self.text(variant)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), CellError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), CellError> {
+        value.serialize(self)
+    }
+    unsupported! {
+        serialize_seq(Option<usize>) -> Self::SerializeSeq;
+        serialize_tuple(usize) -> Self::SerializeTuple;
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        serialize_map(Option<usize>) -> Self::SerializeMap;
+        serialize_struct(&'static str, usize) -> Self::SerializeStruct;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Serialize, Default)]
+    struct Row {
+        text: String,
+        count: u64,
+        score: f64,
+        maybe: Option<f64>,
+    }
+
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn render(excel: bool, rows: &[Row]) -> String {
+        let buf = Shared::default();
+        let mut t: Table<Row> = Table::new(buf.clone(), "t.csv", CsvStyle { excel }).unwrap();
+        for r in rows {
+            t.write(r).unwrap();
+        }
+        t.finish().unwrap();
+        String::from_utf8(buf.0.lock().unwrap().clone()).unwrap()
+    }
+
+    fn rows() -> Vec<Row> {
+        vec![
+            Row {
+                text: "=HYPERLINK(\"http://x\",\"y\")".into(),
+                count: 3,
+                score: -0.25,
+                maybe: None,
+            },
+            Row {
+                text: "-5%".into(),
+                count: 0,
+                score: 1e21,
+                maybe: Some(f64::NAN),
+            },
+            Row {
+                text: "軟骨, 再生".into(),
+                count: 1,
+                score: 0.000001,
+                maybe: Some(2.5),
+            },
+        ]
+    }
+
+    #[test]
+    fn header_comes_from_the_type_and_floats_are_plain_decimal() {
+        assert_eq!(
+            render(false, &rows()),
+            "text,count,score,maybe\n\
+             \"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",3,-0.25,\n\
+             -5%,0,1000000000000000000000,\n\
+             \"軟骨, 再生\",1,0.000001,2.5\n"
+        );
+        assert_eq!(render(false, &[]), "text,count,score,maybe\n");
+    }
+
+    #[test]
+    fn excel_style_adds_a_bom_and_neutralizes_text_cells_only() {
+        let out = render(true, &rows());
+        assert!(out.starts_with('\u{FEFF}'));
+        assert_eq!(
+            &out['\u{FEFF}'.len_utf8()..],
+            "text,count,score,maybe\n\
+             \"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",3,-0.25,\n\
+             '-5%,0,1000000000000000000000,\n\
+             \"軟骨, 再生\",1,0.000001,2.5\n"
+        );
+    }
+
+    #[test]
+    fn output_is_staged_and_moved_into_place_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let out_dir = dir.path().join("out");
+        std::fs::create_dir_all(&out_dir).unwrap();
+        std::fs::write(out_dir.join("t.csv"), "old\n").unwrap();
+        let mut output = Output::prepare(&out_dir, CsvStyle::default()).unwrap();
+        let mut t: Table<Row> = output.table("t.csv").unwrap();
+        t.write(&Row::default()).unwrap();
+        t.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out_dir.join("t.csv")).unwrap(),
+            "old\n"
+        );
+        output.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out_dir.join("t.csv")).unwrap(),
+            "text,count,score,maybe\n,0,0,\n"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "staging folder removed");
+    }
+
+    #[test]
+    fn an_output_path_that_is_a_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("out");
+        std::fs::write(&file, "x").unwrap();
+        let err = Output::prepare(&file, CsvStyle::default()).err().unwrap();
+        assert!(err.to_string().contains("is not a directory"), "{err}");
+    }
+}

@@ -1,0 +1,220 @@
+//! Stage 3: morphological analysis with lindera over the embedded IPADIC.
+//!
+//! One [`Tokenizer`] is built per run and shared read-only by every rayon worker; each
+//! worker owns a [`Worker`] whose lattice buffers are reused from sentence to sentence
+//! (the vibrato `Tokenizer` + `Worker` split). Tokens are small `Copy` values (a byte
+//! range and a word id); their IPADIC features are borrowed from the dictionary on demand,
+//! so no string is allocated per token.
+
+use std::ops::Range;
+
+use anyhow::{Context, Result};
+use lindera::dictionary::{Dictionary, UserDictionary};
+use lindera::mode::Mode;
+use lindera::segmenter::Segmenter;
+use lindera_dictionary::viterbi::WordId;
+
+mod embedded {
+    lindera_dictionary::embedded_dictionary!("/lindera-ipadic", EmbeddedIpadicLoader);
+}
+
+/// Number of IPADIC feature fields after the surface: 品詞, 品詞細分類1-3, 活用型, 活用形,
+/// 原形, 読み, 発音.
+pub const FEATURE_COUNT: usize = 9;
+
+/// A morpheme of a normalized sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range in the normalized text that was tokenized.
+    pub start: u32,
+    pub end: u32,
+    pub word: WordId,
+}
+
+impl Token {
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// IPADIC features of a token, borrowed from the dictionary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Features<'a> {
+    pub fields: [&'a str; FEATURE_COUNT],
+    /// The word is not in any dictionary (an unknown-word guess from char.def).
+    pub unknown: bool,
+}
+
+impl<'a> Features<'a> {
+    /// 品詞 (part of speech), e.g. 名詞.
+    pub fn pos(&self) -> &'a str {
+        self.fields[0]
+    }
+    /// 品詞細分類1-3, `*` when absent.
+    pub fn pos_detail(&self, level: usize) -> &'a str {
+        self.fields[level.clamp(1, 3)]
+    }
+    /// 原形 (base form); `*` for unknown words, whose base is their surface.
+    pub fn base(&self) -> &'a str {
+        self.fields[6]
+    }
+}
+
+/// The shared, read-only segmenter.
+pub struct Tokenizer {
+    segmenter: Segmenter,
+}
+
+impl Tokenizer {
+    /// The embedded IPADIC, plus any user dictionaries (lindera CSV format).
+    pub fn new(user_dictionary: Option<UserDictionary>) -> Result<Self> {
+        let dictionary = load_system_dictionary()?;
+        Ok(Tokenizer {
+            segmenter: Segmenter::new(Mode::Normal, dictionary, user_dictionary),
+        })
+    }
+
+    /// The system dictionary, for loading user dictionaries against its metadata.
+    pub fn dictionary(&self) -> &Dictionary {
+        &self.segmenter.dictionary
+    }
+
+    pub fn worker(&self) -> Worker {
+        Worker {
+            inner: self.segmenter.new_worker(),
+        }
+    }
+
+    /// The features of a token produced by this tokenizer.
+    pub fn features(&self, word: WordId) -> Features<'_> {
+        let id = word.id() as usize;
+        let dictionary = &self.segmenter.dictionary;
+        let mut fields = ["*"; FEATURE_COUNT];
+        let details: Option<lindera_dictionary::dictionary::DetailFields<'_>> = if word.is_unknown()
+        {
+            Some(dictionary.unknown_word_details_iter(id))
+        } else if word.is_system() {
+            Some(dictionary.word_details_iter(id))
+        } else {
+            self.segmenter
+                .user_dictionary
+                .as_ref()
+                .map(|user| user.word_details_iter(id))
+        };
+        for (slot, value) in fields.iter_mut().zip(details.into_iter().flatten()) {
+            *slot = value;
+        }
+        Features {
+            fields,
+            unknown: word.is_unknown(),
+        }
+    }
+}
+
+/// Loads the IPADIC compiled into the binary by `build.rs`.
+pub fn load_system_dictionary() -> Result<Dictionary> {
+    embedded::load().context("loading the embedded IPADIC dictionary")
+}
+
+/// Per-thread tokenizer state.
+pub struct Worker {
+    inner: lindera::worker::SegmentWorker,
+}
+
+impl Worker {
+    /// Tokenize `text` (already normalized) into `out`, which is cleared first.
+    /// Whitespace produces no tokens, as in MeCab.
+    pub fn tokenize(&mut self, text: &str, out: &mut Vec<Token>) -> Result<()> {
+        out.clear();
+        if text.is_empty() {
+            return Ok(());
+        }
+        let tokens = self
+            .inner
+            .segment(text)
+            .map_err(|e| anyhow::anyhow!("tokenizer failed: {e}"))?;
+        out.extend(tokens.iter().map(|t| Token {
+            start: t.byte_start as u32,
+            end: t.byte_end as u32,
+            word: t.word_id,
+        }));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cartilage_sentence_has_the_expected_surfaces_and_base_forms() {
+        let tokenizer = Tokenizer::new(None).unwrap();
+        let mut worker = tokenizer.worker();
+        let text = "すり減った軟骨そのものを再生させる";
+        let mut tokens = Vec::new();
+        worker.tokenize(text, &mut tokens).unwrap();
+        let got: Vec<(&str, &str, &str)> = tokens
+            .iter()
+            .map(|t| {
+                let f = tokenizer.features(t.word);
+                (&text[t.range()], f.pos(), f.base())
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("すり減っ", "動詞", "すり減る"),
+                ("た", "助動詞", "た"),
+                ("軟骨", "名詞", "軟骨"),
+                ("そのもの", "名詞", "そのもの"),
+                ("を", "助詞", "を"),
+                ("再生", "名詞", "再生"),
+                ("さ", "動詞", "する"),
+                ("せる", "動詞", "せる"),
+            ]
+        );
+        // Full feature row of a conjugated verb, in MeCab order.
+        let f = tokenizer.features(tokens[0].word);
+        assert_eq!(
+            f.fields,
+            [
+                "動詞",
+                "自立",
+                "*",
+                "*",
+                "五段・ラ行",
+                "連用タ接続",
+                "すり減る",
+                "スリヘッ",
+                "スリヘッ"
+            ]
+        );
+        assert!(!f.unknown);
+    }
+
+    #[test]
+    fn unknown_katakana_word_is_flagged_and_padded() {
+        let tokenizer = Tokenizer::new(None).unwrap();
+        let mut worker = tokenizer.worker();
+        let text = "エクソソームの作用";
+        let mut tokens = Vec::new();
+        worker.tokenize(text, &mut tokens).unwrap();
+        assert_eq!(&text[tokens[0].range()], "エクソソーム");
+        let f = tokenizer.features(tokens[0].word);
+        assert!(f.unknown);
+        assert_eq!(f.pos(), "名詞");
+        assert_eq!(f.base(), "*");
+        assert_eq!(f.fields.len(), FEATURE_COUNT);
+    }
+
+    #[test]
+    fn spaces_make_no_tokens_and_offsets_skip_them() {
+        let tokenizer = Tokenizer::new(None).unwrap();
+        let mut worker = tokenizer.worker();
+        let text = "膝  の 痛み";
+        let mut tokens = Vec::new();
+        worker.tokenize(text, &mut tokens).unwrap();
+        let surfaces: Vec<&str> = tokens.iter().map(|t| &text[t.range()]).collect();
+        assert_eq!(surfaces, vec!["膝", "の", "痛み"]);
+    }
+}
