@@ -168,7 +168,7 @@ pub fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
 /// UTF-16 without a BOM shows as NUL in every other byte of ASCII-range text.
 fn sniff_utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    if head.len() < 16 || head.len() % 2 != 0 {
+    if head.len() < 16 || !head.len().is_multiple_of(2) {
         return None;
     }
     let pairs = head.len() / 2;

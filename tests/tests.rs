@@ -1,0 +1,14 @@
+//! The integration suite: one test binary, one module per area. Every test runs the real
+//! `bokashi` binary end to end on the sample corpus or on fixtures it writes itself.
+
+/// Temp dirs, fixture files and running the binary.
+mod util;
+
+/// `bokashi analyze` and the default run: tables, determinism, skipped inputs, errors.
+mod analyze;
+
+/// `bokashi tokenize`: MeCab format, encodings, stdin.
+mod tokenize_cmd;
+
+/// Segmentation agrees with MeCab + IPADIC on the sample corpus.
+mod mecab_agreement;
