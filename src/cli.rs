@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand};
 
+use crate::resources::{BUILTIN_STOPWORDS, BUILTIN_USER_DICT, Source, Stopwords};
 use crate::tables::CsvStyle;
 
 /// Japanese text mining: which terms dominate, which numbers are claimed, and where a
@@ -15,9 +16,13 @@ use crate::tables::CsvStyle;
 /// With no command, analyzes `corpus/` into `output/`.
 #[derive(Debug, Parser)]
 #[command(name = "bokashi", version, about, long_about = None)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// With no command, the `analyze` arguments apply.
+    #[command(flatten)]
+    pub analyze: AnalyzeArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -43,16 +48,12 @@ pub struct AnalyzeArgs {
         default_value = "output"
     )]
     pub output: PathBuf,
-}
-
-impl AnalyzeArgs {
-    /// What `bokashi` with no command analyzes: `corpus` into `output`.
-    pub fn default_corpus() -> Self {
-        AnalyzeArgs {
-            inputs: vec![PathBuf::from("corpus")],
-            output: PathBuf::from("output"),
-        }
-    }
+    /// Stopword list replacing the built-in dict/stopwords.txt (one word per line).
+    #[arg(long, value_name = "FILE")]
+    pub stopwords: Option<PathBuf>,
+    /// Count every noun morpheme as its own term instead of joining compounds.
+    #[arg(long)]
+    pub no_compounds: bool,
 }
 
 #[derive(Debug, Args)]
@@ -75,6 +76,27 @@ pub struct CommonArgs {
     /// prefixed with ' so that they are not run as formulas.
     #[arg(long, global = true)]
     pub excel: bool,
+    /// Another user dictionary (IPADIC CSV or `surface,品詞,読み`), added to the built-in
+    /// dict/user_dict.csv. May be repeated.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub user_dict: Vec<PathBuf>,
+    /// Use IPADIC alone, without the built-in domain user dictionary.
+    #[arg(long, global = true)]
+    pub no_user_dict: bool,
+}
+
+impl CommonArgs {
+    /// The user dictionaries these options select, read and ready to build.
+    pub fn user_dictionaries(&self) -> Result<Vec<Source>> {
+        let mut sources = Vec::new();
+        if !self.no_user_dict {
+            sources.push(Source::builtin("dict/user_dict.csv", BUILTIN_USER_DICT));
+        }
+        for path in &self.user_dict {
+            sources.push(Source::read(path)?);
+        }
+        Ok(sources)
+    }
 }
 
 /// Validated settings for a run.
@@ -85,6 +107,9 @@ pub struct Settings {
     pub jobs: usize,
     pub quiet: bool,
     pub style: CsvStyle,
+    pub user_dictionaries: Vec<Source>,
+    pub stopwords: Stopwords,
+    pub compounds: bool,
 }
 
 impl Settings {
@@ -102,6 +127,12 @@ impl Settings {
             style: CsvStyle {
                 excel: common.excel,
             },
+            user_dictionaries: common.user_dictionaries()?,
+            stopwords: Stopwords::parse(&match &analyze.stopwords {
+                Some(path) => Source::read(path)?,
+                None => Source::builtin("dict/stopwords.txt", BUILTIN_STOPWORDS),
+            })?,
+            compounds: !analyze.no_compounds,
         })
     }
 }

@@ -6,12 +6,15 @@
 //! 2. [`sentence`] cuts the text into sentences and [`normalize`] applies NFKC with a map
 //!    back to the source;
 //! 3. [`tokenize`] segments each sentence with lindera over the embedded IPADIC;
-//! 4. extraction stages (terms, numbers, stance) run on the tokens — added stage by stage;
-//! 5. [`pipeline`] runs documents in parallel batches and hands their results on in order;
+//! 4. extraction stages run on the tokens: [`terms`] (content words, compound nouns);
+//! 5. [`pipeline`] runs documents in parallel batches and hands their results on in order,
+//!    and [`aggregate`] merges their counts;
 //! 6. [`tables`] writes the CSV tables ([`rows`]) atomically into the output folder.
 //!
-//! [`cli`] parses the command line into settings; [`cmd`] holds one file per subcommand.
+//! [`cli`] parses the command line into settings; [`cmd`] holds one file per subcommand;
+//! [`resources`] loads the editable files of `dict/` (user dictionary, stopwords).
 
+pub mod aggregate;
 pub mod cli;
 pub mod cmd;
 pub mod corpus;
@@ -19,9 +22,11 @@ pub mod decode;
 pub mod normalize;
 pub mod pipeline;
 pub mod progress;
+pub mod resources;
 pub mod rows;
 pub mod sentence;
 pub mod tables;
+pub mod terms;
 pub mod tokenize;
 
 use clap::Parser;
@@ -35,12 +40,14 @@ pub const EXIT_FATAL: i32 = 2;
 pub fn run() -> i32 {
     let cli = cli::Cli::parse();
     let result = match &cli.command {
-        None => run_analyze(&cli.common, &cli::AnalyzeArgs::default_corpus()),
+        None => run_analyze(&cli.common, &cli.analyze),
         Some(cli::Command::Analyze(args)) => run_analyze(&cli.common, args),
         Some(cli::Command::Tokenize(args)) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            cmd::tokenize::run(args.file.as_deref(), &mut out)
+            cli.common
+                .user_dictionaries()
+                .and_then(|dicts| cmd::tokenize::run(args.file.as_deref(), &dicts, &mut out))
         }
     };
     match result {

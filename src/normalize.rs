@@ -19,6 +19,17 @@ use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Normalized text plus the offset map to its source.
+///
+/// ```
+/// use bokashi::normalize::Normalized;
+///
+/// let source = "ＣＲＰは０．４９２";
+/// let n = Normalized::new(source);
+/// assert_eq!(n.text, "CRPは0.492");
+/// // The span of "0.492" in the normalized text maps back to the text as written.
+/// let at = n.text.find("0.492").unwrap();
+/// assert_eq!(&source[n.source_range(at..n.text.len())], "０．４９２");
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Normalized {
     /// The NFKC text, with control characters turned into spaces and zero-width

@@ -12,11 +12,14 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use anyhow::Result;
 use rayon::prelude::*;
 
+use crate::aggregate::DocTerms;
 use crate::corpus::{self, Document, Input, Skipped};
 use crate::normalize::Normalized;
 use crate::progress::Reporter;
+use crate::resources::Stopwords;
 use crate::rows::DocumentRow;
 use crate::sentence;
+use crate::terms::{TermExtractor, TermOcc};
 use crate::tokenize::{Token, Tokenizer, Worker};
 
 /// A batch closes when it holds this many bytes of input …
@@ -28,6 +31,7 @@ const BATCH_DOCS: usize = 256;
 #[derive(Debug, Clone, Default)]
 pub struct DocAnalysis {
     pub row: DocumentRow,
+    pub terms: DocTerms,
 }
 
 /// What happened to one input.
@@ -40,6 +44,9 @@ pub enum Outcome {
 /// The read-only state shared by all workers.
 pub struct Analyzer {
     pub tokenizer: Tokenizer,
+    pub stopwords: Stopwords,
+    /// Join noun runs into compound terms.
+    pub compounds: bool,
 }
 
 /// Per-thread scratch space, reused from document to document.
@@ -47,11 +54,16 @@ pub struct Scratch {
     worker: Worker,
     norm: Normalized,
     tokens: Vec<Token>,
+    terms: Vec<TermOcc>,
 }
 
 impl Analyzer {
-    pub fn new(tokenizer: Tokenizer) -> Self {
-        Analyzer { tokenizer }
+    pub fn new(tokenizer: Tokenizer, stopwords: Stopwords, compounds: bool) -> Self {
+        Analyzer {
+            tokenizer,
+            stopwords,
+            compounds,
+        }
     }
 
     pub fn scratch(&self) -> Scratch {
@@ -59,6 +71,7 @@ impl Analyzer {
             worker: self.tokenizer.worker(),
             norm: Normalized::default(),
             tokens: Vec::new(),
+            terms: Vec::new(),
         }
     }
 
@@ -74,6 +87,12 @@ impl Analyzer {
                 .count() as u64,
             ..DocumentRow::default()
         };
+        let extractor = TermExtractor {
+            tokenizer: &self.tokenizer,
+            stopwords: &self.stopwords,
+            compounds: self.compounds,
+        };
+        let mut terms = DocTerms::default();
         for range in sentence::split(text) {
             scratch.norm.rebuild(&text[range]);
             scratch
@@ -81,8 +100,20 @@ impl Analyzer {
                 .tokenize(&scratch.norm.text, &mut scratch.tokens)?;
             row.sentences += 1;
             row.tokens += scratch.tokens.len() as u64;
+
+            scratch.terms.clear();
+            extractor.extract(
+                &scratch.norm.text,
+                &scratch.tokens,
+                &mut scratch.terms,
+                &mut terms.neighbors,
+            );
+            for occ in &scratch.terms {
+                terms.add(occ);
+            }
         }
-        Ok(DocAnalysis { row })
+        row.terms = terms.counts.len() as u64;
+        Ok(DocAnalysis { row, terms })
     }
 
     /// Read, decode and analyze one input, turning every failure (a panic included) into

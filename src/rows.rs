@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::terms::TermPos;
+
 /// `documents.csv`: one row per analyzed document.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct DocumentRow {
@@ -13,7 +15,39 @@ pub struct DocumentRow {
     pub sentences: u64,
     /// Morphemes, punctuation included, whitespace excluded (as MeCab counts them).
     pub tokens: u64,
+    /// Distinct terms (term, pos) in the document.
+    pub terms: u64,
 }
 
 /// `skipped.csv`: one row per input that was not analyzed.
 pub use crate::corpus::Skipped as SkippedRow;
+
+/// Whether a term is a single word or a compound of several nouns.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TermKind {
+    #[default]
+    Word,
+    Compound,
+}
+
+/// `terms.csv`: one row per distinct (term, pos) of the corpus.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct TermRow {
+    pub term: String,
+    pub pos: TermPos,
+    pub kind: TermKind,
+    pub freq: u64,
+    pub doc_freq: u64,
+    /// TermExtract FLR for nouns; empty for verbs and adjectives.
+    pub flr: Option<f64>,
+}
+
+/// `doc_terms.csv`: one row per (document, term, pos).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct DocTermRow {
+    pub doc: String,
+    pub term: String,
+    pub pos: TermPos,
+    pub freq: u64,
+}

@@ -9,10 +9,12 @@
 use std::ops::Range;
 
 use anyhow::{Context, Result};
-use lindera::dictionary::{Dictionary, UserDictionary};
+use lindera::dictionary::Dictionary;
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
 use lindera_dictionary::viterbi::WordId;
+
+use crate::resources::{self, Source};
 
 mod embedded {
     lindera_dictionary::embedded_dictionary!("/lindera-ipadic", EmbeddedIpadicLoader);
@@ -66,11 +68,13 @@ pub struct Tokenizer {
 }
 
 impl Tokenizer {
-    /// The embedded IPADIC, plus any user dictionaries (lindera CSV format).
-    pub fn new(user_dictionary: Option<UserDictionary>) -> Result<Self> {
+    /// The embedded IPADIC plus a user dictionary built from `user_dictionaries` (none
+    /// for the system dictionary alone, as MeCab with IPADIC would segment).
+    pub fn new(user_dictionaries: &[Source]) -> Result<Self> {
         let dictionary = load_system_dictionary()?;
+        let user = resources::user_dictionary(&dictionary.metadata, user_dictionaries)?;
         Ok(Tokenizer {
-            segmenter: Segmenter::new(Mode::Normal, dictionary, user_dictionary),
+            segmenter: Segmenter::new(Mode::Normal, dictionary, user),
         })
     }
 
@@ -148,7 +152,7 @@ mod tests {
 
     #[test]
     fn cartilage_sentence_has_the_expected_surfaces_and_base_forms() {
-        let tokenizer = Tokenizer::new(None).unwrap();
+        let tokenizer = Tokenizer::new(&[]).unwrap();
         let mut worker = tokenizer.worker();
         let text = "すり減った軟骨そのものを再生させる";
         let mut tokens = Vec::new();
@@ -194,7 +198,7 @@ mod tests {
 
     #[test]
     fn unknown_katakana_word_is_flagged_and_padded() {
-        let tokenizer = Tokenizer::new(None).unwrap();
+        let tokenizer = Tokenizer::new(&[]).unwrap();
         let mut worker = tokenizer.worker();
         let text = "エクソソームの作用";
         let mut tokens = Vec::new();
@@ -209,7 +213,7 @@ mod tests {
 
     #[test]
     fn spaces_make_no_tokens_and_offsets_skip_them() {
-        let tokenizer = Tokenizer::new(None).unwrap();
+        let tokenizer = Tokenizer::new(&[]).unwrap();
         let mut worker = tokenizer.worker();
         let text = "膝  の 痛み";
         let mut tokens = Vec::new();

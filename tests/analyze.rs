@@ -15,7 +15,10 @@ fn default_run_on_the_sample_corpus_writes_one_row_per_document() {
     // No arguments at all: corpus/ into output/, as `cargo run --release` does.
     ok(&work.run(&["--quiet"]));
     let (header, rows) = csv(&work.read("output/documents.csv"));
-    assert_eq!(header, ["doc", "group", "chars", "sentences", "tokens"]);
+    assert_eq!(
+        header[..5],
+        ["doc", "group", "chars", "sentences", "tokens"]
+    );
     let docs: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(docs, SAMPLE_DOCS);
     for row in &rows {

@@ -7,6 +7,9 @@ mod util;
 /// `bokashi analyze` and the default run: tables, determinism, skipped inputs, errors.
 mod analyze;
 
+/// `terms.csv` and `doc_terms.csv`: compounds, stopwords, user dictionary.
+mod terms;
+
 /// `bokashi tokenize`: MeCab format, encodings, stdin.
 mod tokenize_cmd;
 

@@ -11,10 +11,11 @@ use anyhow::{Context, Result};
 
 use crate::decode;
 use crate::normalize::Normalized;
+use crate::resources::Source;
 use crate::sentence;
 use crate::tokenize::Tokenizer;
 
-pub fn run(file: Option<&Path>, out: &mut dyn Write) -> Result<()> {
+pub fn run(file: Option<&Path>, user_dictionaries: &[Source], out: &mut dyn Write) -> Result<()> {
     let bytes = match file {
         Some(path) => std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
         None => {
@@ -27,7 +28,7 @@ pub fn run(file: Option<&Path>, out: &mut dyn Write) -> Result<()> {
     };
     let name = file.map_or("standard input".to_string(), |p| p.display().to_string());
     let decoded = decode::decode(&bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-    let tokenizer = Tokenizer::new(None)?;
+    let tokenizer = Tokenizer::new(user_dictionaries)?;
     tokenize_text(&tokenizer, &decoded.text, out)
 }
 

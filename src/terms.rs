@@ -1,0 +1,443 @@
+//! Stage 4a: terms — content words and compound nouns.
+//!
+//! Content words are nouns, verbs and adjectives by base form, and unknown words (the
+//! katakana and Latin words IPADIC does not know, by surface). Runs of nouns are joined
+//! into compound terms (専門用語) following the MeCab rules of TermExtract (Nakagawa &
+//! Mori), with these decisions of ours:
+//!
+//! - **join**: 名詞-一般, 名詞-サ変接続, 名詞-固有名詞-*, unknown words with a letter in
+//!   them, 記号-アルファベット;
+//! - **suffix**: 名詞-接尾-一般 (性, 症, 液, 剤), 名詞-接尾-サ変接続 (化) and — our addition,
+//!   so that 根本的 and 一時的 come out whole — 名詞-接尾-形容動詞語幹 (的) attach to the
+//!   noun run before them and may end a compound; with nothing before them they are dropped;
+//! - **adjectival stems** (名詞-形容動詞語幹 安全, 名詞-ナイ形容詞語幹) join only when a noun
+//!   or suffix follows (安全性, 可能性); otherwise they stand as word terms of their own;
+//! - **prefixes** (接頭詞-名詞接続: 抗, 非, 多, 再) join when a noun follows (抗炎症作用),
+//!   anywhere in the run; a prefix that nothing follows is dropped;
+//! - **breaks**: 名詞-数, 名詞-非自立, 名詞-代名詞, 名詞-副詞可能, the other 名詞-接尾 kinds
+//!   (助数詞 回/人, 副詞可能 内/後, 人名 様/さん), symbols, particles and everything else.
+//!
+//! Unknown words are trimmed of a leading or trailing 中黒 (`・エクソソーム`, which lindera
+//! groups where MeCab splits) and are not terms if nothing with a letter remains.
+//! Verbs and adjectives count only when 自立 (not いる in ている, not やすい in しやすい).
+//! Stopwords, and lone Latin letters (the n of "n=12"), are left out after the terms are
+//! formed.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::resources::Stopwords;
+use crate::tokenize::{Features, Token, Tokenizer};
+
+/// Part of speech of a term, as written in the tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
+pub enum TermPos {
+    #[default]
+    #[serde(rename = "名詞")]
+    Noun,
+    #[serde(rename = "動詞")]
+    Verb,
+    #[serde(rename = "形容詞")]
+    Adjective,
+}
+
+/// One occurrence of a term in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermOcc {
+    pub term: String,
+    pub pos: TermPos,
+    /// The constituent nouns of a compound, in order; empty for a single word.
+    pub parts: Vec<String>,
+}
+
+impl TermOcc {
+    pub fn is_compound(&self) -> bool {
+        self.parts.len() > 1
+    }
+}
+
+/// How often each noun is preceded (`[0]`, TermExtract's L) and followed (`[1]`, R) by
+/// another noun inside the noun runs of the corpus. Mergeable counts for FLR.
+pub type Neighbors = HashMap<String, [u64; 2]>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Noun,
+    Suffix,
+    AdjStem,
+    Prefix,
+    Word(TermPos),
+    Other,
+}
+
+/// Extracts the terms of one sentence. Shared read-only by all workers.
+pub struct TermExtractor<'a> {
+    pub tokenizer: &'a Tokenizer,
+    pub stopwords: &'a Stopwords,
+    /// Join noun runs into compounds (off with `--no-compounds`: the morpheme view).
+    pub compounds: bool,
+}
+
+impl TermExtractor<'_> {
+    /// Append the terms of `text` (a normalized sentence) and its `tokens` to `out`, and
+    /// count the noun neighbours of its runs into `neighbors`.
+    pub fn extract(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        out: &mut Vec<TermOcc>,
+        neighbors: &mut Neighbors,
+    ) {
+        let mut run = Run::default();
+        for token in tokens {
+            let features = self.tokenizer.features(token.word);
+            let surface = &text[token.range()];
+            let (class, form) = classify(&features, surface);
+            match class {
+                Class::Noun => run.noun(form),
+                Class::Suffix => {
+                    if !run.suffix(form) {
+                        self.flush(&mut run, out, neighbors);
+                    }
+                }
+                Class::AdjStem => run.pending.push((form.to_string(), true)),
+                Class::Prefix => run.pending.push((form.to_string(), false)),
+                Class::Word(pos) => {
+                    self.flush(&mut run, out, neighbors);
+                    self.push(out, form.to_string(), pos, Vec::new());
+                }
+                Class::Other => self.flush(&mut run, out, neighbors),
+            }
+        }
+        self.flush(&mut run, out, neighbors);
+    }
+
+    /// End the current run: emit it (as one compound or as its morphemes) and any
+    /// adjectival stems left pending after it.
+    fn flush(&self, run: &mut Run, out: &mut Vec<TermOcc>, neighbors: &mut Neighbors) {
+        let parts = std::mem::take(&mut run.parts);
+        if parts.len() > 1 {
+            for (i, part) in parts.iter().enumerate() {
+                let counts = neighbors.entry(part.clone()).or_default();
+                if i > 0 {
+                    counts[0] += 1;
+                }
+                if i + 1 < parts.len() {
+                    counts[1] += 1;
+                }
+            }
+        }
+        if self.compounds || parts.len() == 1 {
+            if !parts.is_empty() {
+                let term = parts.concat();
+                let parts = if parts.len() > 1 { parts } else { Vec::new() };
+                self.push(out, term, TermPos::Noun, parts);
+            }
+        } else {
+            for part in parts.into_iter().filter(|p| !run.prefixes.contains(p)) {
+                self.push(out, part, TermPos::Noun, Vec::new());
+            }
+        }
+        run.prefixes.clear();
+        for (form, is_stem) in run.pending.drain(..) {
+            if is_stem {
+                self.push(out, form, TermPos::Noun, Vec::new());
+            }
+        }
+    }
+
+    fn push(&self, out: &mut Vec<TermOcc>, term: String, pos: TermPos, parts: Vec<String>) {
+        // A lone Latin letter (the n of "n=12", the Q of "Q1") says nothing as a term; in a
+        // compound (T細胞) it stays.
+        let lone_letter = term.len() == 1 && term.as_bytes()[0].is_ascii_alphabetic();
+        if !lone_letter && !self.stopwords.contains(&term) {
+            out.push(TermOcc { term, pos, parts });
+        }
+    }
+}
+
+/// A noun run being built, with the prefixes and adjectival stems that wait for a noun.
+#[derive(Default)]
+struct Run {
+    parts: Vec<String>,
+    /// (form, is adjectival stem); prefixes are `false`.
+    pending: Vec<(String, bool)>,
+    /// Prefixes absorbed into `parts`, which the morpheme view leaves out.
+    prefixes: Vec<String>,
+}
+
+impl Run {
+    fn absorb_pending(&mut self) {
+        for (form, is_stem) in self.pending.drain(..) {
+            if !is_stem {
+                self.prefixes.push(form.clone());
+            }
+            self.parts.push(form);
+        }
+    }
+
+    fn noun(&mut self, form: &str) {
+        self.absorb_pending();
+        self.parts.push(form.to_string());
+    }
+
+    /// Attach a suffix; false when there is nothing for it to attach to.
+    fn suffix(&mut self, form: &str) -> bool {
+        let stem_pending = self.pending.iter().any(|(_, is_stem)| *is_stem);
+        if self.parts.is_empty() && !stem_pending {
+            return false;
+        }
+        self.absorb_pending();
+        self.parts.push(form.to_string());
+        true
+    }
+}
+
+fn has_letter(s: &str) -> bool {
+    s.chars().any(char::is_alphabetic)
+}
+
+/// The class of a token and the form a term uses for it.
+fn classify<'a>(f: &Features<'a>, surface: &'a str) -> (Class, &'a str) {
+    if f.unknown {
+        let trimmed = surface.trim_matches('・');
+        let katakana = trimmed
+            .chars()
+            .all(|c| ('\u{30A1}'..='\u{30FF}').contains(&c));
+        let class =
+            if f.pos_detail(1) != "数" && has_letter(trimmed) && (f.pos() == "名詞" || katakana)
+            {
+                Class::Noun
+            } else {
+                Class::Other
+            };
+        return (class, trimmed);
+    }
+    let base = if f.base() == "*" { surface } else { f.base() };
+    let class = match (f.pos(), f.pos_detail(1), f.pos_detail(2)) {
+        ("名詞", "一般" | "サ変接続" | "固有名詞", _) => Class::Noun,
+        ("名詞", "接尾", "一般" | "サ変接続" | "形容動詞語幹") => Class::Suffix,
+        ("名詞", "形容動詞語幹" | "ナイ形容詞語幹", _) => Class::AdjStem,
+        ("記号", "アルファベット", _) => Class::Noun,
+        ("接頭詞", "名詞接続", _) => Class::Prefix,
+        ("動詞", "自立", _) => Class::Word(TermPos::Verb),
+        ("形容詞", "自立", _) => Class::Word(TermPos::Adjective),
+        _ => Class::Other,
+    };
+    // Nouns are taken as written (normalized); verbs and adjectives by base form.
+    let form = match class {
+        Class::Word(_) => base,
+        _ => surface,
+    };
+    if !has_letter(form) {
+        return (Class::Other, form);
+    }
+    (class, form)
+}
+
+/// TermExtract's LR of a noun term from its constituents' neighbour counts:
+/// `[∏ (L(Ni)+1)(R(Ni)+1)]^(1/(2L))`. A single noun is its own only constituent.
+pub fn lr(parts: &[&str], neighbors: &Neighbors) -> f64 {
+    if parts.is_empty() {
+        return 1.0;
+    }
+    let log_sum: f64 = parts
+        .iter()
+        .map(|p| {
+            let [l, r] = neighbors.get(*p).copied().unwrap_or_default();
+            ((l + 1) as f64).ln() + ((r + 1) as f64).ln()
+        })
+        .sum();
+    (log_sum / (2.0 * parts.len() as f64)).exp()
+}
+
+/// FLR = f(CN) × LR(CN), where f is the frequency of the term standing alone.
+pub fn flr(freq: u64, parts: &[&str], neighbors: &Neighbors) -> f64 {
+    freq as f64 * lr(parts, neighbors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::{BUILTIN_STOPWORDS, BUILTIN_USER_DICT, Source};
+    use std::sync::OnceLock;
+
+    fn tokenizer() -> &'static Tokenizer {
+        static T: OnceLock<Tokenizer> = OnceLock::new();
+        T.get_or_init(|| {
+            Tokenizer::new(&[Source::builtin("user_dict", BUILTIN_USER_DICT)]).unwrap()
+        })
+    }
+
+    fn stopwords() -> &'static Stopwords {
+        static S: OnceLock<Stopwords> = OnceLock::new();
+        S.get_or_init(|| {
+            Stopwords::parse(&Source::builtin("stopwords", BUILTIN_STOPWORDS)).unwrap()
+        })
+    }
+
+    fn extract_with(text: &str, compounds: bool) -> (Vec<TermOcc>, Neighbors) {
+        let ex = TermExtractor {
+            tokenizer: tokenizer(),
+            stopwords: stopwords(),
+            compounds,
+        };
+        let mut worker = tokenizer().worker();
+        let mut tokens = Vec::new();
+        worker.tokenize(text, &mut tokens).unwrap();
+        let mut out = Vec::new();
+        let mut neighbors = Neighbors::new();
+        ex.extract(text, &tokens, &mut out, &mut neighbors);
+        (out, neighbors)
+    }
+
+    fn terms(text: &str) -> Vec<String> {
+        extract_with(text, true)
+            .0
+            .into_iter()
+            .map(|t| {
+                let pos = match t.pos {
+                    TermPos::Noun => "名",
+                    TermPos::Verb => "動",
+                    TermPos::Adjective => "形",
+                };
+                format!("{}/{pos}", t.term)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn medical_compounds_come_out_whole() {
+        assert_eq!(
+            terms("変形性ひざ関節症の幹細胞培養上清液による治療"),
+            ["変形性ひざ関節症/名", "幹細胞培養上清液/名", "治療/名"]
+        );
+        assert_eq!(
+            terms("間葉系幹細胞が炎症性サイトカインを抑える"),
+            ["間葉系幹細胞/名", "炎症性サイトカイン/名", "抑える/動"]
+        );
+        assert_eq!(terms("関節腔内注射を行う"), ["関節腔内注射/名"]);
+    }
+
+    #[test]
+    fn suffixes_prefixes_and_adjectival_stems() {
+        // 的 (接尾-形容動詞語幹) ends a compound; な breaks.
+        assert_eq!(terms("根本的な治療"), ["根本的/名", "治療/名"]);
+        // A prefix joins the noun after it, anywhere in the run.
+        assert_eq!(
+            terms("非ステロイド性抗炎症薬"),
+            ["非ステロイド性抗炎症薬/名"]
+        );
+        // An adjectival stem joins only when a noun or suffix follows.
+        assert_eq!(terms("安全性が高い"), ["安全性/名"]);
+        assert_eq!(terms("治療は安全です"), ["治療/名", "安全/名"]);
+        assert_eq!(terms("歩行困難になる"), ["歩行/名", "困難/名"]);
+        // A dangling prefix is dropped; a suffix with nothing before it too.
+        assert_eq!(terms("再び痛む"), ["痛む/動"]);
+    }
+
+    #[test]
+    fn breaks_numbers_counters_and_honorific_suffixes() {
+        // 名詞-数 and the counter 人 break; 様 (接尾-人名) is not part of the term.
+        assert_eq!(terms("患者様の2人に1人が膝痛"), ["患者/名", "膝痛/名"]);
+        // 副詞可能 (場合) breaks and is not a term; こと is 非自立.
+        assert_eq!(terms("痛みが出る場合があること"), ["痛み/名"]);
+        // Symbols are not terms and break runs.
+        assert_eq!(
+            terms("PRP・エクソソーム(上清液)"),
+            ["PRP/名", "エクソソーム/名", "上清液/名"]
+        );
+        // A lone letter is no term, but it stays inside a compound.
+        assert_eq!(terms("n=12のT細胞"), ["T細胞/名"]);
+    }
+
+    #[test]
+    fn verbs_and_adjectives_by_base_form_only_when_independent() {
+        // している: する (stopword) + て + いる (非自立); やすく: 非自立.
+        assert_eq!(
+            terms("軟骨が再生しやすくなり、痛みが和らいでいます"),
+            ["軟骨/名", "再生/名", "痛み/名", "和らぐ/動"]
+        );
+        assert_eq!(
+            terms("つらい痛みが強かった"),
+            ["つらい/形", "痛み/名", "強い/形"]
+        );
+    }
+
+    #[test]
+    fn no_compounds_gives_the_morpheme_view_without_prefixes() {
+        let (out, _) = extract_with("抗炎症作用", false);
+        let got: Vec<&str> = out.iter().map(|t| t.term.as_str()).collect();
+        assert_eq!(got, ["炎症", "作用"]);
+    }
+
+    #[test]
+    fn neighbor_counts_come_from_runs() {
+        let (out, n) = extract_with("関節軟骨の軟骨細胞", true);
+        assert_eq!(out[0].parts, ["関節", "軟骨"]);
+        assert_eq!(n["関節"], [0, 1]);
+        assert_eq!(n["軟骨"], [1, 1]);
+        assert_eq!(n["細胞"], [1, 0]);
+    }
+
+    #[test]
+    fn lr_matches_the_termextract_worked_example() {
+        // 情報科学技術 with (L, R) = 情報 (1,2), 科学 (2,3), 技術 (1,1):
+        // LR = ((1+1)(2+1) · (2+1)(3+1) · (1+1)(1+1))^(1/6) = (6·12·4)^(1/6) = 288^(1/6).
+        let n: Neighbors = [("情報", [1, 2]), ("科学", [2, 3]), ("技術", [1, 1])]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let lr = lr(&["情報", "科学", "技術"], &n);
+        assert!((lr - 288f64.powf(1.0 / 6.0)).abs() < 1e-12);
+        assert!((lr - 2.57).abs() < 0.005, "{lr}");
+        // FLR multiplies by the term's own frequency.
+        assert!((flr(3, &["情報", "科学", "技術"], &n) - 3.0 * lr).abs() < 1e-12);
+    }
+
+    #[test]
+    fn flr_on_a_three_sentence_fixture_by_hand() {
+        // Sentences: 関節軟骨が再生する。/ 軟骨細胞を培養する。/ 関節軟骨の軟骨細胞。
+        // Runs: [関節,軟骨] ×2, [軟骨,細胞] ×2, plus 培養 alone.
+        // L/R: 関節 (0,2); 軟骨 (2,2); 細胞 (2,0); 培養 (0,0).
+        // 関節軟骨: f=2, LR=((0+1)(2+1)·(2+1)(2+1))^(1/4) = 27^(1/4); FLR = 2·27^(1/4) ≈ 4.559.
+        // 軟骨細胞: f=2, LR=((2+1)(2+1)·(2+1)(0+1))^(1/4) = 27^(1/4), the same FLR.
+        // 培養: f=1, LR = sqrt(1·1) = 1; FLR = 1. 再生: f=1, neighbours 0 → FLR 1.
+        let mut all = Neighbors::new();
+        let mut occ = Vec::new();
+        for s in [
+            "関節軟骨が再生する。",
+            "軟骨細胞を培養する。",
+            "関節軟骨の軟骨細胞。",
+        ] {
+            let (o, n) = extract_with(s, true);
+            for (k, v) in n {
+                let e = all.entry(k).or_default();
+                e[0] += v[0];
+                e[1] += v[1];
+            }
+            occ.extend(o);
+        }
+        let got: Vec<&str> = occ.iter().map(|t| t.term.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "関節軟骨",
+                "再生",
+                "軟骨細胞",
+                "培養",
+                "関節軟骨",
+                "軟骨細胞"
+            ]
+        );
+        assert_eq!(all["関節"], [0, 2]);
+        assert_eq!(all["軟骨"], [2, 2]);
+        assert_eq!(all["細胞"], [2, 0]);
+        let expected = 2.0 * 27f64.powf(0.25);
+        assert!((flr(2, &["関節", "軟骨"], &all) - expected).abs() < 1e-12);
+        assert!((flr(2, &["軟骨", "細胞"], &all) - expected).abs() < 1e-12);
+        assert!((flr(1, &["培養"], &all) - 1.0).abs() < 1e-12);
+        assert!((expected - 4.559).abs() < 0.001);
+    }
+}
