@@ -6,7 +6,8 @@
 //! 2. [`sentence`] cuts the text into sentences and [`normalize`] applies NFKC with a map
 //!    back to the source;
 //! 3. [`tokenize`] segments each sentence with lindera over the embedded IPADIC;
-//! 4. extraction stages run on the tokens: [`terms`] (content words, compound nouns);
+//! 4. extraction stages run on the tokens: [`terms`] (content words, compound nouns),
+//!    [`numbers`] (numeric claims);
 //! 5. [`pipeline`] runs documents in parallel batches and hands their results on in order,
 //!    and [`aggregate`] merges their counts;
 //! 6. [`tables`] writes the CSV tables ([`rows`]) atomically into the output folder.
@@ -20,6 +21,7 @@ pub mod cmd;
 pub mod corpus;
 pub mod decode;
 pub mod normalize;
+pub mod numbers;
 pub mod pipeline;
 pub mod progress;
 pub mod resources;

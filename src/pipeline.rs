@@ -15,9 +15,10 @@ use rayon::prelude::*;
 use crate::aggregate::DocTerms;
 use crate::corpus::{self, Document, Input, Skipped};
 use crate::normalize::Normalized;
+use crate::numbers::{self, NumberOcc};
 use crate::progress::Reporter;
 use crate::resources::Stopwords;
-use crate::rows::DocumentRow;
+use crate::rows::{DocumentRow, NumberRow};
 use crate::sentence;
 use crate::terms::{TermExtractor, TermOcc};
 use crate::tokenize::{Token, Tokenizer, Worker};
@@ -32,6 +33,7 @@ const BATCH_DOCS: usize = 256;
 pub struct DocAnalysis {
     pub row: DocumentRow,
     pub terms: DocTerms,
+    pub numbers: Vec<NumberRow>,
 }
 
 /// What happened to one input.
@@ -55,6 +57,8 @@ pub struct Scratch {
     norm: Normalized,
     tokens: Vec<Token>,
     terms: Vec<TermOcc>,
+    numerals: Vec<std::ops::Range<usize>>,
+    numbers: Vec<NumberOcc>,
 }
 
 impl Analyzer {
@@ -72,6 +76,8 @@ impl Analyzer {
             norm: Normalized::default(),
             tokens: Vec::new(),
             terms: Vec::new(),
+            numerals: Vec::new(),
+            numbers: Vec::new(),
         }
     }
 
@@ -93,8 +99,10 @@ impl Analyzer {
             compounds: self.compounds,
         };
         let mut terms = DocTerms::default();
+        let mut numbers = Vec::new();
         for range in sentence::split(text) {
-            scratch.norm.rebuild(&text[range]);
+            let source = &text[range];
+            scratch.norm.rebuild(source);
             scratch
                 .worker
                 .tokenize(&scratch.norm.text, &mut scratch.tokens)?;
@@ -111,9 +119,42 @@ impl Analyzer {
             for occ in &scratch.terms {
                 terms.add(occ);
             }
+
+            scratch.numerals.clear();
+            scratch.numerals.extend(
+                scratch
+                    .tokens
+                    .iter()
+                    .filter(|t| {
+                        let f = self.tokenizer.features(t.word);
+                        f.pos() == "名詞" && f.pos_detail(1) == "数"
+                    })
+                    .map(|t| t.range()),
+            );
+            scratch.numbers.clear();
+            numbers::extract(&scratch.norm.text, &scratch.numerals, &mut scratch.numbers);
+            for occ in scratch.numbers.drain(..) {
+                numbers.push(NumberRow {
+                    doc: doc.input.doc.clone(),
+                    sentence_no: row.sentences,
+                    surface: source[scratch.norm.source_range(occ.range.clone())].to_string(),
+                    value_min: occ.value_min.render(),
+                    value_max: occ.value_max.render(),
+                    unit: occ.unit.to_string(),
+                    kind: occ.kind,
+                    qualifier: occ.qualifier_text(),
+                    stance: String::new(),
+                    analyte: occ.analyte.clone().unwrap_or_default(),
+                });
+            }
         }
         row.terms = terms.counts.len() as u64;
-        Ok(DocAnalysis { row, terms })
+        row.numbers = numbers.len() as u64;
+        Ok(DocAnalysis {
+            row,
+            terms,
+            numbers,
+        })
     }
 
     /// Read, decode and analyze one input, turning every failure (a panic included) into

@@ -17,6 +17,8 @@ pub struct DocumentRow {
     pub tokens: u64,
     /// Distinct terms (term, pos) in the document.
     pub terms: u64,
+    /// Numeric expressions (rows of numbers.csv).
+    pub numbers: u64,
 }
 
 /// `skipped.csv`: one row per input that was not analyzed.
@@ -50,4 +52,24 @@ pub struct DocTermRow {
     pub term: String,
     pub pos: TermPos,
     pub freq: u64,
+}
+
+/// `numbers.csv`: one row per numeric expression, in document order.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct NumberRow {
+    pub doc: String,
+    pub sentence_no: u64,
+    /// The number(s) and unit as written in the source (qualifiers not included).
+    pub surface: String,
+    /// Plain decimal, or an ISO date (`2026-02`) for kind `date`.
+    pub value_min: String,
+    pub value_max: String,
+    pub unit: String,
+    pub kind: crate::numbers::Kind,
+    /// `mean;max;min;approx;at_least;at_most`, those that apply, in that order.
+    pub qualifier: String,
+    /// Stance of the sentence (hedged, absolute, mixed, neutral).
+    pub stance: String,
+    /// What a bare number measures, when a Latin abbreviation precedes it (CRP, MMP-3).
+    pub analyte: String,
 }

@@ -10,6 +10,9 @@ mod analyze;
 /// `terms.csv` and `doc_terms.csv`: compounds, stopwords, user dictionary.
 mod terms;
 
+/// `numbers.csv`: numeric claims of the sample corpus, exclusions, surfaces as written.
+mod numbers;
+
 /// `bokashi tokenize`: MeCab format, encodings, stdin.
 mod tokenize_cmd;
 

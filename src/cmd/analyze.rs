@@ -9,7 +9,7 @@ use crate::cli::Settings;
 use crate::corpus;
 use crate::pipeline::{Analyzer, Outcome};
 use crate::progress::Reporter;
-use crate::rows::{DocTermRow, DocumentRow, SkippedRow, TermKind, TermRow};
+use crate::rows::{DocTermRow, DocumentRow, NumberRow, SkippedRow, TermKind, TermRow};
 use crate::tables::Output;
 use crate::terms::{self, TermPos};
 use crate::tokenize::Tokenizer;
@@ -58,6 +58,7 @@ pub fn run(settings: &Settings) -> Result<Summary> {
     // Per-document tables stream in document order; corpus tables come from the counts.
     let mut documents = output.table::<DocumentRow>("documents.csv")?;
     let mut doc_terms = output.table::<DocTermRow>("doc_terms.csv")?;
+    let mut numbers = output.table::<NumberRow>("numbers.csv")?;
     let mut counts = CorpusCounts::default();
     let mut analyzed = 0;
     analyzer.run(&inputs, &pool, &reporter, |outcome| {
@@ -74,6 +75,9 @@ pub fn run(settings: &Settings) -> Result<Summary> {
                     })?;
                 }
                 counts.add_doc_terms(&analysis.terms);
+                for row in &analysis.numbers {
+                    numbers.write(row)?;
+                }
             }
             Outcome::Skipped(s) => skipped.push(s),
         }
@@ -81,6 +85,7 @@ pub fn run(settings: &Settings) -> Result<Summary> {
     })?;
     documents.finish()?;
     doc_terms.finish()?;
+    numbers.finish()?;
     reporter.finish();
 
     if analyzed == 0 {
