@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use crate::lexicon::CueStance;
 use crate::terms::{Neighbors, TermOcc, TermPos};
 
 /// A term as counted: its text and part of speech.
@@ -40,6 +41,17 @@ impl DocTerms {
     }
 }
 
+/// A cue as counted: stance, category, cue.
+pub type CueKey = (CueStance, String, String);
+
+/// Stance counts of one document.
+#[derive(Debug, Clone, Default)]
+pub struct DocStance {
+    pub cues: HashMap<CueKey, u64>,
+    /// Occurrences of each term in hedged (`[0]`) and absolute (`[1]`) sentences.
+    pub terms: HashMap<TermKey, [u64; 2]>,
+}
+
 /// Corpus-wide totals of one term.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TermTotal {
@@ -53,6 +65,10 @@ pub struct TermTotal {
 pub struct CorpusCounts {
     pub terms: HashMap<TermKey, TermTotal>,
     pub neighbors: Neighbors,
+    /// (group, cue) → (freq, doc_freq).
+    pub cues: HashMap<(String, CueKey), (u64, u64)>,
+    /// Term occurrences in hedged and absolute sentences.
+    pub stance_terms: HashMap<TermKey, [u64; 2]>,
 }
 
 impl CorpusCounts {
@@ -71,8 +87,35 @@ impl CorpusCounts {
         add_neighbors(&mut self.neighbors, &doc.neighbors);
     }
 
+    /// Add one document's stance counts under its group.
+    pub fn add_doc_stance(&mut self, group: &str, doc: &DocStance) {
+        for (cue, n) in &doc.cues {
+            let e = self
+                .cues
+                .entry((group.to_string(), cue.clone()))
+                .or_default();
+            e.0 += n;
+            e.1 += 1;
+        }
+        for (term, [h, a]) in &doc.terms {
+            let e = self.stance_terms.entry(term.clone()).or_default();
+            e[0] += h;
+            e[1] += a;
+        }
+    }
+
     /// Merge counts built from another, disjoint part of the corpus.
     pub fn merge(&mut self, other: CorpusCounts) {
+        for (key, (f, d)) in other.cues {
+            let e = self.cues.entry(key).or_default();
+            e.0 += f;
+            e.1 += d;
+        }
+        for (term, [h, a]) in other.stance_terms {
+            let e = self.stance_terms.entry(term).or_default();
+            e[0] += h;
+            e[1] += a;
+        }
         for (key, t) in other.terms {
             let total = self.terms.entry(key).or_default();
             total.freq += t.freq;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand};
 
+use crate::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON};
 use crate::resources::{BUILTIN_STOPWORDS, BUILTIN_USER_DICT, Source, Stopwords};
 use crate::tables::CsvStyle;
 
@@ -54,6 +55,12 @@ pub struct AnalyzeArgs {
     /// Count every noun morpheme as its own term instead of joining compounds.
     #[arg(long)]
     pub no_compounds: bool,
+    /// Stance lexicon replacing the built-in dict/stance_lexicon.tsv.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// Claim words (efficacy verbs, risk nouns) replacing dict/claim_words.tsv.
+    #[arg(long, value_name = "FILE")]
+    pub claim_words: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +117,8 @@ pub struct Settings {
     pub user_dictionaries: Vec<Source>,
     pub stopwords: Stopwords,
     pub compounds: bool,
+    pub lexicon: Source,
+    pub claim_words: Source,
 }
 
 impl Settings {
@@ -133,6 +142,14 @@ impl Settings {
                 None => Source::builtin("dict/stopwords.txt", BUILTIN_STOPWORDS),
             })?,
             compounds: !analyze.no_compounds,
+            lexicon: match &analyze.lexicon {
+                Some(path) => Source::read(path)?,
+                None => Source::builtin("dict/stance_lexicon.tsv", BUILTIN_LEXICON),
+            },
+            claim_words: match &analyze.claim_words {
+                Some(path) => Source::read(path)?,
+                None => Source::builtin("dict/claim_words.tsv", BUILTIN_CLAIM_WORDS),
+            },
         })
     }
 }

@@ -7,7 +7,7 @@
 //!    back to the source;
 //! 3. [`tokenize`] segments each sentence with lindera over the embedded IPADIC;
 //! 4. extraction stages run on the tokens: [`terms`] (content words, compound nouns),
-//!    [`numbers`] (numeric claims);
+//!    [`numbers`] (numeric claims), [`stance`] (hedged vs absolute, with [`lexicon`]);
 //! 5. [`pipeline`] runs documents in parallel batches and hands their results on in order,
 //!    and [`aggregate`] merges their counts;
 //! 6. [`tables`] writes the CSV tables ([`rows`]) atomically into the output folder.
@@ -20,6 +20,7 @@ pub mod cli;
 pub mod cmd;
 pub mod corpus;
 pub mod decode;
+pub mod lexicon;
 pub mod normalize;
 pub mod numbers;
 pub mod pipeline;
@@ -27,6 +28,7 @@ pub mod progress;
 pub mod resources;
 pub mod rows;
 pub mod sentence;
+pub mod stance;
 pub mod tables;
 pub mod terms;
 pub mod tokenize;

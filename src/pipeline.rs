@@ -12,14 +12,17 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::aggregate::DocTerms;
+use crate::aggregate::{DocStance, DocTerms};
+use crate::cli::Settings;
 use crate::corpus::{self, Document, Input, Skipped};
+use crate::lexicon::{ClaimWords, CueStance, Lexicon};
 use crate::normalize::Normalized;
 use crate::numbers::{self, NumberOcc};
 use crate::progress::Reporter;
 use crate::resources::Stopwords;
-use crate::rows::{DocumentRow, NumberRow};
+use crate::rows::{CueRow, DocumentRow, NumberRow, SentenceRow};
 use crate::sentence;
+use crate::stance::{Cue, SentenceStance, StanceMatcher, StanceScratch};
 use crate::terms::{TermExtractor, TermOcc};
 use crate::tokenize::{Token, Tokenizer, Worker};
 
@@ -34,6 +37,9 @@ pub struct DocAnalysis {
     pub row: DocumentRow,
     pub terms: DocTerms,
     pub numbers: Vec<NumberRow>,
+    pub sentences: Vec<SentenceRow>,
+    pub cues: Vec<CueRow>,
+    pub stance: DocStance,
 }
 
 /// What happened to one input.
@@ -49,6 +55,7 @@ pub struct Analyzer {
     pub stopwords: Stopwords,
     /// Join noun runs into compound terms.
     pub compounds: bool,
+    pub stance: StanceMatcher,
 }
 
 /// Per-thread scratch space, reused from document to document.
@@ -59,15 +66,22 @@ pub struct Scratch {
     terms: Vec<TermOcc>,
     numerals: Vec<std::ops::Range<usize>>,
     numbers: Vec<NumberOcc>,
+    stance: StanceScratch,
+    cues: Vec<Cue>,
 }
 
 impl Analyzer {
-    pub fn new(tokenizer: Tokenizer, stopwords: Stopwords, compounds: bool) -> Self {
-        Analyzer {
+    /// Build the tokenizer and compile the lexicon the settings name.
+    pub fn from_settings(settings: &Settings) -> Result<Self> {
+        let tokenizer = Tokenizer::new(&settings.user_dictionaries)?;
+        let claims = ClaimWords::parse(&settings.claim_words)?;
+        let lexicon = Lexicon::compile(&settings.lexicon, claims, &tokenizer)?;
+        Ok(Analyzer {
+            stance: StanceMatcher::new(lexicon)?,
             tokenizer,
-            stopwords,
-            compounds,
-        }
+            stopwords: settings.stopwords.clone(),
+            compounds: settings.compounds,
+        })
     }
 
     pub fn scratch(&self) -> Scratch {
@@ -78,6 +92,8 @@ impl Analyzer {
             terms: Vec::new(),
             numerals: Vec::new(),
             numbers: Vec::new(),
+            stance: StanceScratch::default(),
+            cues: Vec::new(),
         }
     }
 
@@ -98,28 +114,87 @@ impl Analyzer {
             stopwords: &self.stopwords,
             compounds: self.compounds,
         };
-        let mut terms = DocTerms::default();
-        let mut numbers = Vec::new();
+        let mut out = DocAnalysis::default();
+        let doc_id = &doc.input.doc;
         for range in sentence::split(text) {
             let source = &text[range];
             scratch.norm.rebuild(source);
-            scratch
-                .worker
-                .tokenize(&scratch.norm.text, &mut scratch.tokens)?;
+            let norm = &scratch.norm;
+            scratch.worker.tokenize(&norm.text, &mut scratch.tokens)?;
             row.sentences += 1;
             row.tokens += scratch.tokens.len() as u64;
+            let sentence_no = row.sentences;
+            let as_written = |r: std::ops::Range<usize>| source[norm.source_range(r)].to_string();
 
+            // Terms.
             scratch.terms.clear();
             extractor.extract(
-                &scratch.norm.text,
+                &norm.text,
                 &scratch.tokens,
                 &mut scratch.terms,
-                &mut terms.neighbors,
+                &mut out.terms.neighbors,
             );
             for occ in &scratch.terms {
-                terms.add(occ);
+                out.terms.add(occ);
             }
 
+            // Stance.
+            let stance = self.stance.analyze(
+                &self.tokenizer,
+                &norm.text,
+                &scratch.tokens,
+                &mut scratch.stance,
+                &mut scratch.cues,
+            );
+            let (mut hedges, mut absolutes) = (0, 0);
+            for cue in &scratch.cues {
+                match cue.stance {
+                    CueStance::Hedge => hedges += 1,
+                    CueStance::Absolute => absolutes += 1,
+                }
+                *out.stance
+                    .cues
+                    .entry((cue.stance, cue.category.clone(), cue.cue.clone()))
+                    .or_default() += 1;
+                out.cues.push(CueRow {
+                    doc: doc_id.clone(),
+                    sentence_no,
+                    stance: cue.stance,
+                    category: cue.category.clone(),
+                    cue: cue.cue.clone(),
+                    surface: as_written(cue.range.clone()),
+                });
+            }
+            let side = match stance {
+                SentenceStance::Hedged => {
+                    row.hedged_sentences += 1;
+                    Some(0)
+                }
+                SentenceStance::Absolute => {
+                    row.absolute_sentences += 1;
+                    Some(1)
+                }
+                SentenceStance::Mixed => {
+                    row.mixed_sentences += 1;
+                    None
+                }
+                SentenceStance::Neutral => {
+                    row.neutral_sentences += 1;
+                    None
+                }
+            };
+            if let Some(side) = side {
+                for occ in &scratch.terms {
+                    out.stance
+                        .terms
+                        .entry((occ.term.clone(), occ.pos))
+                        .or_default()[side] += 1;
+                }
+            }
+            row.hedge_cues += hedges;
+            row.absolute_cues += absolutes;
+
+            // Numbers.
             scratch.numerals.clear();
             scratch.numerals.extend(
                 scratch
@@ -132,29 +207,46 @@ impl Analyzer {
                     .map(|t| t.range()),
             );
             scratch.numbers.clear();
-            numbers::extract(&scratch.norm.text, &scratch.numerals, &mut scratch.numbers);
+            numbers::extract(&norm.text, &scratch.numerals, &mut scratch.numbers);
+            let sentence_numbers = scratch.numbers.len() as u64;
             for occ in scratch.numbers.drain(..) {
-                numbers.push(NumberRow {
-                    doc: doc.input.doc.clone(),
-                    sentence_no: row.sentences,
-                    surface: source[scratch.norm.source_range(occ.range.clone())].to_string(),
+                out.numbers.push(NumberRow {
+                    doc: doc_id.clone(),
+                    sentence_no,
+                    surface: as_written(occ.range.clone()),
                     value_min: occ.value_min.render(),
                     value_max: occ.value_max.render(),
                     unit: occ.unit.to_string(),
                     kind: occ.kind,
                     qualifier: occ.qualifier_text(),
-                    stance: String::new(),
+                    stance: stance.as_str().to_string(),
                     analyte: occ.analyte.clone().unwrap_or_default(),
                 });
             }
+
+            out.sentences.push(SentenceRow {
+                doc: doc_id.clone(),
+                sentence_no,
+                stance,
+                hedge_cues: hedges,
+                absolute_cues: absolutes,
+                numbers: sentence_numbers,
+                text: source.to_string(),
+            });
         }
-        row.terms = terms.counts.len() as u64;
-        row.numbers = numbers.len() as u64;
-        Ok(DocAnalysis {
-            row,
-            terms,
-            numbers,
-        })
+        row.terms = out.terms.counts.len() as u64;
+        row.numbers = out.numbers.len() as u64;
+        let per_1k = |n: u64| {
+            if row.tokens == 0 {
+                0.0
+            } else {
+                crate::cmd::analyze::round(n as f64 * 1000.0 / row.tokens as f64, 4)
+            }
+        };
+        row.hedge_per_1k_tokens = per_1k(row.hedge_cues);
+        row.absolute_per_1k_tokens = per_1k(row.absolute_cues);
+        out.row = row;
+        Ok(out)
     }
 
     /// Read, decode and analyze one input, turning every failure (a panic included) into

@@ -3,10 +3,12 @@
 
 use serde::Serialize;
 
+use crate::lexicon::CueStance;
+use crate::stance::SentenceStance;
 use crate::terms::TermPos;
 
 /// `documents.csv`: one row per analyzed document.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct DocumentRow {
     pub doc: String,
     pub group: String,
@@ -19,6 +21,17 @@ pub struct DocumentRow {
     pub terms: u64,
     /// Numeric expressions (rows of numbers.csv).
     pub numbers: u64,
+    /// Cues found (rows of cues.csv), by stance.
+    pub hedge_cues: u64,
+    pub absolute_cues: u64,
+    /// Sentences by stance.
+    pub hedged_sentences: u64,
+    pub absolute_sentences: u64,
+    pub mixed_sentences: u64,
+    pub neutral_sentences: u64,
+    /// Cues per 1,000 tokens, computed from the counts above.
+    pub hedge_per_1k_tokens: f64,
+    pub absolute_per_1k_tokens: f64,
 }
 
 /// `skipped.csv`: one row per input that was not analyzed.
@@ -72,4 +85,56 @@ pub struct NumberRow {
     pub stance: String,
     /// What a bare number measures, when a Latin abbreviation precedes it (CRP, MMP-3).
     pub analyte: String,
+}
+
+/// `cues.csv`: one row per cue found, in document order.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct CueRow {
+    pub doc: String,
+    pub sentence_no: u64,
+    pub stance: CueStance,
+    pub category: String,
+    /// The lexicon entry (or, for claim rules, the claim word).
+    pub cue: String,
+    /// The matched text as written in the source.
+    pub surface: String,
+}
+
+/// `sentences.csv`: one row per sentence, in document order.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct SentenceRow {
+    pub doc: String,
+    pub sentence_no: u64,
+    pub stance: SentenceStance,
+    pub hedge_cues: u64,
+    pub absolute_cues: u64,
+    pub numbers: u64,
+    /// The sentence as written in the source.
+    pub text: String,
+}
+
+/// `stance_summary.csv`: cue counts per group and for the whole corpus.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct StanceSummaryRow {
+    /// The group; empty on corpus rows (and for documents directly in the input root).
+    pub group: String,
+    pub stance: CueStance,
+    pub category: String,
+    pub cue: String,
+    pub freq: u64,
+    pub doc_freq: u64,
+    /// `corpus` for whole-corpus totals, `group` for per-group rows.
+    pub level: String,
+}
+
+/// `stance_terms.csv`: which terms go with hedged versus absolute sentences.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct StanceTermRow {
+    pub term: String,
+    pub pos: TermPos,
+    pub hedged_freq: u64,
+    pub absolute_freq: u64,
+    /// Log-odds ratio (hedged vs absolute) with an informative Dirichlet prior; > 0 leans hedged.
+    pub log_odds: f64,
+    pub z: f64,
 }

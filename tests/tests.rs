@@ -13,6 +13,9 @@ mod terms;
 /// `numbers.csv`: numeric claims of the sample corpus, exclusions, surfaces as written.
 mod numbers;
 
+/// Stance: sentences, cues, summary and stance terms on the sample corpus and fixtures.
+mod stance;
+
 /// `bokashi tokenize`: MeCab format, encodings, stdin.
 mod tokenize_cmd;
 

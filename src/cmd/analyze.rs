@@ -2,17 +2,22 @@
 
 use std::time::Instant;
 
+use std::collections::HashMap;
+
 use anyhow::{Context, Result, bail};
 
 use crate::aggregate::CorpusCounts;
 use crate::cli::Settings;
 use crate::corpus;
+use crate::lexicon::CueStance;
 use crate::pipeline::{Analyzer, Outcome};
 use crate::progress::Reporter;
-use crate::rows::{DocTermRow, DocumentRow, NumberRow, SkippedRow, TermKind, TermRow};
+use crate::rows::{
+    CueRow, DocTermRow, DocumentRow, NumberRow, SentenceRow, SkippedRow, StanceSummaryRow,
+    StanceTermRow, TermKind, TermRow,
+};
 use crate::tables::Output;
 use crate::terms::{self, TermPos};
-use crate::tokenize::Tokenizer;
 
 /// What a finished run did, for the summary line and for tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,16 +54,15 @@ pub fn run(settings: &Settings) -> Result<Summary> {
         .num_threads(settings.jobs)
         .build()
         .context("starting worker threads")?;
-    let analyzer = Analyzer::new(
-        Tokenizer::new(&settings.user_dictionaries)?,
-        settings.stopwords.clone(),
-        settings.compounds,
-    );
+    let analyzer = Analyzer::from_settings(settings)?;
 
     // Per-document tables stream in document order; corpus tables come from the counts.
     let mut documents = output.table::<DocumentRow>("documents.csv")?;
     let mut doc_terms = output.table::<DocTermRow>("doc_terms.csv")?;
     let mut numbers = output.table::<NumberRow>("numbers.csv")?;
+    let mut sentences = output.table::<SentenceRow>("sentences.csv")?;
+    let mut cues = output.table::<CueRow>("cues.csv")?;
+    let mut groups = std::collections::BTreeSet::new();
     let mut counts = CorpusCounts::default();
     let mut analyzed = 0;
     analyzer.run(&inputs, &pool, &reporter, |outcome| {
@@ -78,6 +82,14 @@ pub fn run(settings: &Settings) -> Result<Summary> {
                 for row in &analysis.numbers {
                     numbers.write(row)?;
                 }
+                for row in &analysis.sentences {
+                    sentences.write(row)?;
+                }
+                for row in &analysis.cues {
+                    cues.write(row)?;
+                }
+                counts.add_doc_stance(&analysis.row.group, &analysis.stance);
+                groups.insert(analysis.row.group.clone());
             }
             Outcome::Skipped(s) => skipped.push(s),
         }
@@ -86,6 +98,8 @@ pub fn run(settings: &Settings) -> Result<Summary> {
     documents.finish()?;
     doc_terms.finish()?;
     numbers.finish()?;
+    sentences.finish()?;
+    cues.finish()?;
     reporter.finish();
 
     if analyzed == 0 {
@@ -99,6 +113,19 @@ pub fn run(settings: &Settings) -> Result<Summary> {
         terms_table.write(&row)?;
     }
     terms_table.finish()?;
+
+    let mut summary_table = output.table::<StanceSummaryRow>("stance_summary.csv")?;
+    let by_group = groups.len() > 1 || groups.iter().any(|g| !g.is_empty());
+    for row in stance_summary_rows(&counts, by_group) {
+        summary_table.write(&row)?;
+    }
+    summary_table.finish()?;
+
+    let mut stance_terms = output.table::<StanceTermRow>("stance_terms.csv")?;
+    for row in stance_term_rows(&counts) {
+        stance_terms.write(&row)?;
+    }
+    stance_terms.finish()?;
 
     skipped.sort();
     let mut skipped_table = output.table::<SkippedRow>("skipped.csv")?;
@@ -168,4 +195,104 @@ pub fn term_rows(counts: &CorpusCounts) -> Vec<TermRow> {
 pub fn round(x: f64, digits: i32) -> f64 {
     let scale = 10f64.powi(digits);
     (x * scale).round() / scale
+}
+
+/// `stance_summary.csv` rows: whole-corpus totals (`level` corpus, empty group) first, then,
+/// when the corpus has groups, one block per group (`level` group). Sorted by level, group,
+/// stance (hedge first), category, freq desc, cue.
+pub fn stance_summary_rows(counts: &CorpusCounts, by_group: bool) -> Vec<StanceSummaryRow> {
+    let mut corpus: HashMap<(CueStance, &str, &str), (u64, u64)> = HashMap::new();
+    let mut rows = Vec::new();
+    for ((group, (stance, category, cue)), (freq, doc_freq)) in &counts.cues {
+        let e = corpus
+            .entry((*stance, category.as_str(), cue.as_str()))
+            .or_default();
+        e.0 += freq;
+        e.1 += doc_freq;
+        if by_group {
+            rows.push(StanceSummaryRow {
+                group: group.clone(),
+                stance: *stance,
+                category: category.clone(),
+                cue: cue.clone(),
+                freq: *freq,
+                doc_freq: *doc_freq,
+                level: "group".into(),
+            });
+        }
+    }
+    for ((stance, category, cue), (freq, doc_freq)) in corpus {
+        rows.push(StanceSummaryRow {
+            group: String::new(),
+            stance,
+            category: category.to_string(),
+            cue: cue.to_string(),
+            freq,
+            doc_freq,
+            level: "corpus".into(),
+        });
+    }
+    rows.sort_by(|a, b| {
+        (a.level != "corpus", &a.group, a.stance, &a.category)
+            .cmp(&(b.level != "corpus", &b.group, b.stance, &b.category))
+            .then_with(|| b.freq.cmp(&a.freq))
+            .then_with(|| a.cue.cmp(&b.cue))
+    });
+    rows
+}
+
+/// `stance_terms.csv` rows: log-odds ratio with an informative Dirichlet prior
+/// (Monroe, Colaresi & Quinn 2008), hedged vs absolute sentences.
+///
+/// With y_h, y_a a term's counts in hedged and absolute sentences, n_h, n_a their totals,
+/// f the term's frequency in the whole corpus and F the total of all terms' f:
+/// α = f · (n_h + n_a) / F (the prior has the corpus's term distribution and as much
+/// weight as the data compared), α0 = n_h + n_a,
+/// δ = ln((y_h+α)/(n_h+α0−y_h−α)) − ln((y_a+α)/(n_a+α0−y_a−α)),
+/// σ² = 1/(y_h+α) + 1/(y_a+α), z = δ/σ. Positive values lean hedged. Sorted by z desc.
+pub fn stance_term_rows(counts: &CorpusCounts) -> Vec<StanceTermRow> {
+    let n_h: u64 = counts.stance_terms.values().map(|c| c[0]).sum();
+    let n_a: u64 = counts.stance_terms.values().map(|c| c[1]).sum();
+    let total_f: u64 = counts.terms.values().map(|t| t.freq).sum();
+    let alpha0 = (n_h + n_a) as f64;
+    let mut rows: Vec<StanceTermRow> = counts
+        .stance_terms
+        .iter()
+        .filter(|(_, c)| c[0] + c[1] > 0)
+        .map(|((term, pos), c)| {
+            let f = counts
+                .terms
+                .get(&(term.clone(), *pos))
+                .map_or(c[0] + c[1], |t| t.freq);
+            let alpha = if total_f == 0 {
+                0.5
+            } else {
+                (f as f64 * alpha0 / total_f as f64).max(1e-3)
+            };
+            let (log_odds, z) = log_odds(c[0], c[1], n_h, n_a, alpha, alpha0);
+            StanceTermRow {
+                term: term.clone(),
+                pos: *pos,
+                hedged_freq: c[0],
+                absolute_freq: c[1],
+                log_odds: round(log_odds, 4),
+                z: round(z, 4),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.z.total_cmp(&a.z)
+            .then_with(|| a.term.cmp(&b.term))
+            .then_with(|| a.pos.cmp(&b.pos))
+    });
+    rows
+}
+
+/// Monroe et al.'s δ and its z-score for one word.
+pub fn log_odds(y_h: u64, y_a: u64, n_h: u64, n_a: u64, alpha: f64, alpha0: f64) -> (f64, f64) {
+    let (y_h, y_a, n_h, n_a) = (y_h as f64, y_a as f64, n_h as f64, n_a as f64);
+    let odds = |y: f64, n: f64| ((y + alpha) / (n + alpha0 - y - alpha).max(1e-9)).ln();
+    let delta = odds(y_h, n_h) - odds(y_a, n_a);
+    let variance = 1.0 / (y_h + alpha) + 1.0 / (y_a + alpha);
+    (delta, delta / variance.sqrt())
 }

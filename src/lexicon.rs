@@ -1,0 +1,401 @@
+//! The stance lexicon and claim words of `dict/`, compiled to base-form patterns.
+//!
+//! Users write expressions as they appear in text (期待されています, 可能性があります).
+//! Each one is normalized and tokenized with the same dictionary as the corpus, and the
+//! tokens are reduced to *keys* by [`canonical_keys`], the same function the matcher
+//! applies to every sentence, so the two always agree:
+//!
+//! - a token's key is its base form (its surface when it has none);
+//! - ます is dropped; です and the copula-like で are だ, but the attributive な stays な;
+//!   the particles は/が/も are one key; よう after の (a simile) is its own key;
+//! - every negation (ない, ぬ/ず, ません's ん, なし, and 難い/がたい "hard to") is one key,
+//!   and ある directly before a
+//!   negation merges into it (ありません ≡ ない);
+//! - a pattern's trailing て/いる/おる/ます/です/だ/た and のだ are dropped (as long as a
+//!   content word remains; the の of 夢の stays), so 期待されています, 期待されていました and 期待される are one pattern.
+//!
+//! Patterns are matched with Aho–Corasick over key ids (see [`crate::stance`]).
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{Result, bail};
+
+use crate::normalize::Normalized;
+use crate::resources::Source;
+use crate::tokenize::{Features, Token, Tokenizer};
+
+pub const BUILTIN_LEXICON: &str = include_str!("../dict/stance_lexicon.tsv");
+pub const BUILTIN_CLAIM_WORDS: &str = include_str!("../dict/claim_words.tsv");
+
+/// The key every negation maps to. Not a possible base form.
+pub const NEG: &str = "\u{0}NEG";
+/// The key of よう after の (a simile), which the inference ようだ must not match.
+pub const SIMILE: &str = "\u{0}SIMILE";
+/// The key of the particles は, が and も.
+pub const TOPIC: &str = "が";
+
+/// Whether a cue softens or asserts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum CueStance {
+    #[default]
+    Hedge,
+    Absolute,
+}
+
+/// One lexicon line.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub stance: CueStance,
+    pub category: String,
+    /// The expression as the user wrote it (the `cue` column).
+    pub expression: String,
+    /// Token pattern: key segments, matched in order (`…` separates segments).
+    pub segments: Vec<Vec<String>>,
+    /// Surface pattern on the normalized text, for `surface` entries.
+    pub surface: Option<String>,
+    /// Whether the pattern itself contains a negation (ないわけではない): such hedges
+    /// take the absolute cues before them in their clause out of force.
+    pub negating: bool,
+}
+
+/// The claim words of `dict/claim_words.tsv`.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimWords {
+    pub efficacy: HashSet<String>,
+    pub risk: HashSet<String>,
+    pub commitment: HashSet<String>,
+}
+
+impl ClaimWords {
+    pub fn parse(source: &Source) -> Result<Self> {
+        let mut words = ClaimWords::default();
+        for (line, text) in source.lines() {
+            let fields: Vec<&str> = text.split('\t').map(str::trim).collect();
+            let [kind, word] = fields[..] else {
+                bail!(
+                    "{} line {line}: expected `kind<TAB>word`, found {text:?}",
+                    source.name
+                );
+            };
+            let word = Normalized::new(word).text;
+            if word.is_empty() {
+                bail!("{} line {line}: empty word", source.name);
+            }
+            let set = match kind {
+                "efficacy" => &mut words.efficacy,
+                "risk" => &mut words.risk,
+                "commitment" => &mut words.commitment,
+                _ => bail!(
+                    "{} line {line}: unknown kind {kind:?} (efficacy, risk or commitment)",
+                    source.name
+                ),
+            };
+            set.insert(word);
+        }
+        Ok(words)
+    }
+}
+
+/// A canonical key of one token, and the index of that token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key<'a> {
+    pub key: &'a str,
+    pub token: usize,
+}
+
+/// The key of one token, or `None` when it is dropped (ます).
+pub fn token_key<'a>(f: &Features<'a>, surface: &'a str) -> Option<&'a str> {
+    let base = if f.base() == "*" { surface } else { f.base() };
+    let pos = f.pos();
+    let pos1 = f.pos_detail(1);
+    Some(match (pos, base) {
+        ("助動詞", "ます") => return None,
+        ("助動詞", "ない" | "ぬ" | "ん") => NEG,
+        ("形容詞", "ない" | "なし") => NEG,
+        // 言い難い, 認めがたい: "hard to" says no.
+        ("形容詞", "難い" | "がたい") if pos1 == "接尾" || pos1 == "非自立" => NEG,
+        ("助動詞", "です") => "だ",
+        ("助詞", "は" | "が" | "も") if pos1 == "係助詞" || pos1 == "格助詞" => TOPIC,
+        ("助詞", "で") if pos1 == "格助詞" => "だ",
+        // The attributive な (強力な, ような) is not the predicative だ.
+        ("助動詞", "だ") if surface == "な" => "な",
+        _ => base,
+    })
+}
+
+/// The keys of a tokenized text, with ある merged into a following negation.
+pub fn canonical_keys<'a>(
+    tokenizer: &'a Tokenizer,
+    text: &'a str,
+    tokens: &[Token],
+    out: &mut Vec<Key<'a>>,
+) {
+    out.clear();
+    for (i, t) in tokens.iter().enumerate() {
+        let f = tokenizer.features(t.word);
+        let Some(key) = text.get(t.range()).and_then(|s| token_key(&f, s)) else {
+            continue;
+        };
+        if key == NEG
+            && let Some(prev) = out.last()
+            && prev.key == "ある"
+        {
+            out.pop();
+        }
+        // 〜のようだ is a simile (宅配便のようなもの), not an inference.
+        let key = if key == "よう" && out.last().is_some_and(|p| p.key == "の") {
+            SIMILE
+        } else {
+            key
+        };
+        out.push(Key { key, token: i });
+    }
+}
+
+/// Keys a pattern may end with that are not part of it.
+const TRAILING: [&str; 7] = ["て", "で", "いる", "おる", "ます", "だ", "た"];
+
+/// Keys that carry no content (for the trailing-strip rule).
+fn is_function_key(key: &str) -> bool {
+    TRAILING.contains(&key) || matches!(key, "が" | "に" | "と" | "を" | "の" | "よう" | "べし")
+}
+
+/// The stance lexicon, compiled.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub entries: Vec<Entry>,
+    pub claims: ClaimWords,
+}
+
+impl Lexicon {
+    /// Parse and compile `source` with `tokenizer`; errors name the file and line.
+    pub fn compile(source: &Source, claims: ClaimWords, tokenizer: &Tokenizer) -> Result<Self> {
+        let mut worker = tokenizer.worker();
+        let mut tokens = Vec::new();
+        let mut entries = Vec::new();
+        for (line, text) in source.lines() {
+            let at = || format!("{} line {line}", source.name);
+            let fields: Vec<&str> = text.split('\t').map(str::trim).collect();
+            if !(3..=4).contains(&fields.len()) {
+                bail!(
+                    "{}: expected `stance<TAB>category<TAB>expression[<TAB>surface]`, found {} field(s)",
+                    at(),
+                    fields.len()
+                );
+            }
+            let stance = match fields[0] {
+                "hedge" => CueStance::Hedge,
+                "absolute" => CueStance::Absolute,
+                other => bail!("{}: stance must be hedge or absolute, not {other:?}", at()),
+            };
+            let category = fields[1];
+            if category.is_empty()
+                || !category
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                bail!(
+                    "{}: category {category:?} must be lower-case letters, digits or _",
+                    at()
+                );
+            }
+            let expression = fields[2];
+            if expression.is_empty() {
+                bail!("{}: empty expression", at());
+            }
+            let surface_mode = match fields.get(3) {
+                None => false,
+                Some(&"surface") => true,
+                Some(other) => bail!("{}: fourth column must be `surface`, not {other:?}", at()),
+            };
+            let mut entry = Entry {
+                stance,
+                category: category.to_string(),
+                expression: expression.to_string(),
+                segments: Vec::new(),
+                surface: None,
+                negating: false,
+            };
+            if surface_mode {
+                entry.surface = Some(Normalized::new(expression).text);
+            } else {
+                for part in expression.split('…') {
+                    let norm = Normalized::new(part.trim());
+                    worker.tokenize(&norm.text, &mut tokens)?;
+                    let mut keys = Vec::new();
+                    canonical_keys(tokenizer, &norm.text, &tokens, &mut keys);
+                    let mut segment: Vec<String> = keys.iter().map(|k| k.key.to_string()).collect();
+                    loop {
+                        // のです/のだ goes as a pair; a lone の (夢の) is part of the pattern.
+                        let n = segment.len();
+                        let cut = if n > 2 && segment[n - 2] == "の" && segment[n - 1] == "だ" {
+                            2
+                        } else if n > 1 && TRAILING.contains(&segment[n - 1].as_str()) {
+                            1
+                        } else {
+                            break;
+                        };
+                        if !segment[..n - cut].iter().any(|k| !is_function_key(k)) {
+                            break;
+                        }
+                        segment.truncate(n - cut);
+                    }
+                    if segment.is_empty() {
+                        bail!("{}: expression {expression:?} has no words to match", at());
+                    }
+                    entry.segments.push(segment);
+                }
+                entry.negating = entry.segments.iter().flatten().any(|k| k == NEG);
+            }
+            entries.push(entry);
+        }
+        if entries.is_empty() {
+            bail!("{}: the lexicon has no entries", source.name);
+        }
+        Ok(Lexicon { entries, claims })
+    }
+
+    /// Every distinct key used by a pattern, numbered from 1 (0 is "any other key").
+    pub fn vocabulary(&self) -> HashMap<String, u32> {
+        let mut vocab = HashMap::new();
+        for key in self
+            .entries
+            .iter()
+            .flat_map(|e| e.segments.iter().flatten())
+        {
+            let next = vocab.len() as u32 + 1;
+            vocab.entry(key.clone()).or_insert(next);
+        }
+        vocab
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::BUILTIN_USER_DICT;
+    use std::sync::OnceLock;
+
+    pub(crate) fn tokenizer() -> &'static Tokenizer {
+        static T: OnceLock<Tokenizer> = OnceLock::new();
+        T.get_or_init(|| {
+            Tokenizer::new(&[Source::builtin("user_dict", BUILTIN_USER_DICT)]).unwrap()
+        })
+    }
+
+    fn compile(text: &str) -> Result<Lexicon> {
+        Lexicon::compile(
+            &Source {
+                name: "lex.tsv".into(),
+                text: text.into(),
+            },
+            ClaimWords::default(),
+            tokenizer(),
+        )
+    }
+
+    #[test]
+    fn conjugated_expressions_compile_to_one_pattern() {
+        let lex = compile(
+            "hedge\texpectation\t期待されています\n\
+             hedge\texpectation\t期待されていました\n\
+             hedge\texpectation\t期待される\n\
+             hedge\texpectation\t期待されているのです\n\
+             absolute\tnovelty\t夢の\n",
+        )
+        .unwrap();
+        let patterns: Vec<&Vec<String>> = lex.entries.iter().map(|e| &e.segments[0]).collect();
+        assert_eq!(patterns[0], &["期待", "する", "れる"]);
+        assert_eq!(patterns[0], patterns[1]);
+        assert_eq!(patterns[0], patterns[2]);
+        assert_eq!(patterns[0], patterns[3]);
+        assert_eq!(patterns[4], &["夢", "の"]);
+    }
+
+    #[test]
+    fn negations_and_particles_are_canonical() {
+        let lex = compile(
+            "hedge\tlimitation\tとは限りません\n\
+             hedge\tdisclaimer\tリスクがないわけではない\n\
+             hedge\tdisclaimer\tリスクもないわけではありません\n\
+             hedge\tinference\tようです\n\
+             hedge\tlimitation\t必ずしも…ない\n",
+        )
+        .unwrap();
+        assert_eq!(lex.entries[0].segments[0], ["と", TOPIC, "限る", NEG]);
+        assert_eq!(
+            lex.entries[1].segments[0],
+            ["リスク", TOPIC, NEG, "わけ", "だ", TOPIC, NEG]
+        );
+        assert_eq!(lex.entries[1].segments, lex.entries[2].segments);
+        assert!(lex.entries[1].negating);
+        // よう alone has no content: its だ stays.
+        assert_eq!(lex.entries[3].segments[0], ["よう", "だ"]);
+        assert_eq!(
+            lex.entries[4].segments,
+            vec![vec!["必ずしも".to_string()], vec![NEG.to_string()]]
+        );
+    }
+
+    #[test]
+    fn the_builtin_lexicon_compiles_with_every_required_category() {
+        let claims =
+            ClaimWords::parse(&Source::builtin("claim_words", BUILTIN_CLAIM_WORDS)).unwrap();
+        assert!(claims.efficacy.contains("緩和") && claims.risk.contains("副作用"));
+        let lex = Lexicon::compile(
+            &Source::builtin("stance_lexicon", BUILTIN_LEXICON),
+            claims,
+            tokenizer(),
+        )
+        .unwrap();
+        let categories: HashSet<(CueStance, &str)> = lex
+            .entries
+            .iter()
+            .map(|e| (e.stance, e.category.as_str()))
+            .collect();
+        for c in [
+            "possibility",
+            "expectation",
+            "inference",
+            "hearsay",
+            "limitation",
+            "disclaimer",
+        ] {
+            assert!(categories.contains(&(CueStance::Hedge, c)), "{c}");
+        }
+        for c in [
+            "certainty",
+            "evidence",
+            "booster",
+            "superlative",
+            "novelty",
+            "guarantee",
+        ] {
+            assert!(categories.contains(&(CueStance::Absolute, c)), "{c}");
+        }
+        assert!(lex.entries.len() > 150);
+    }
+
+    #[test]
+    fn invalid_lines_are_reported_with_their_line_number() {
+        let err = |text: &str| compile(text).err().unwrap().to_string();
+        assert_eq!(
+            err("# c\nmaybe\tpossibility\tかも\n"),
+            "lex.tsv line 2: stance must be hedge or absolute, not \"maybe\""
+        );
+        assert_eq!(
+            err("hedge\tPossibility\tかも\n"),
+            "lex.tsv line 1: category \"Possibility\" must be lower-case letters, digits or _"
+        );
+        assert_eq!(
+            err("hedge\tpossibility\n"),
+            "lex.tsv line 1: expected `stance<TAB>category<TAB>expression[<TAB>surface]`, found 2 field(s)"
+        );
+        assert_eq!(
+            err("hedge\tx\tかも\tregex\n"),
+            "lex.tsv line 1: fourth column must be `surface`, not \"regex\""
+        );
+        assert_eq!(err("# nothing\n"), "lex.tsv: the lexicon has no entries");
+    }
+}
