@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use crate::cooccurrence::CoocCounts;
 use crate::lexicon::CueStance;
 use crate::terms::{Neighbors, TermOcc, TermPos};
 
@@ -69,6 +70,7 @@ pub struct CorpusCounts {
     pub cues: HashMap<(String, CueKey), (u64, u64)>,
     /// Term occurrences in hedged and absolute sentences.
     pub stance_terms: HashMap<TermKey, [u64; 2]>,
+    pub cooc: CoocCounts,
 }
 
 impl CorpusCounts {
@@ -106,6 +108,7 @@ impl CorpusCounts {
 
     /// Merge counts built from another, disjoint part of the corpus.
     pub fn merge(&mut self, other: CorpusCounts) {
+        self.cooc.merge(&other.cooc);
         for (key, (f, d)) in other.cues {
             let e = self.cues.entry(key).or_default();
             e.0 += f;

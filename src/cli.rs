@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand};
 
+use crate::cooccurrence::Unit;
 use crate::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON};
 use crate::resources::{BUILTIN_STOPWORDS, BUILTIN_USER_DICT, Source, Stopwords};
 use crate::tables::CsvStyle;
@@ -61,6 +62,15 @@ pub struct AnalyzeArgs {
     /// Claim words (efficacy verbs, risk nouns) replacing dict/claim_words.tsv.
     #[arg(long, value_name = "FILE")]
     pub claim_words: Option<PathBuf>,
+    /// Co-occurrence unit: terms co-occur when they share a sentence or a document.
+    #[arg(long, value_enum, default_value = "sentence")]
+    pub cooc_unit: Unit,
+    /// Terms in fewer units than this are not paired in cooccurrence.csv.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub min_freq: u64,
+    /// Pairs co-occurring in fewer units than this are not written.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub min_cooc: u64,
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +129,9 @@ pub struct Settings {
     pub compounds: bool,
     pub lexicon: Source,
     pub claim_words: Source,
+    pub cooc_unit: Unit,
+    pub min_freq: u64,
+    pub min_cooc: u64,
 }
 
 impl Settings {
@@ -150,6 +163,9 @@ impl Settings {
                 Some(path) => Source::read(path)?,
                 None => Source::builtin("dict/claim_words.tsv", BUILTIN_CLAIM_WORDS),
             },
+            cooc_unit: analyze.cooc_unit,
+            min_freq: analyze.min_freq.max(1),
+            min_cooc: analyze.min_cooc.max(1),
         })
     }
 }

@@ -7,7 +7,8 @@
 //!    back to the source;
 //! 3. [`tokenize`] segments each sentence with lindera over the embedded IPADIC;
 //! 4. extraction stages run on the tokens: [`terms`] (content words, compound nouns),
-//!    [`numbers`] (numeric claims), [`stance`] (hedged vs absolute, with [`lexicon`]);
+//!    [`numbers`] (numeric claims), [`stance`] (hedged vs absolute, with [`lexicon`]),
+//!    [`cooccurrence`] (terms sharing a sentence or document);
 //! 5. [`pipeline`] runs documents in parallel batches and hands their results on in order,
 //!    and [`aggregate`] merges their counts;
 //! 6. [`tables`] writes the CSV tables ([`rows`]) atomically into the output folder.
@@ -18,6 +19,7 @@
 pub mod aggregate;
 pub mod cli;
 pub mod cmd;
+pub mod cooccurrence;
 pub mod corpus;
 pub mod decode;
 pub mod lexicon;

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::aggregate::{DocStance, DocTerms};
 use crate::cli::Settings;
+use crate::cooccurrence::{DocCooc, Unit};
 use crate::corpus::{self, Document, Input, Skipped};
 use crate::lexicon::{ClaimWords, CueStance, Lexicon};
 use crate::normalize::Normalized;
@@ -40,6 +41,7 @@ pub struct DocAnalysis {
     pub sentences: Vec<SentenceRow>,
     pub cues: Vec<CueRow>,
     pub stance: DocStance,
+    pub cooc: DocCooc,
 }
 
 /// What happened to one input.
@@ -56,6 +58,7 @@ pub struct Analyzer {
     /// Join noun runs into compound terms.
     pub compounds: bool,
     pub stance: StanceMatcher,
+    pub cooc_unit: Unit,
 }
 
 /// Per-thread scratch space, reused from document to document.
@@ -81,6 +84,7 @@ impl Analyzer {
             tokenizer,
             stopwords: settings.stopwords.clone(),
             compounds: settings.compounds,
+            cooc_unit: settings.cooc_unit,
         })
     }
 
@@ -136,6 +140,10 @@ impl Analyzer {
             );
             for occ in &scratch.terms {
                 out.terms.add(occ);
+                out.cooc.add_term(&occ.term);
+            }
+            if self.cooc_unit == Unit::Sentence {
+                out.cooc.end_unit();
             }
 
             // Stance.
@@ -233,6 +241,9 @@ impl Analyzer {
                 numbers: sentence_numbers,
                 text: source.to_string(),
             });
+        }
+        if self.cooc_unit == Unit::Document {
+            out.cooc.end_unit();
         }
         row.terms = out.terms.counts.len() as u64;
         row.numbers = out.numbers.len() as u64;

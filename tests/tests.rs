@@ -16,6 +16,9 @@ mod numbers;
 /// Stance: sentences, cues, summary and stance terms on the sample corpus and fixtures.
 mod stance;
 
+/// `cooccurrence.csv`: exact rows on a fixture, order and measures on the sample corpus.
+mod cooccurrence;
+
 /// `bokashi tokenize`: MeCab format, encodings, stdin.
 mod tokenize_cmd;
 

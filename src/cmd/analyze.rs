@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::aggregate::CorpusCounts;
 use crate::cli::Settings;
+use crate::cooccurrence::CoocRow;
 use crate::corpus;
 use crate::lexicon::CueStance;
 use crate::pipeline::{Analyzer, Outcome};
@@ -89,6 +90,7 @@ pub fn run(settings: &Settings) -> Result<Summary> {
                     cues.write(row)?;
                 }
                 counts.add_doc_stance(&analysis.row.group, &analysis.stance);
+                counts.cooc.add_doc(&analysis.cooc);
                 groups.insert(analysis.row.group.clone());
             }
             Outcome::Skipped(s) => skipped.push(s),
@@ -120,6 +122,12 @@ pub fn run(settings: &Settings) -> Result<Summary> {
         summary_table.write(&row)?;
     }
     summary_table.finish()?;
+
+    let mut cooc = output.table::<CoocRow>("cooccurrence.csv")?;
+    for row in counts.cooc.rows(settings.min_freq, settings.min_cooc) {
+        cooc.write(&row)?;
+    }
+    cooc.finish()?;
 
     let mut stance_terms = output.table::<StanceTermRow>("stance_terms.csv")?;
     for row in stance_term_rows(&counts) {
