@@ -63,11 +63,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
         return Ok(decode_with(UTF_8, bytes));
     }
     let legacy = legacy_order(bytes);
-    for encoding in legacy {
-        let decoded = decode_with(encoding, bytes);
-        if decoded.replacements == 0 {
-            return Ok(decoded);
-        }
+    if let Some(decoded) = best_clean(bytes, legacy) {
+        return Ok(decoded);
     }
     // No encoding fits the whole file: a concatenation of files in different encodings,
     // or text with a few damaged bytes. Decide line by line ('\n' is never a trail byte
@@ -91,6 +88,39 @@ fn legacy_order(bytes: &[u8]) -> [&'static Encoding; 2] {
     }
 }
 
+/// The legacy decoding without errors that reads most like Japanese. EUC-JP bytes are
+/// often valid Shift_JIS too (as half-width katakana and stray kanji), so a clean decode
+/// alone does not decide; the first in `order` wins a tie.
+fn best_clean(bytes: &[u8], order: [&'static Encoding; 2]) -> Option<Decoded> {
+    let mut best: Option<(i64, Decoded)> = None;
+    for encoding in order {
+        let decoded = decode_with(encoding, bytes);
+        if decoded.replacements > 0 {
+            continue;
+        }
+        let score = japanese_score(&decoded.text);
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, decoded));
+        }
+    }
+    best.map(|(_, d)| d)
+}
+
+/// Hiragana and common kanji count for a decoding, half-width katakana and rare
+/// characters against it (mojibake is full of both).
+fn japanese_score(text: &str) -> i64 {
+    text.chars()
+        .map(|c| match c {
+            '\u{3040}'..='\u{309F}' => 2,                           // hiragana
+            '\u{30A0}'..='\u{30FF}' | '\u{3000}'..='\u{303F}' => 1, // katakana, punctuation
+            '\u{4E00}'..='\u{9FFF}' => 1,                           // CJK ideographs
+            '\u{FF61}'..='\u{FF9F}' => -2,                          // half-width katakana
+            c if c.is_ascii() => 0,
+            _ => -1,
+        })
+        .sum()
+}
+
 fn decode_by_line(bytes: &[u8], legacy: [&'static Encoding; 2]) -> Decoded {
     let mut text = String::with_capacity(bytes.len() * 3 / 2);
     let mut replacements = 0;
@@ -99,18 +129,20 @@ fn decode_by_line(bytes: &[u8], legacy: [&'static Encoding; 2]) -> Decoded {
         let best = if std::str::from_utf8(line).is_ok() {
             decode_with(UTF_8, line)
         } else {
-            // UTF-8 first so that it wins ties: a stray byte in UTF-8 text stays UTF-8.
-            let mut best = decode_with(UTF_8, line);
-            for encoding in legacy {
-                if best.replacements == 0 {
-                    break;
-                }
-                let candidate = decode_with(encoding, line);
-                if candidate.replacements < best.replacements {
-                    best = candidate;
+            match best_clean(line, legacy) {
+                Some(clean) => clean,
+                None => {
+                    // UTF-8 first so that it wins ties: a stray byte in UTF-8 text stays UTF-8.
+                    let mut best = decode_with(UTF_8, line);
+                    for encoding in legacy {
+                        let candidate = decode_with(encoding, line);
+                        if candidate.replacements < best.replacements {
+                            best = candidate;
+                        }
+                    }
+                    best
                 }
             }
-            best
         };
         if !used.contains(&best.encoding.as_str()) && !best.text.trim().is_empty() {
             used.push(match best.encoding.as_str() {
@@ -229,8 +261,8 @@ fn binary_signature(bytes: &[u8]) -> Option<String> {
         .iter()
         .filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b | 0))
         .count();
-    // A stray NUL or control byte is tolerated (and cleaned later); a file made of them is not text.
-    if nul * 100 > head.len() || (nul + control) * 10 > head.len() {
+    // Stray NUL or control bytes are tolerated (and cleaned later); a file made of them is not text.
+    if nul * 10 > head.len() || (nul + control) * 4 > head.len() {
         return Some(format!(
             "{} NUL and {} control bytes in the first {} bytes",
             nul,
@@ -326,12 +358,22 @@ mod tests {
     fn a_file_mixing_utf8_and_shift_jis_lines_decodes_each_line() {
         let first = "一行目はUTF-8で書かれた再生医療の説明です。\n";
         let second = "二行目はShift_JISで書かれた幹細胞の説明です。\n";
+        let third = "三行目は痛みの話です。\n";
         let mut bytes = first.as_bytes().to_vec();
         bytes.extend(encode(SHIFT_JIS, second));
+        bytes.extend(encode(EUC_JP, third));
         let decoded = decode(&bytes).unwrap();
-        assert_eq!(decoded.text, format!("{first}{second}"));
-        assert_eq!(decoded.encoding, "mixed (UTF-8, Shift_JIS)");
+        assert_eq!(decoded.text, format!("{first}{second}{third}"));
+        assert_eq!(decoded.encoding, "mixed (UTF-8, Shift_JIS, EUC-JP)");
         assert_eq!(decoded.replacements, 0);
+    }
+
+    #[test]
+    fn short_euc_jp_that_is_also_valid_shift_jis_is_read_as_euc_jp() {
+        let text = "三行目は痛みの話です。";
+        let decoded = decode(&encode(EUC_JP, text)).unwrap();
+        assert_eq!(decoded.text, text);
+        assert_eq!(decoded.encoding, "EUC-JP");
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod cmd;
 pub mod cooccurrence;
 pub mod corpus;
 pub mod decode;
+pub mod interrupt;
 pub mod lexicon;
 pub mod normalize;
 pub mod numbers;
@@ -41,6 +42,8 @@ use clap::Parser;
 pub const EXIT_OK: i32 = 0;
 /// Exit status: nothing could be analyzed, or the output could not be written.
 pub const EXIT_FATAL: i32 = 2;
+/// Exit status: stopped by Ctrl-C or SIGTERM; the output folder was left as it was.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Parse the command line, run the command, and return the process exit status.
 pub fn run() -> i32 {
@@ -59,6 +62,10 @@ pub fn run() -> i32 {
     match result {
         Ok(()) => EXIT_OK,
         Err(e) if is_broken_pipe(&e) => EXIT_OK,
+        Err(e) if e.is::<interrupt::Interrupted>() => {
+            eprintln!("bokashi: interrupted; the output folder was left as it was");
+            EXIT_INTERRUPTED
+        }
         Err(e) => {
             eprintln!("bokashi: error: {e:#}");
             EXIT_FATAL
@@ -68,7 +75,7 @@ pub fn run() -> i32 {
 
 fn run_analyze(common: &cli::CommonArgs, args: &cli::AnalyzeArgs) -> anyhow::Result<()> {
     let settings = cli::Settings::new(common, args)?;
-    cmd::analyze::run(&settings).map(|_| ())
+    cmd::analyze::run(&settings, &interrupt::Cancel::on_signals()).map(|_| ())
 }
 
 /// A closed pipe on stdout (`bokashi tokenize | head`) ends the program quietly.

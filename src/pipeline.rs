@@ -16,6 +16,7 @@ use crate::aggregate::{DocStance, DocTerms};
 use crate::cli::Settings;
 use crate::cooccurrence::{DocCooc, Unit};
 use crate::corpus::{self, Document, Input, Skipped};
+use crate::interrupt::{Cancel, Interrupted};
 use crate::lexicon::{ClaimWords, CueStance, Lexicon};
 use crate::normalize::Normalized;
 use crate::numbers::{self, NumberOcc};
@@ -49,6 +50,8 @@ pub struct DocAnalysis {
 pub enum Outcome {
     Analyzed(Box<DocAnalysis>),
     Skipped(Skipped),
+    /// Not analyzed because the run was interrupted.
+    Cancelled,
 }
 
 /// The read-only state shared by all workers.
@@ -59,6 +62,9 @@ pub struct Analyzer {
     pub compounds: bool,
     pub stance: StanceMatcher,
     pub cooc_unit: Unit,
+    /// Raised by Ctrl-C/SIGTERM: stop at the next document (or the next few hundred
+    /// sentences of a long one).
+    pub cancel: Cancel,
 }
 
 /// Per-thread scratch space, reused from document to document.
@@ -85,6 +91,7 @@ impl Analyzer {
             stopwords: settings.stopwords.clone(),
             compounds: settings.compounds,
             cooc_unit: settings.cooc_unit,
+            cancel: Cancel::default(),
         })
     }
 
@@ -121,6 +128,9 @@ impl Analyzer {
         let mut out = DocAnalysis::default();
         let doc_id = &doc.input.doc;
         for range in sentence::split(text) {
+            if row.sentences % 256 == 255 {
+                self.cancel.check()?;
+            }
             let source = &text[range];
             scratch.norm.rebuild(source);
             let norm = &scratch.norm;
@@ -263,6 +273,9 @@ impl Analyzer {
     /// Read, decode and analyze one input, turning every failure (a panic included) into
     /// a skipped entry.
     fn process(&self, scratch: &mut Scratch, input: &Input, reporter: &Reporter) -> Outcome {
+        if self.cancel.is_cancelled() {
+            return Outcome::Cancelled;
+        }
         let skip = |reason: String| {
             reporter.warn(format_args!("skipping {}: {reason}", input.display));
             Outcome::Skipped(Skipped {
@@ -282,6 +295,7 @@ impl Analyzer {
         }
         match catch_unwind(AssertUnwindSafe(|| self.analyze(scratch, &doc))) {
             Ok(Ok(analysis)) => Outcome::Analyzed(Box::new(analysis)),
+            Ok(Err(e)) if e.is::<Interrupted>() => Outcome::Cancelled,
             Ok(Err(e)) => skip(format!("analysis failed: {e:#}")),
             Err(_) => {
                 // The worker may hold half-updated buffers: start it afresh.
@@ -311,6 +325,7 @@ impl Analyzer {
                     )
                     .collect()
             });
+            self.cancel.check()?;
             done += batch.len();
             reporter.advance(batch.iter().map(|i| i.size).sum(), done, inputs.len());
             for outcome in outcomes {
@@ -363,5 +378,80 @@ mod tests {
         assert_eq!(sizes, vec![3, 1, 256, 256, 84]);
         assert_eq!(sizes.iter().sum::<usize>(), 600);
         assert!(batches(&[]).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use crate::decode;
+    use clap::Parser;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn analyzer() -> &'static Analyzer {
+        static A: OnceLock<Analyzer> = OnceLock::new();
+        A.get_or_init(|| {
+            let cli = Cli::parse_from(["bokashi", "analyze"]);
+            let Some(Command::Analyze(args)) = &cli.command else {
+                unreachable!()
+            };
+            Analyzer::from_settings(&Settings::new(&cli.common, args).unwrap()).unwrap()
+        })
+    }
+
+    /// Analyze `text` and check that everything written as "as in the source" is.
+    fn check(text: &str) {
+        let doc = Document {
+            input: Input {
+                path: "x".into(),
+                display: "x".into(),
+                doc: "x".into(),
+                group: String::new(),
+                size: text.len() as u64,
+            },
+            decoded: decode::Decoded {
+                text: text.to_string(),
+                encoding: "UTF-8".into(),
+                replacements: 0,
+            },
+        };
+        let a = analyzer();
+        let mut scratch = a.scratch();
+        let out = a.analyze(&mut scratch, &doc).expect("analysis");
+        for s in &out.sentences {
+            assert!(text.contains(&s.text), "sentence {:?}", s.text);
+        }
+        for n in &out.numbers {
+            assert!(text.contains(&n.surface), "number {:?}", n.surface);
+        }
+        for c in &out.cues {
+            assert!(text.contains(&c.surface), "cue {:?}", c.surface);
+        }
+        assert_eq!(out.row.sentences as usize, out.sentences.len());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn arbitrary_bytes_decode_and_analyze_without_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            if let Ok(decoded) = decode::decode(&bytes) {
+                check(&decoded.text);
+            }
+        }
+
+        #[test]
+        fn arbitrary_unicode_analyzes_without_panic(text in "\\PC{0,120}") {
+            check(&text);
+        }
+
+        #[test]
+        fn japanese_like_text_keeps_every_surface_in_the_source(
+            text in "[ぁ-んァ-ヶ一-龥ｦ-ﾟ0-9０-９。、．「」『』（）()！？!?〜~%％㍉ー・\n\r ]{0,160}"
+        ) {
+            check(&text);
+        }
     }
 }

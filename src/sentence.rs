@@ -180,12 +180,40 @@ fn decimal_point(chars: &[(usize, char)], k: usize) -> bool {
         && chars.get(k + 1).is_some_and(|&(_, c)| is_digit(c))
 }
 
+/// The longest sentence, in characters. Longer runs (a scraped page with no terminator and
+/// no line break) are cut into pieces of at most this size, at the last 、，, or space in
+/// the second half of the window when there is one, so that tokenizing stays linear in time
+/// and memory whatever the input.
+pub const MAX_SENTENCE_CHARS: usize = 1024;
+
 fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &text[range.clone()];
     let trimmed_start = s.len() - s.trim_start_matches(is_space).len();
     let trimmed_end = s.trim_end_matches(is_space).len();
-    if trimmed_end > trimmed_start {
-        out.push(range.start + trimmed_start..range.start + trimmed_end);
+    if trimmed_end <= trimmed_start {
+        return;
+    }
+    let mut start = range.start + trimmed_start;
+    let end = range.start + trimmed_end;
+    while text[start..end].chars().nth(MAX_SENTENCE_CHARS).is_some() {
+        let window: Vec<(usize, char)> = text[start..end]
+            .char_indices()
+            .take(MAX_SENTENCE_CHARS)
+            .collect();
+        let hard = start + window.last().map_or(0, |&(i, c)| i + c.len_utf8());
+        let soft = window[MAX_SENTENCE_CHARS / 2..]
+            .iter()
+            .rev()
+            .find(|(_, c)| matches!(c, '、' | '，' | ',' | ' ' | '\u{3000}' | '\t'))
+            .map(|&(i, c)| start + i + c.len_utf8());
+        let cut = soft.unwrap_or(hard);
+        push_trimmed(text, start..cut, out);
+        start = cut;
+    }
+    let s = &text[start..end];
+    let lead = s.len() - s.trim_start_matches(is_space).len();
+    if start + lead < end {
+        out.push(start + lead..end);
     }
 }
 
@@ -265,6 +293,26 @@ mod tests {
             sentences("小胞（膜に包まれた微粒子。直径30nm）のことです。以上。"),
             vec!["小胞（膜に包まれた微粒子。直径30nm）のことです。", "以上。"]
         );
+    }
+
+    #[test]
+    fn a_long_run_without_terminators_is_cut_into_bounded_pieces() {
+        // 3000 characters, a comma every 100: pieces end at a comma, never over the limit.
+        let unit = format!("{}、", "あ".repeat(99));
+        let text = unit.repeat(30);
+        let pieces = sentences(&text);
+        assert!(
+            pieces
+                .iter()
+                .all(|p| p.chars().count() <= MAX_SENTENCE_CHARS)
+        );
+        assert!(pieces[..pieces.len() - 1].iter().all(|p| p.ends_with('、')));
+        assert_eq!(pieces.concat(), text, "nothing lost");
+        // No soft break at all: hard cuts at the limit.
+        let flat = "漢".repeat(2500);
+        let pieces = sentences(&flat);
+        let lens: Vec<usize> = pieces.iter().map(|p| p.chars().count()).collect();
+        assert_eq!(lens, [1024, 1024, 452]);
     }
 
     #[test]

@@ -19,6 +19,9 @@ mod stance;
 /// `cooccurrence.csv`: exact rows on a fixture, order and measures on the sample corpus.
 mod cooccurrence;
 
+/// Hostile inputs, interrupted runs, `--excel`, exit status and summary.
+mod robustness;
+
 /// `bokashi tokenize`: MeCab format, encodings, stdin.
 mod tokenize_cmd;
 

@@ -10,6 +10,7 @@ use crate::aggregate::CorpusCounts;
 use crate::cli::Settings;
 use crate::cooccurrence::CoocRow;
 use crate::corpus;
+use crate::interrupt::Cancel;
 use crate::lexicon::CueStance;
 use crate::pipeline::{Analyzer, Outcome};
 use crate::progress::Reporter;
@@ -28,7 +29,7 @@ pub struct Summary {
     pub warnings: usize,
 }
 
-pub fn run(settings: &Settings) -> Result<Summary> {
+pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     let started = Instant::now();
     // Fail on an unusable output folder before any work is done.
     let mut output = Output::prepare(&settings.output, settings.style)?;
@@ -55,7 +56,8 @@ pub fn run(settings: &Settings) -> Result<Summary> {
         .num_threads(settings.jobs)
         .build()
         .context("starting worker threads")?;
-    let analyzer = Analyzer::from_settings(settings)?;
+    let mut analyzer = Analyzer::from_settings(settings)?;
+    analyzer.cancel = cancel.clone();
 
     // Per-document tables stream in document order; corpus tables come from the counts.
     let mut documents = output.table::<DocumentRow>("documents.csv")?;
@@ -94,6 +96,7 @@ pub fn run(settings: &Settings) -> Result<Summary> {
                 groups.insert(analysis.row.group.clone());
             }
             Outcome::Skipped(s) => skipped.push(s),
+            Outcome::Cancelled => {}
         }
         Ok(())
     })?;
@@ -141,6 +144,8 @@ pub fn run(settings: &Settings) -> Result<Summary> {
         skipped_table.write(s)?;
     }
     skipped_table.finish()?;
+    // Last chance to stop before the tables replace the old ones.
+    cancel.check()?;
     output.commit()?;
 
     let summary = Summary {
