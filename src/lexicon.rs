@@ -126,15 +126,14 @@ pub fn token_key<'a>(f: &Features<'a>, surface: &'a str) -> Option<&'a str> {
 
 /// The keys of a tokenized text, with ある merged into a following negation.
 pub fn canonical_keys<'a>(
-    tokenizer: &'a Tokenizer,
     text: &'a str,
     tokens: &[Token],
+    feats: &[Features<'a>],
     out: &mut Vec<Key<'a>>,
 ) {
     out.clear();
-    for (i, t) in tokens.iter().enumerate() {
-        let f = tokenizer.features(t.word);
-        let Some(key) = text.get(t.range()).and_then(|s| token_key(&f, s)) else {
+    for (i, (t, f)) in tokens.iter().zip(feats).enumerate() {
+        let Some(key) = text.get(t.range()).and_then(|s| token_key(f, s)) else {
             continue;
         };
         if key == NEG
@@ -223,8 +222,10 @@ impl Lexicon {
                 for part in expression.split('…') {
                     let norm = Normalized::new(part.trim());
                     worker.tokenize(&norm.text, &mut tokens)?;
+                    let feats: Vec<Features> =
+                        tokens.iter().map(|t| tokenizer.features(t.word)).collect();
                     let mut keys = Vec::new();
-                    canonical_keys(tokenizer, &norm.text, &tokens, &mut keys);
+                    canonical_keys(&norm.text, &tokens, &feats, &mut keys);
                     let mut segment: Vec<String> = keys.iter().map(|k| k.key.to_string()).collect();
                     loop {
                         // のです/のだ goes as a pair; a lone の (夢の) is part of the pattern.

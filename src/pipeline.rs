@@ -26,7 +26,7 @@ use crate::rows::{CueRow, DocumentRow, NumberRow, SentenceRow};
 use crate::sentence;
 use crate::stance::{Cue, SentenceStance, StanceMatcher, StanceScratch};
 use crate::terms::{TermExtractor, TermOcc};
-use crate::tokenize::{Token, Tokenizer, Worker};
+use crate::tokenize::{FeatureCache, Features, Token, Tokenizer, Worker};
 
 /// A batch closes when it holds this many bytes of input …
 const BATCH_BYTES: u64 = 8 * 1024 * 1024;
@@ -68,8 +68,10 @@ pub struct Analyzer {
 }
 
 /// Per-thread scratch space, reused from document to document.
-pub struct Scratch {
+pub struct Scratch<'a> {
     worker: Worker,
+    cache: FeatureCache<'a>,
+    feats: Vec<Features<'a>>,
     norm: Normalized,
     tokens: Vec<Token>,
     terms: Vec<TermOcc>,
@@ -95,9 +97,11 @@ impl Analyzer {
         })
     }
 
-    pub fn scratch(&self) -> Scratch {
+    pub fn scratch(&self) -> Scratch<'_> {
         Scratch {
             worker: self.tokenizer.worker(),
+            cache: FeatureCache::new(&self.tokenizer),
+            feats: Vec::new(),
             norm: Normalized::default(),
             tokens: Vec::new(),
             terms: Vec::new(),
@@ -109,7 +113,7 @@ impl Analyzer {
     }
 
     /// Analyze one decoded document.
-    pub fn analyze(&self, scratch: &mut Scratch, doc: &Document) -> Result<DocAnalysis> {
+    pub fn analyze<'a>(&'a self, scratch: &mut Scratch<'a>, doc: &Document) -> Result<DocAnalysis> {
         let text = doc.decoded.text.as_str();
         let mut row = DocumentRow {
             doc: doc.input.doc.clone(),
@@ -121,7 +125,6 @@ impl Analyzer {
             ..DocumentRow::default()
         };
         let extractor = TermExtractor {
-            tokenizer: &self.tokenizer,
             stopwords: &self.stopwords,
             compounds: self.compounds,
         };
@@ -135,6 +138,7 @@ impl Analyzer {
             scratch.norm.rebuild(source);
             let norm = &scratch.norm;
             scratch.worker.tokenize(&norm.text, &mut scratch.tokens)?;
+            scratch.cache.all(&scratch.tokens, &mut scratch.feats);
             row.sentences += 1;
             row.tokens += scratch.tokens.len() as u64;
             let sentence_no = row.sentences;
@@ -145,6 +149,7 @@ impl Analyzer {
             extractor.extract(
                 &norm.text,
                 &scratch.tokens,
+                &scratch.feats,
                 &mut scratch.terms,
                 &mut out.terms.neighbors,
             );
@@ -158,9 +163,9 @@ impl Analyzer {
 
             // Stance.
             let stance = self.stance.analyze(
-                &self.tokenizer,
                 &norm.text,
                 &scratch.tokens,
+                &scratch.feats,
                 &mut scratch.stance,
                 &mut scratch.cues,
             );
@@ -218,11 +223,9 @@ impl Analyzer {
                 scratch
                     .tokens
                     .iter()
-                    .filter(|t| {
-                        let f = self.tokenizer.features(t.word);
-                        f.pos() == "名詞" && f.pos_detail(1) == "数"
-                    })
-                    .map(|t| t.range()),
+                    .zip(&scratch.feats)
+                    .filter(|(_, f)| f.pos() == "名詞" && f.pos_detail(1) == "数")
+                    .map(|(t, _)| t.range()),
             );
             scratch.numbers.clear();
             numbers::extract(&norm.text, &scratch.numerals, &mut scratch.numbers);
@@ -272,7 +275,12 @@ impl Analyzer {
 
     /// Read, decode and analyze one input, turning every failure (a panic included) into
     /// a skipped entry.
-    fn process(&self, scratch: &mut Scratch, input: &Input, reporter: &Reporter) -> Outcome {
+    fn process<'a>(
+        &'a self,
+        scratch: &mut Scratch<'a>,
+        input: &Input,
+        reporter: &Reporter,
+    ) -> Outcome {
         if self.cancel.is_cancelled() {
             return Outcome::Cancelled;
         }

@@ -31,7 +31,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use anyhow::{Context, Result};
 
 use crate::lexicon::{CueStance, Key, Lexicon, NEG, TOPIC, canonical_keys};
-use crate::tokenize::{Token, Tokenizer};
+use crate::tokenize::{Features, Token};
 
 /// The stance of a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Default)]
@@ -175,15 +175,15 @@ impl StanceMatcher {
     /// Find the cues of one normalized sentence and its stance. `out` is cleared first.
     pub fn analyze<'t>(
         &self,
-        tokenizer: &'t Tokenizer,
         text: &'t str,
         tokens: &[Token],
+        feats: &[Features<'t>],
         scratch: &mut StanceScratch,
         out: &mut Vec<Cue>,
     ) -> SentenceStance {
         out.clear();
         let mut keys: Vec<Key<'t>> = Vec::with_capacity(tokens.len());
-        canonical_keys(tokenizer, text, tokens, &mut keys);
+        canonical_keys(text, tokens, feats, &mut keys);
         let keys = &keys;
         scratch.ids.clear();
         scratch.haystack.clear();
@@ -402,7 +402,7 @@ impl StanceMatcher {
 
         // 5. Efficacy claims, when nothing hedges.
         if !hits.iter().any(|h| h.stance == CueStance::Hedge)
-            && let Some((word, range)) = self.efficacy_predicate(tokenizer, text, tokens)
+            && let Some((word, range)) = self.efficacy_predicate(text, tokens, feats)
         {
             hits.push(Hit {
                 stance: CueStance::Absolute,
@@ -447,17 +447,16 @@ impl StanceMatcher {
     /// The main predicate if it is an efficacy word in affirmative form: (word, range).
     fn efficacy_predicate(
         &self,
-        tokenizer: &Tokenizer,
         text: &str,
         tokens: &[Token],
+        feats: &[Features],
     ) -> Option<(String, Range<usize>)> {
         if text.trim_end().ends_with('?') {
             return None;
         }
         let mut last: Option<usize> = None;
         let mut negated = false;
-        for (i, t) in tokens.iter().enumerate().rev() {
-            let f = tokenizer.features(t.word);
+        for (i, (t, f)) in tokens.iter().zip(feats).enumerate().rev() {
             let surface = text.get(t.range()).unwrap_or("");
             let base = if f.base() == "*" { surface } else { f.base() };
             let through = match (f.pos(), f.pos_detail(1), base) {
@@ -530,6 +529,7 @@ mod tests {
     use crate::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON, ClaimWords};
     use crate::normalize::Normalized;
     use crate::resources::{BUILTIN_USER_DICT, Source};
+    use crate::tokenize::Tokenizer;
     use std::sync::OnceLock;
 
     fn tokenizer() -> &'static Tokenizer {
@@ -560,9 +560,13 @@ mod tests {
         let mut worker = tokenizer().worker();
         let mut tokens = Vec::new();
         worker.tokenize(&norm.text, &mut tokens).unwrap();
+        let feats: Vec<Features> = tokens
+            .iter()
+            .map(|t| tokenizer().features(t.word))
+            .collect();
         let mut scratch = StanceScratch::default();
         let mut cues = Vec::new();
-        let s = matcher().analyze(tokenizer(), &norm.text, &tokens, &mut scratch, &mut cues);
+        let s = matcher().analyze(&norm.text, &tokens, &feats, &mut scratch, &mut cues);
         let cues = cues
             .into_iter()
             .map(|c| (c.category, sentence[norm.source_range(c.range)].to_string()))

@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::resources::Stopwords;
-use crate::tokenize::{Features, Token, Tokenizer};
+use crate::tokenize::{Features, Token};
 
 /// Part of speech of a term, as written in the tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
@@ -73,7 +73,6 @@ enum Class {
 
 /// Extracts the terms of one sentence. Shared read-only by all workers.
 pub struct TermExtractor<'a> {
-    pub tokenizer: &'a Tokenizer,
     pub stopwords: &'a Stopwords,
     /// Join noun runs into compounds (off with `--no-compounds`: the morpheme view).
     pub compounds: bool,
@@ -86,14 +85,14 @@ impl TermExtractor<'_> {
         &self,
         text: &str,
         tokens: &[Token],
+        feats: &[Features],
         out: &mut Vec<TermOcc>,
         neighbors: &mut Neighbors,
     ) {
         let mut run = Run::default();
-        for token in tokens {
-            let features = self.tokenizer.features(token.word);
+        for (token, features) in tokens.iter().zip(feats) {
             let surface = &text[token.range()];
-            let (class, form) = classify(&features, surface);
+            let (class, form) = classify(features, surface);
             match class {
                 Class::Noun => run.noun(form),
                 Class::Suffix => {
@@ -261,6 +260,7 @@ pub fn flr(freq: u64, parts: &[&str], neighbors: &Neighbors) -> f64 {
 mod tests {
     use super::*;
     use crate::resources::{BUILTIN_STOPWORDS, BUILTIN_USER_DICT, Source};
+    use crate::tokenize::Tokenizer;
     use std::sync::OnceLock;
 
     fn tokenizer() -> &'static Tokenizer {
@@ -279,16 +279,19 @@ mod tests {
 
     fn extract_with(text: &str, compounds: bool) -> (Vec<TermOcc>, Neighbors) {
         let ex = TermExtractor {
-            tokenizer: tokenizer(),
             stopwords: stopwords(),
             compounds,
         };
         let mut worker = tokenizer().worker();
         let mut tokens = Vec::new();
         worker.tokenize(text, &mut tokens).unwrap();
+        let feats: Vec<Features> = tokens
+            .iter()
+            .map(|t| tokenizer().features(t.word))
+            .collect();
         let mut out = Vec::new();
         let mut neighbors = Neighbors::new();
-        ex.extract(text, &tokens, &mut out, &mut neighbors);
+        ex.extract(text, &tokens, &feats, &mut out, &mut neighbors);
         (out, neighbors)
     }
 
