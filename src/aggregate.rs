@@ -6,38 +6,74 @@
 //! later stages — is computed from the merged counts only when the tables are written.
 //! Two `CorpusCounts` built from disjoint parts of a corpus merge exactly into the counts
 //! of the whole.
+//!
+//! Term counts are keyed by the term's text with one slot per part of speech, so a count
+//! is found by `&str` without building a key: nothing is allocated per occurrence.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::cooccurrence::CoocCounts;
 use crate::lexicon::CueStance;
-use crate::terms::{Neighbors, TermOcc, TermPos};
+use crate::terms::{Neighbors, SentenceTerms, TermPos};
 
 /// A term as counted: its text and part of speech.
 pub type TermKey = (String, TermPos);
 
+/// Counts per part of speech (indexed by [`TermPos::index`]).
+pub type PerPos<T> = [T; 3];
+
 /// Term counts of one document.
 #[derive(Debug, Clone, Default)]
 pub struct DocTerms {
-    pub counts: HashMap<TermKey, u64>,
+    pub counts: HashMap<String, PerPos<u64>>,
     /// Constituents of each compound term seen in the document.
-    pub parts: HashMap<TermKey, Vec<String>>,
+    pub parts: HashMap<String, Vec<String>>,
     pub neighbors: Neighbors,
 }
 
 impl DocTerms {
-    pub fn add(&mut self, occ: &TermOcc) {
-        let key = (occ.term.clone(), occ.pos);
-        if occ.is_compound() && !self.parts.contains_key(&key) {
-            self.parts.insert(key.clone(), occ.parts.clone());
+    /// Count the terms of one sentence.
+    pub fn add_sentence(&mut self, terms: &SentenceTerms) {
+        for occ in &terms.occs {
+            let term = terms.term(occ);
+            match self.counts.get_mut(term) {
+                Some(c) => c[occ.pos.index()] += 1,
+                None => {
+                    let mut c = [0; 3];
+                    c[occ.pos.index()] = 1;
+                    self.counts.insert(term.to_string(), c);
+                }
+            }
+            if occ.is_compound() && !self.parts.contains_key(term) {
+                self.parts.insert(
+                    term.to_string(),
+                    terms.parts(occ).map(str::to_string).collect(),
+                );
+            }
         }
-        *self.counts.entry(key).or_default() += 1;
+    }
+
+    /// Distinct (term, pos) pairs.
+    pub fn distinct(&self) -> usize {
+        self.counts
+            .values()
+            .map(|c| c.iter().filter(|n| **n > 0).count())
+            .sum()
     }
 
     /// (term, pos, freq) sorted by freq desc, then term, then pos — the doc_terms order.
-    pub fn sorted(&self) -> Vec<(&TermKey, u64)> {
-        let mut rows: Vec<(&TermKey, u64)> = self.counts.iter().map(|(k, v)| (k, *v)).collect();
-        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    pub fn sorted(&self) -> Vec<(&str, TermPos, u64)> {
+        let mut rows: Vec<(&str, TermPos, u64)> = self
+            .counts
+            .iter()
+            .flat_map(|(term, c)| {
+                TermPos::ALL
+                    .iter()
+                    .filter(|p| c[p.index()] > 0)
+                    .map(|p| (term.as_str(), *p, c[p.index()]))
+            })
+            .collect();
+        rows.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (a.0, a.1).cmp(&(b.0, b.1))));
         rows
     }
 }
@@ -50,40 +86,64 @@ pub type CueKey = (CueStance, String, String);
 pub struct DocStance {
     pub cues: HashMap<CueKey, u64>,
     /// Occurrences of each term in hedged (`[0]`) and absolute (`[1]`) sentences.
-    pub terms: HashMap<TermKey, [u64; 2]>,
+    pub terms: HashMap<String, PerPos<[u64; 2]>>,
 }
 
-/// Corpus-wide totals of one term.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+impl DocStance {
+    /// Count the terms of a hedged (`side` 0) or absolute (`side` 1) sentence.
+    pub fn add_terms(&mut self, terms: &SentenceTerms, side: usize) {
+        for (term, pos) in terms.iter() {
+            match self.terms.get_mut(term) {
+                Some(c) => c[pos.index()][side] += 1,
+                None => {
+                    let mut c = [[0; 2]; 3];
+                    c[pos.index()][side] = 1;
+                    self.terms.insert(term.to_string(), c);
+                }
+            }
+        }
+    }
+}
+
+/// Corpus-wide totals of one term with one part of speech.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TermTotal {
     pub freq: u64,
     pub doc_freq: u64,
-    pub parts: Vec<String>,
 }
 
 /// Every mergeable count of the corpus.
 #[derive(Debug, Clone, Default)]
 pub struct CorpusCounts {
-    pub terms: HashMap<TermKey, TermTotal>,
+    pub terms: HashMap<String, PerPos<TermTotal>>,
+    /// Constituents of every compound term.
+    pub parts: HashMap<String, Vec<String>>,
     pub neighbors: Neighbors,
     /// (group, cue) → (freq, doc_freq).
     pub cues: HashMap<(String, CueKey), (u64, u64)>,
     /// Term occurrences in hedged and absolute sentences.
-    pub stance_terms: HashMap<TermKey, [u64; 2]>,
+    pub stance_terms: HashMap<String, PerPos<[u64; 2]>>,
     pub cooc: CoocCounts,
 }
 
 impl CorpusCounts {
     /// Add one document's term counts.
     pub fn add_doc_terms(&mut self, doc: &DocTerms) {
-        for (key, count) in &doc.counts {
-            let total = self.terms.entry(key.clone()).or_default();
-            total.freq += count;
-            total.doc_freq += 1;
-            if total.parts.is_empty()
-                && let Some(parts) = doc.parts.get(key)
-            {
-                total.parts = parts.clone();
+        for (term, counts) in &doc.counts {
+            let totals = match self.terms.get_mut(term.as_str()) {
+                Some(t) => t,
+                None => self.terms.entry(term.clone()).or_default(),
+            };
+            for (total, &n) in totals.iter_mut().zip(counts) {
+                if n > 0 {
+                    total.freq += n;
+                    total.doc_freq += 1;
+                }
+            }
+        }
+        for (term, parts) in &doc.parts {
+            if !self.parts.contains_key(term.as_str()) {
+                self.parts.insert(term.clone(), parts.clone());
             }
         }
         add_neighbors(&mut self.neighbors, &doc.neighbors);
@@ -99,10 +159,8 @@ impl CorpusCounts {
             e.0 += n;
             e.1 += 1;
         }
-        for (term, [h, a]) in &doc.terms {
-            let e = self.stance_terms.entry(term.clone()).or_default();
-            e[0] += h;
-            e[1] += a;
+        for (term, counts) in &doc.terms {
+            add_sides(&mut self.stance_terms, term, counts);
         }
     }
 
@@ -114,26 +172,47 @@ impl CorpusCounts {
             e.0 += f;
             e.1 += d;
         }
-        for (term, [h, a]) in other.stance_terms {
-            let e = self.stance_terms.entry(term).or_default();
-            e[0] += h;
-            e[1] += a;
+        for (term, counts) in &other.stance_terms {
+            add_sides(&mut self.stance_terms, term, counts);
         }
-        for (key, t) in other.terms {
-            let total = self.terms.entry(key).or_default();
-            total.freq += t.freq;
-            total.doc_freq += t.doc_freq;
-            if total.parts.is_empty() {
-                total.parts = t.parts;
+        for (term, t) in other.terms {
+            let totals = self.terms.entry(term).or_default();
+            for (total, add) in totals.iter_mut().zip(t) {
+                total.freq += add.freq;
+                total.doc_freq += add.doc_freq;
             }
         }
+        for (term, parts) in other.parts {
+            self.parts.entry(term).or_insert(parts);
+        }
         add_neighbors(&mut self.neighbors, &other.neighbors);
+    }
+
+    /// The totals of one (term, pos), zero when unseen.
+    pub fn term(&self, term: &str, pos: TermPos) -> TermTotal {
+        self.terms
+            .get(term)
+            .map_or_else(TermTotal::default, |t| t[pos.index()])
+    }
+}
+
+fn add_sides(into: &mut HashMap<String, PerPos<[u64; 2]>>, term: &str, counts: &PerPos<[u64; 2]>) {
+    let e = match into.get_mut(term) {
+        Some(e) => e,
+        None => into.entry(term.to_string()).or_default(),
+    };
+    for (a, b) in e.iter_mut().zip(counts) {
+        a[0] += b[0];
+        a[1] += b[1];
     }
 }
 
 fn add_neighbors(into: &mut Neighbors, from: &Neighbors) {
     for (noun, [l, r]) in from {
-        let e = into.entry(noun.clone()).or_default();
+        let e = match into.get_mut(noun.as_str()) {
+            Some(e) => e,
+            None => into.entry(noun.clone()).or_default(),
+        };
         e[0] += l;
         e[1] += r;
     }
@@ -143,18 +222,16 @@ fn add_neighbors(into: &mut Neighbors, from: &Neighbors) {
 mod tests {
     use super::*;
 
-    fn occ(term: &str, parts: &[&str]) -> TermOcc {
-        TermOcc {
-            term: term.into(),
-            pos: TermPos::Noun,
-            parts: parts.iter().map(|s| s.to_string()).collect(),
-        }
-    }
-
-    fn doc(occs: &[TermOcc], neighbors: &[(&str, [u64; 2])]) -> DocTerms {
+    fn doc(terms: &[(&str, u64, &[&str])], neighbors: &[(&str, [u64; 2])]) -> DocTerms {
         let mut d = DocTerms::default();
-        for o in occs {
-            d.add(o);
+        for (term, n, parts) in terms {
+            d.counts.entry(term.to_string()).or_default()[0] += n;
+            if parts.len() > 1 {
+                d.parts.insert(
+                    term.to_string(),
+                    parts.iter().map(|s| s.to_string()).collect(),
+                );
+            }
         }
         d.neighbors = neighbors.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         d
@@ -163,16 +240,12 @@ mod tests {
     #[test]
     fn merging_halves_equals_counting_the_whole() {
         let a = doc(
-            &[
-                occ("関節軟骨", &["関節", "軟骨"]),
-                occ("軟骨", &[]),
-                occ("軟骨", &[]),
-            ],
+            &[("関節軟骨", 1, &["関節", "軟骨"]), ("軟骨", 2, &[])],
             &[("関節", [0, 1]), ("軟骨", [1, 0])],
         );
-        let b = doc(&[occ("軟骨", &[])], &[]);
+        let b = doc(&[("軟骨", 1, &[])], &[]);
         let c = doc(
-            &[occ("関節軟骨", &["関節", "軟骨"])],
+            &[("関節軟骨", 1, &["関節", "軟骨"])],
             &[("関節", [0, 1]), ("軟骨", [1, 0])],
         );
         let mut whole = CorpusCounts::default();
@@ -187,33 +260,25 @@ mod tests {
         left.merge(right);
         assert_eq!(left.terms, whole.terms);
         assert_eq!(left.neighbors, whole.neighbors);
-        let key = ("軟骨".to_string(), TermPos::Noun);
+        assert_eq!(left.parts, whole.parts);
         assert_eq!(
-            whole.terms[&key],
+            whole.term("軟骨", TermPos::Noun),
             TermTotal {
                 freq: 3,
-                doc_freq: 2,
-                parts: vec![]
+                doc_freq: 2
             }
         );
-        let compound = ("関節軟骨".to_string(), TermPos::Noun);
-        assert_eq!(whole.terms[&compound].doc_freq, 2);
-        assert_eq!(whole.terms[&compound].parts, ["関節", "軟骨"]);
+        assert_eq!(whole.term("関節軟骨", TermPos::Noun).doc_freq, 2);
+        assert_eq!(whole.term("関節軟骨", TermPos::Verb), TermTotal::default());
+        assert_eq!(whole.parts["関節軟骨"], ["関節", "軟骨"]);
         assert_eq!(whole.neighbors["関節"], [0, 2]);
     }
 
     #[test]
     fn doc_terms_sort_by_freq_then_term() {
-        let d = doc(
-            &[
-                occ("膝", &[]),
-                occ("軟骨", &[]),
-                occ("軟骨", &[]),
-                occ("炎症", &[]),
-            ],
-            &[],
-        );
-        let got: Vec<(&str, u64)> = d.sorted().iter().map(|(k, f)| (k.0.as_str(), *f)).collect();
+        let d = doc(&[("膝", 1, &[]), ("軟骨", 2, &[]), ("炎症", 1, &[])], &[]);
+        let got: Vec<(&str, u64)> = d.sorted().iter().map(|(t, _, f)| (*t, *f)).collect();
         assert_eq!(got, [("軟骨", 2), ("炎症", 1), ("膝", 1)]);
+        assert_eq!(d.distinct(), 3);
     }
 }

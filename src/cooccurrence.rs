@@ -9,7 +9,7 @@
 //! about 24 bytes per distinct pair seen plus the term strings; thresholds are applied
 //! when the table is written, from the exact counts.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 

@@ -16,7 +16,7 @@
 //!
 //! Patterns are matched with Aho–Corasick over key ids (see [`crate::stance`]).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use anyhow::{Result, bail};
 
@@ -259,7 +259,7 @@ impl Lexicon {
 
     /// Every distinct key used by a pattern, numbered from 1 (0 is "any other key").
     pub fn vocabulary(&self) -> HashMap<String, u32> {
-        let mut vocab = HashMap::new();
+        let mut vocab = HashMap::default();
         for key in self
             .entries
             .iter()

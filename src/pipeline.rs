@@ -25,7 +25,7 @@ use crate::resources::Stopwords;
 use crate::rows::{CueRow, DocumentRow, NumberRow, SentenceRow};
 use crate::sentence;
 use crate::stance::{Cue, SentenceStance, StanceMatcher, StanceScratch};
-use crate::terms::{TermExtractor, TermOcc};
+use crate::terms::{SentenceTerms, TermExtractor};
 use crate::tokenize::{FeatureCache, Features, Token, Tokenizer, Worker};
 
 /// A batch closes when it holds this many bytes of input …
@@ -74,7 +74,7 @@ pub struct Scratch<'a> {
     feats: Vec<Features<'a>>,
     norm: Normalized,
     tokens: Vec<Token>,
-    terms: Vec<TermOcc>,
+    terms: SentenceTerms,
     numerals: Vec<std::ops::Range<usize>>,
     numbers: Vec<NumberOcc>,
     stance: StanceScratch,
@@ -104,7 +104,7 @@ impl Analyzer {
             feats: Vec::new(),
             norm: Normalized::default(),
             tokens: Vec::new(),
-            terms: Vec::new(),
+            terms: SentenceTerms::default(),
             numerals: Vec::new(),
             numbers: Vec::new(),
             stance: StanceScratch::default(),
@@ -153,9 +153,9 @@ impl Analyzer {
                 &mut scratch.terms,
                 &mut out.terms.neighbors,
             );
-            for occ in &scratch.terms {
-                out.terms.add(occ);
-                out.cooc.add_term(&occ.term);
+            out.terms.add_sentence(&scratch.terms);
+            for (term, _) in scratch.terms.iter() {
+                out.cooc.add_term(term);
             }
             if self.cooc_unit == Unit::Sentence {
                 out.cooc.end_unit();
@@ -207,12 +207,7 @@ impl Analyzer {
                 }
             };
             if let Some(side) = side {
-                for occ in &scratch.terms {
-                    out.stance
-                        .terms
-                        .entry((occ.term.clone(), occ.pos))
-                        .or_default()[side] += 1;
-                }
+                out.stance.add_terms(&scratch.terms, side);
             }
             row.hedge_cues += hedges;
             row.absolute_cues += absolutes;
@@ -258,7 +253,7 @@ impl Analyzer {
         if self.cooc_unit == Unit::Document {
             out.cooc.end_unit();
         }
-        row.terms = out.terms.counts.len() as u64;
+        row.terms = out.terms.distinct() as u64;
         row.numbers = out.numbers.len() as u64;
         let per_1k = |n: u64| {
             if row.tokens == 0 {

@@ -6,7 +6,7 @@
 //! with an option (`--user-dict`, `--stopwords`) without rebuilding. Every file is
 //! validated on load, with errors that name the file and line.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -62,7 +62,7 @@ pub struct Stopwords {
 
 impl Stopwords {
     pub fn parse(source: &Source) -> Result<Self> {
-        let mut words = HashSet::new();
+        let mut words = HashSet::default();
         for (line, word) in source.lines() {
             if word.contains(char::is_whitespace) {
                 bail!(

@@ -24,7 +24,7 @@
 //! The sentence is hedged with hedge cues only, absolute with absolute cues only, mixed
 //! with both and neutral with none.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};

@@ -23,7 +23,7 @@
 //! Stopwords, and lone Latin letters (the n of "n=12"), are left out after the terms are
 //! formed.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -42,18 +42,64 @@ pub enum TermPos {
     Adjective,
 }
 
-/// One occurrence of a term in a sentence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl TermPos {
+    pub const ALL: [TermPos; 3] = [TermPos::Noun, TermPos::Verb, TermPos::Adjective];
+
+    /// Position in per-pos count arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One occurrence of a term in a sentence: ranges into its [`SentenceTerms`] buffers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TermOcc {
-    pub term: String,
+    term: (u32, u32),
     pub pos: TermPos,
-    /// The constituent nouns of a compound, in order; empty for a single word.
-    pub parts: Vec<String>,
+    /// Constituents of a compound, as a range of `SentenceTerms::parts`; empty for a word.
+    parts: (u32, u32),
 }
 
 impl TermOcc {
     pub fn is_compound(&self) -> bool {
-        self.parts.len() > 1
+        self.parts.1 - self.parts.0 > 1
+    }
+}
+
+/// The terms of one sentence. Term texts live in one buffer reused from sentence to
+/// sentence, so extracting terms allocates nothing per token.
+#[derive(Debug, Clone, Default)]
+pub struct SentenceTerms {
+    buf: String,
+    parts: Vec<(u32, u32)>,
+    pub occs: Vec<TermOcc>,
+}
+
+impl SentenceTerms {
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        self.parts.clear();
+        self.occs.clear();
+    }
+
+    pub fn term(&self, occ: &TermOcc) -> &str {
+        &self.buf[occ.term.0 as usize..occ.term.1 as usize]
+    }
+
+    /// The constituents of a compound (nothing for a single word).
+    pub fn parts<'s>(&'s self, occ: &TermOcc) -> impl Iterator<Item = &'s str> + 's {
+        self.parts[occ.parts.0 as usize..occ.parts.1 as usize]
+            .iter()
+            .map(|&(a, b)| &self.buf[a as usize..b as usize])
+    }
+
+    /// (term, pos) of every occurrence, in sentence order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, TermPos)> {
+        self.occs.iter().map(|o| (self.term(o), o.pos))
+    }
+
+    fn len_u32(&self) -> u32 {
+        self.buf.len() as u32
     }
 }
 
@@ -81,12 +127,12 @@ pub struct TermExtractor<'a> {
 impl TermExtractor<'_> {
     /// Append the terms of `text` (a normalized sentence) and its `tokens` to `out`, and
     /// count the noun neighbours of its runs into `neighbors`.
-    pub fn extract(
+    pub fn extract<'t>(
         &self,
-        text: &str,
+        text: &'t str,
         tokens: &[Token],
-        feats: &[Features],
-        out: &mut Vec<TermOcc>,
+        feats: &[Features<'t>],
+        out: &mut SentenceTerms,
         neighbors: &mut Neighbors,
     ) {
         let mut run = Run::default();
@@ -100,11 +146,11 @@ impl TermExtractor<'_> {
                         self.flush(&mut run, out, neighbors);
                     }
                 }
-                Class::AdjStem => run.pending.push((form.to_string(), true)),
-                Class::Prefix => run.pending.push((form.to_string(), false)),
+                Class::AdjStem => run.pending.push((form, true)),
+                Class::Prefix => run.pending.push((form, false)),
                 Class::Word(pos) => {
                     self.flush(&mut run, out, neighbors);
-                    self.push(out, form.to_string(), pos, Vec::new());
+                    self.push(out, &[form], pos);
                 }
                 Class::Other => self.flush(&mut run, out, neighbors),
             }
@@ -114,11 +160,14 @@ impl TermExtractor<'_> {
 
     /// End the current run: emit it (as one compound or as its morphemes) and any
     /// adjectival stems left pending after it.
-    fn flush(&self, run: &mut Run, out: &mut Vec<TermOcc>, neighbors: &mut Neighbors) {
-        let parts = std::mem::take(&mut run.parts);
+    fn flush(&self, run: &mut Run, out: &mut SentenceTerms, neighbors: &mut Neighbors) {
+        let parts = &run.parts;
         if parts.len() > 1 {
             for (i, part) in parts.iter().enumerate() {
-                let counts = neighbors.entry(part.clone()).or_default();
+                let counts = match neighbors.get_mut(*part) {
+                    Some(c) => c,
+                    None => neighbors.entry(part.to_string()).or_default(),
+                };
                 if i > 0 {
                     counts[0] += 1;
                 }
@@ -129,66 +178,86 @@ impl TermExtractor<'_> {
         }
         if self.compounds || parts.len() == 1 {
             if !parts.is_empty() {
-                let term = parts.concat();
-                let parts = if parts.len() > 1 { parts } else { Vec::new() };
-                self.push(out, term, TermPos::Noun, parts);
+                self.push(out, parts, TermPos::Noun);
             }
         } else {
-            for part in parts.into_iter().filter(|p| !run.prefixes.contains(p)) {
-                self.push(out, part, TermPos::Noun, Vec::new());
+            for (i, part) in parts.iter().enumerate() {
+                if !run.prefixes.contains(&i) {
+                    self.push(out, &[part], TermPos::Noun);
+                }
             }
         }
+        run.parts.clear();
         run.prefixes.clear();
-        for (form, is_stem) in run.pending.drain(..) {
+        for i in 0..run.pending.len() {
+            let (form, is_stem) = run.pending[i];
             if is_stem {
-                self.push(out, form, TermPos::Noun, Vec::new());
+                self.push(out, &[form], TermPos::Noun);
             }
         }
+        run.pending.clear();
     }
 
-    fn push(&self, out: &mut Vec<TermOcc>, term: String, pos: TermPos, parts: Vec<String>) {
-        // A lone Latin letter (the n of "n=12", the Q of "Q1") says nothing as a term; in a
-        // compound (T細胞) it stays.
-        let lone_letter = term.len() == 1 && term.as_bytes()[0].is_ascii_alphabetic();
-        if !lone_letter && !self.stopwords.contains(&term) {
-            out.push(TermOcc { term, pos, parts });
+    /// Append a term made of `parts` unless it is a stopword or a lone Latin letter (the n
+    /// of "n=12", the Q of "Q1"; in a compound such as T細胞 a letter stays).
+    fn push(&self, out: &mut SentenceTerms, parts: &[&str], pos: TermPos) {
+        let start = out.len_u32();
+        let first_part = out.parts.len() as u32;
+        for part in parts {
+            let a = out.len_u32();
+            out.buf.push_str(part);
+            if parts.len() > 1 {
+                out.parts.push((a, out.len_u32()));
+            }
         }
+        let term = &out.buf[start as usize..];
+        let lone_letter = term.len() == 1 && term.as_bytes()[0].is_ascii_alphabetic();
+        if lone_letter || self.stopwords.contains(term) {
+            out.buf.truncate(start as usize);
+            out.parts.truncate(first_part as usize);
+            return;
+        }
+        out.occs.push(TermOcc {
+            term: (start, out.len_u32()),
+            pos,
+            parts: (first_part, out.parts.len() as u32),
+        });
     }
 }
 
 /// A noun run being built, with the prefixes and adjectival stems that wait for a noun.
 #[derive(Default)]
-struct Run {
-    parts: Vec<String>,
+struct Run<'t> {
+    parts: Vec<&'t str>,
     /// (form, is adjectival stem); prefixes are `false`.
-    pending: Vec<(String, bool)>,
-    /// Prefixes absorbed into `parts`, which the morpheme view leaves out.
-    prefixes: Vec<String>,
+    pending: Vec<(&'t str, bool)>,
+    /// Positions in `parts` of absorbed prefixes, which the morpheme view leaves out.
+    prefixes: Vec<usize>,
 }
 
-impl Run {
+impl<'t> Run<'t> {
     fn absorb_pending(&mut self) {
         for (form, is_stem) in self.pending.drain(..) {
             if !is_stem {
-                self.prefixes.push(form.clone());
+                self.prefixes.push(self.parts.len());
             }
             self.parts.push(form);
         }
     }
 
-    fn noun(&mut self, form: &str) {
+    fn noun(&mut self, form: &'t str) {
         self.absorb_pending();
-        self.parts.push(form.to_string());
+        self.parts.push(form);
     }
 
     /// Attach a suffix; false when there is nothing for it to attach to.
-    fn suffix(&mut self, form: &str) -> bool {
+    fn suffix(&mut self, form: &'t str) -> bool {
         let stem_pending = self.pending.iter().any(|(_, is_stem)| *is_stem);
         if self.parts.is_empty() && !stem_pending {
             return false;
         }
         self.absorb_pending();
-        self.parts.push(form.to_string());
+        self.parts.push(form);
         true
     }
 }
@@ -277,7 +346,10 @@ mod tests {
         })
     }
 
-    fn extract_with(text: &str, compounds: bool) -> (Vec<TermOcc>, Neighbors) {
+    /// (term, pos, parts) of every occurrence.
+    type Occ = (String, TermPos, Vec<String>);
+
+    fn extract_with(text: &str, compounds: bool) -> (Vec<Occ>, Neighbors) {
         let ex = TermExtractor {
             stopwords: stopwords(),
             compounds,
@@ -289,23 +361,31 @@ mod tests {
             .iter()
             .map(|t| tokenizer().features(t.word))
             .collect();
-        let mut out = Vec::new();
-        let mut neighbors = Neighbors::new();
+        let mut out = SentenceTerms::default();
+        let mut neighbors = Neighbors::default();
         ex.extract(text, &tokens, &feats, &mut out, &mut neighbors);
-        (out, neighbors)
+        let occs = out
+            .occs
+            .iter()
+            .map(|o| {
+                let parts = out.parts(o).map(str::to_string).collect();
+                (out.term(o).to_string(), o.pos, parts)
+            })
+            .collect();
+        (occs, neighbors)
     }
 
     fn terms(text: &str) -> Vec<String> {
         extract_with(text, true)
             .0
             .into_iter()
-            .map(|t| {
-                let pos = match t.pos {
+            .map(|(term, pos, _)| {
+                let pos = match pos {
                     TermPos::Noun => "名",
                     TermPos::Verb => "動",
                     TermPos::Adjective => "形",
                 };
-                format!("{}/{pos}", t.term)
+                format!("{term}/{pos}")
             })
             .collect()
     }
@@ -371,14 +451,14 @@ mod tests {
     #[test]
     fn no_compounds_gives_the_morpheme_view_without_prefixes() {
         let (out, _) = extract_with("抗炎症作用", false);
-        let got: Vec<&str> = out.iter().map(|t| t.term.as_str()).collect();
+        let got: Vec<&str> = out.iter().map(|t| t.0.as_str()).collect();
         assert_eq!(got, ["炎症", "作用"]);
     }
 
     #[test]
     fn neighbor_counts_come_from_runs() {
         let (out, n) = extract_with("関節軟骨の軟骨細胞", true);
-        assert_eq!(out[0].parts, ["関節", "軟骨"]);
+        assert_eq!(out[0].2, ["関節", "軟骨"]);
         assert_eq!(n["関節"], [0, 1]);
         assert_eq!(n["軟骨"], [1, 1]);
         assert_eq!(n["細胞"], [1, 0]);
@@ -407,7 +487,7 @@ mod tests {
         // 関節軟骨: f=2, LR=((0+1)(2+1)·(2+1)(2+1))^(1/4) = 27^(1/4); FLR = 2·27^(1/4) ≈ 4.559.
         // 軟骨細胞: f=2, LR=((2+1)(2+1)·(2+1)(0+1))^(1/4) = 27^(1/4), the same FLR.
         // 培養: f=1, LR = sqrt(1·1) = 1; FLR = 1. 再生: f=1, neighbours 0 → FLR 1.
-        let mut all = Neighbors::new();
+        let mut all = Neighbors::default();
         let mut occ = Vec::new();
         for s in [
             "関節軟骨が再生する。",
@@ -422,7 +502,7 @@ mod tests {
             }
             occ.extend(o);
         }
-        let got: Vec<&str> = occ.iter().map(|t| t.term.as_str()).collect();
+        let got: Vec<&str> = occ.iter().map(|t| t.0.as_str()).collect();
         assert_eq!(
             got,
             [

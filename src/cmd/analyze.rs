@@ -73,11 +73,11 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
             Outcome::Analyzed(analysis) => {
                 analyzed += 1;
                 documents.write(&analysis.row)?;
-                for ((term, pos), freq) in analysis.terms.sorted() {
+                for (term, pos, freq) in analysis.terms.sorted() {
                     doc_terms.write(&DocTermRow {
                         doc: analysis.row.doc.clone(),
-                        term: term.clone(),
-                        pos: *pos,
+                        term: term.to_string(),
+                        pos,
                         freq,
                     })?;
                 }
@@ -169,22 +169,25 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
 /// `terms.csv` rows from the corpus counts, FLR computed here from the counts, sorted by
 /// freq desc, then term, then pos.
 pub fn term_rows(counts: &CorpusCounts) -> Vec<TermRow> {
-    let mut rows: Vec<TermRow> = counts
-        .terms
-        .iter()
-        .map(|((term, pos), total)| {
-            let flr = (*pos == TermPos::Noun).then(|| {
-                let parts: Vec<&str> = if total.parts.is_empty() {
-                    vec![term.as_str()]
-                } else {
-                    total.parts.iter().map(String::as_str).collect()
+    let mut rows: Vec<TermRow> = Vec::with_capacity(counts.terms.len());
+    for (term, totals) in &counts.terms {
+        let parts = counts.parts.get(term.as_str());
+        for pos in TermPos::ALL {
+            let total = totals[pos.index()];
+            if total.freq == 0 {
+                continue;
+            }
+            let flr = (pos == TermPos::Noun).then(|| {
+                let parts: Vec<&str> = match parts {
+                    Some(p) => p.iter().map(String::as_str).collect(),
+                    None => vec![term.as_str()],
                 };
                 round(terms::flr(total.freq, &parts, &counts.neighbors), 4)
             });
-            TermRow {
+            rows.push(TermRow {
                 term: term.clone(),
-                pos: *pos,
-                kind: if total.parts.len() > 1 {
+                pos,
+                kind: if parts.is_some() && pos == TermPos::Noun {
                     TermKind::Compound
                 } else {
                     TermKind::Word
@@ -192,9 +195,9 @@ pub fn term_rows(counts: &CorpusCounts) -> Vec<TermRow> {
                 freq: total.freq,
                 doc_freq: total.doc_freq,
                 flr,
-            }
-        })
-        .collect();
+            });
+        }
+    }
     rows.sort_by(|a, b| {
         b.freq
             .cmp(&a.freq)
@@ -264,35 +267,47 @@ pub fn stance_summary_rows(counts: &CorpusCounts, by_group: bool) -> Vec<StanceS
 /// δ = ln((y_h+α)/(n_h+α0−y_h−α)) − ln((y_a+α)/(n_a+α0−y_a−α)),
 /// σ² = 1/(y_h+α) + 1/(y_a+α), z = δ/σ. Positive values lean hedged. Sorted by z desc.
 pub fn stance_term_rows(counts: &CorpusCounts) -> Vec<StanceTermRow> {
-    let n_h: u64 = counts.stance_terms.values().map(|c| c[0]).sum();
-    let n_a: u64 = counts.stance_terms.values().map(|c| c[1]).sum();
-    let total_f: u64 = counts.terms.values().map(|t| t.freq).sum();
+    let sides = || {
+        counts
+            .stance_terms
+            .values()
+            .flat_map(|per_pos| per_pos.iter())
+    };
+    let n_h: u64 = sides().map(|c| c[0]).sum();
+    let n_a: u64 = sides().map(|c| c[1]).sum();
+    let total_f: u64 = counts
+        .terms
+        .values()
+        .flat_map(|t| t.iter().map(|x| x.freq))
+        .sum();
     let alpha0 = (n_h + n_a) as f64;
-    let mut rows: Vec<StanceTermRow> = counts
-        .stance_terms
-        .iter()
-        .filter(|(_, c)| c[0] + c[1] > 0)
-        .map(|((term, pos), c)| {
-            let f = counts
-                .terms
-                .get(&(term.clone(), *pos))
-                .map_or(c[0] + c[1], |t| t.freq);
+    let mut rows: Vec<StanceTermRow> = Vec::new();
+    for (term, per_pos) in &counts.stance_terms {
+        for pos in TermPos::ALL {
+            let c = per_pos[pos.index()];
+            if c[0] + c[1] == 0 {
+                continue;
+            }
+            let f = match counts.term(term, pos).freq {
+                0 => c[0] + c[1],
+                f => f,
+            };
             let alpha = if total_f == 0 {
                 0.5
             } else {
                 (f as f64 * alpha0 / total_f as f64).max(1e-3)
             };
             let (log_odds, z) = log_odds(c[0], c[1], n_h, n_a, alpha, alpha0);
-            StanceTermRow {
+            rows.push(StanceTermRow {
                 term: term.clone(),
-                pos: *pos,
+                pos,
                 hedged_freq: c[0],
                 absolute_freq: c[1],
                 log_odds: round(log_odds, 4),
                 z: round(z, 4),
-            }
-        })
-        .collect();
+            });
+        }
+    }
     rows.sort_by(|a, b| {
         b.z.total_cmp(&a.z)
             .then_with(|| a.term.cmp(&b.term))
