@@ -18,7 +18,7 @@ use crate::tables::CsvStyle;
 /// With no command, analyzes `corpus/` into `output/`.
 #[derive(Debug, Parser)]
 #[command(name = "bokashi", version, about, long_about = None)]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(subcommand_precedence_over_arg = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
