@@ -35,6 +35,9 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Print MeCab-format tokens of the normalized text, for inspection.
     Tokenize(TokenizeArgs),
+    /// Segment only (no other stage, no output): the tokenizer's speed, for benchmarks.
+    #[command(hide = true)]
+    Segment(AnalyzeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +74,9 @@ pub struct AnalyzeArgs {
     /// Pairs co-occurring in fewer units than this are not written.
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub min_cooc: u64,
+    /// Print per-stage timings on stderr and write them to run.json in the output folder.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +138,7 @@ pub struct Settings {
     pub cooc_unit: Unit,
     pub min_freq: u64,
     pub min_cooc: u64,
+    pub timings: bool,
 }
 
 impl Settings {
@@ -166,6 +173,7 @@ impl Settings {
             cooc_unit: analyze.cooc_unit,
             min_freq: analyze.min_freq.max(1),
             min_cooc: analyze.min_cooc.max(1),
+            timings: analyze.timings,
         })
     }
 }

@@ -34,6 +34,7 @@ pub mod sentence;
 pub mod stance;
 pub mod tables;
 pub mod terms;
+pub mod timing;
 pub mod tokenize;
 
 use clap::Parser;
@@ -51,6 +52,14 @@ pub fn run() -> i32 {
     let result = match &cli.command {
         None => run_analyze(&cli.common, &cli.analyze),
         Some(cli::Command::Analyze(args)) => run_analyze(&cli.common, args),
+        Some(cli::Command::Segment(args)) => cli::Settings::new(&cli.common, args)
+            .and_then(|settings| cmd::segment::run(&settings))
+            .map(|(tokens, bytes, secs)| {
+                println!(
+                    "segmented {tokens} tokens, {bytes} bytes in {secs:.3}s ({:.2} MB/s)",
+                    bytes as f64 / 1e6 / secs
+                )
+            }),
         Some(cli::Command::Tokenize(args)) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());

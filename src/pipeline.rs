@@ -8,6 +8,7 @@
 //! number of threads.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Instant;
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -26,6 +27,7 @@ use crate::rows::{CueRow, DocumentRow, NumberRow, SentenceRow};
 use crate::sentence;
 use crate::stance::{Cue, SentenceStance, StanceMatcher, StanceScratch};
 use crate::terms::{SentenceTerms, TermExtractor};
+use crate::timing::{Stage, Timings};
 use crate::tokenize::{FeatureCache, Features, Token, Tokenizer, Worker};
 
 /// A batch closes when it holds this many bytes of input …
@@ -43,6 +45,8 @@ pub struct DocAnalysis {
     pub cues: Vec<CueRow>,
     pub stance: DocStance,
     pub cooc: DocCooc,
+    /// Time this document spent in each parallel stage.
+    pub timings: Timings,
 }
 
 /// What happened to one input.
@@ -129,16 +133,22 @@ impl Analyzer {
             compounds: self.compounds,
         };
         let mut out = DocAnalysis::default();
+        let times = &mut out.timings;
+        let mut clock = Instant::now();
         let doc_id = &doc.input.doc;
-        for range in sentence::split(text) {
+        let sentences = sentence::split(text);
+        times.lap(Stage::Normalize, &mut clock);
+        for range in sentences {
             if row.sentences % 256 == 255 {
                 self.cancel.check()?;
             }
             let source = &text[range];
             scratch.norm.rebuild(source);
             let norm = &scratch.norm;
+            times.lap(Stage::Normalize, &mut clock);
             scratch.worker.tokenize(&norm.text, &mut scratch.tokens)?;
             scratch.cache.all(&scratch.tokens, &mut scratch.feats);
+            times.lap(Stage::Tokenize, &mut clock);
             row.sentences += 1;
             row.tokens += scratch.tokens.len() as u64;
             let sentence_no = row.sentences;
@@ -154,12 +164,14 @@ impl Analyzer {
                 &mut out.terms.neighbors,
             );
             out.terms.add_sentence(&scratch.terms);
+            times.lap(Stage::Terms, &mut clock);
             for (term, _) in scratch.terms.iter() {
                 out.cooc.add_term(term);
             }
             if self.cooc_unit == Unit::Sentence {
                 out.cooc.end_unit();
             }
+            times.lap(Stage::Rows, &mut clock);
 
             // Stance.
             let stance = self.stance.analyze(
@@ -211,6 +223,7 @@ impl Analyzer {
             }
             row.hedge_cues += hedges;
             row.absolute_cues += absolutes;
+            times.lap(Stage::Stance, &mut clock);
 
             // Numbers.
             scratch.numerals.clear();
@@ -225,6 +238,7 @@ impl Analyzer {
             scratch.numbers.clear();
             numbers::extract(&norm.text, &scratch.numerals, &mut scratch.numbers);
             let sentence_numbers = scratch.numbers.len() as u64;
+            times.lap(Stage::Numbers, &mut clock);
             for occ in scratch.numbers.drain(..) {
                 out.numbers.push(NumberRow {
                     doc: doc_id.clone(),
@@ -249,6 +263,7 @@ impl Analyzer {
                 numbers: sentence_numbers,
                 text: source.to_string(),
             });
+            times.lap(Stage::Rows, &mut clock);
         }
         if self.cooc_unit == Unit::Document {
             out.cooc.end_unit();
@@ -286,10 +301,12 @@ impl Analyzer {
                 reason,
             })
         };
+        let started = Instant::now();
         let doc = match corpus::read(input) {
             Ok(doc) => doc,
             Err(reason) => return skip(reason),
         };
+        let read_time = started.elapsed();
         if doc.decoded.replacements > 0 {
             reporter.warn(format_args!(
                 "{}: {} invalid byte sequence(s) replaced with U+FFFD (decoded as {})",
@@ -297,7 +314,10 @@ impl Analyzer {
             ));
         }
         match catch_unwind(AssertUnwindSafe(|| self.analyze(scratch, &doc))) {
-            Ok(Ok(analysis)) => Outcome::Analyzed(Box::new(analysis)),
+            Ok(Ok(mut analysis)) => {
+                analysis.timings.add_to(Stage::Read, read_time);
+                Outcome::Analyzed(Box::new(analysis))
+            }
             Ok(Err(e)) if e.is::<Interrupted>() => Outcome::Cancelled,
             Ok(Err(e)) => skip(format!("analysis failed: {e:#}")),
             Err(_) => {

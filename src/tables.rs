@@ -66,6 +66,16 @@ impl Output {
         Table::new(BufWriter::with_capacity(256 * 1024, file), name, self.style)
     }
 
+    /// The staging folder, for files written other than as tables.
+    pub fn staging(&self) -> &Path {
+        self.staging.path()
+    }
+
+    /// Move `name`, written into the staging folder by hand, into place with the tables.
+    pub fn adopt(&mut self, name: &str) {
+        self.written.push(name.to_string());
+    }
+
     /// Move every finished table into the output folder; the staging folder goes away.
     pub fn commit(self) -> Result<Vec<PathBuf>> {
         let mut moved = Vec::new();

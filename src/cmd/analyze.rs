@@ -1,8 +1,7 @@
 //! `bokashi analyze`: the whole pipeline over a corpus, tables into the output folder.
 
-use std::time::Instant;
-
 use std::collections::HashMap;
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
@@ -20,6 +19,7 @@ use crate::rows::{
 };
 use crate::tables::Output;
 use crate::terms::{self, TermPos};
+use crate::timing::{Stage, Timings};
 
 /// What a finished run did, for the summary line and for tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -66,11 +66,14 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     let mut sentences = output.table::<SentenceRow>("sentences.csv")?;
     let mut cues = output.table::<CueRow>("cues.csv")?;
     let mut groups = std::collections::BTreeSet::new();
+    let mut timings = Timings::default();
     let mut counts = CorpusCounts::default();
     let mut analyzed = 0;
     analyzer.run(&inputs, &pool, &reporter, |outcome| {
+        let mut clock = Instant::now();
         match outcome {
             Outcome::Analyzed(analysis) => {
+                timings.add(&analysis.timings);
                 analyzed += 1;
                 documents.write(&analysis.row)?;
                 for (term, pos, freq) in analysis.terms.sorted() {
@@ -98,8 +101,10 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
             Outcome::Skipped(s) => skipped.push(s),
             Outcome::Cancelled => {}
         }
+        timings.lap(Stage::Merge, &mut clock);
         Ok(())
     })?;
+    let mut clock = Instant::now();
     documents.finish()?;
     doc_terms.finish()?;
     numbers.finish()?;
@@ -144,6 +149,16 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
         skipped_table.write(s)?;
     }
     skipped_table.finish()?;
+    timings.lap(Stage::Tables, &mut clock);
+    let wall = started.elapsed().as_secs_f64();
+    if settings.timings {
+        let report = timing_report(&timings, wall, total_bytes, analyzed, settings.jobs);
+        let mut run_json =
+            std::fs::File::create(output.staging().join("run.json")).context("writing run.json")?;
+        serde_json::to_writer_pretty(&mut run_json, &report).context("writing run.json")?;
+        output.adopt("run.json");
+        eprintln!("{}", timing_lines(&timings, wall, total_bytes));
+    }
     // Last chance to stop before the tables replace the old ones.
     cancel.check()?;
     output.commit()?;
@@ -323,4 +338,47 @@ pub fn log_odds(y_h: u64, y_a: u64, n_h: u64, n_a: u64, alpha: f64, alpha0: f64)
     let delta = odds(y_h, n_h) - odds(y_a, n_a);
     let variance = 1.0 / (y_h + alpha) + 1.0 / (y_a + alpha);
     (delta, delta / variance.sqrt())
+}
+
+/// The contents of run.json: what ran, how long each stage took, and the throughput.
+fn timing_report(
+    timings: &Timings,
+    wall: f64,
+    bytes: u64,
+    documents: usize,
+    threads: usize,
+) -> serde_json::Value {
+    let stages: serde_json::Map<String, serde_json::Value> = Stage::ALL
+        .iter()
+        .map(|s| {
+            let secs = (timings.get(*s).as_secs_f64() * 1e4).round() / 1e4;
+            (s.name().to_string(), serde_json::json!(secs))
+        })
+        .collect();
+    serde_json::json!({
+        "documents": documents,
+        "bytes": bytes,
+        "threads": threads,
+        "wall_seconds": (wall * 1e4).round() / 1e4,
+        "mb_per_second": ((bytes as f64 / 1e6 / wall) * 100.0).round() / 100.0,
+        "stage_seconds": stages,
+        "note": "parallel stages (read … rows) are CPU seconds summed over threads; merge and tables are wall seconds",
+    })
+}
+
+/// The `--timings` lines on stderr.
+fn timing_lines(timings: &Timings, wall: f64, bytes: u64) -> String {
+    let mut out = format!(
+        "bokashi: timings: {:.3}s wall, {:.2} MB/s; stage seconds:",
+        wall,
+        bytes as f64 / 1e6 / wall
+    );
+    for s in Stage::ALL {
+        out.push_str(&format!(
+            " {} {:.3}",
+            s.name(),
+            timings.get(s).as_secs_f64()
+        ));
+    }
+    out
 }

@@ -1,4 +1,5 @@
 //! One file per subcommand; each is thin glue over the pipeline stages.
 
 pub mod analyze;
+pub mod segment;
 pub mod tokenize;

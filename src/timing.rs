@@ -1,0 +1,85 @@
+//! Per-stage timings, for `--timings` and the benchmark.
+//!
+//! Parallel stages report CPU time summed over the worker threads (the time spent in each
+//! stage, whichever thread ran it); the sequential stages report wall time. A lap costs a
+//! clock read, a few tens of nanoseconds, taken a handful of times per sentence.
+
+use std::time::{Duration, Instant};
+
+/// The stages of the pipeline, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading and decoding files (parallel).
+    Read,
+    /// Sentence split and NFKC normalization (parallel).
+    Normalize,
+    /// lindera segmentation and feature lookup (parallel).
+    Tokenize,
+    /// Term extraction (parallel).
+    Terms,
+    /// Stance cues and rules (parallel).
+    Stance,
+    /// Numeric expressions (parallel).
+    Numbers,
+    /// Co-occurrence units and per-document rows (parallel).
+    Rows,
+    /// Merging counts and writing per-document rows, in document order (sequential).
+    Merge,
+    /// Computing scores and writing the corpus tables (sequential).
+    Tables,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 9] = [
+        Stage::Read,
+        Stage::Normalize,
+        Stage::Tokenize,
+        Stage::Terms,
+        Stage::Stance,
+        Stage::Numbers,
+        Stage::Rows,
+        Stage::Merge,
+        Stage::Tables,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Read => "read",
+            Stage::Normalize => "normalize",
+            Stage::Tokenize => "tokenize",
+            Stage::Terms => "terms",
+            Stage::Stance => "stance",
+            Stage::Numbers => "numbers",
+            Stage::Rows => "rows",
+            Stage::Merge => "merge",
+            Stage::Tables => "tables",
+        }
+    }
+}
+
+/// Time spent per stage; mergeable by addition.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings([Duration; 9]);
+
+impl Timings {
+    /// Charge the time since `clock` to `stage` and restart the clock.
+    pub fn lap(&mut self, stage: Stage, clock: &mut Instant) {
+        let now = Instant::now();
+        self.0[stage as usize] += now - *clock;
+        *clock = now;
+    }
+
+    pub fn add(&mut self, other: &Timings) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a += b;
+        }
+    }
+
+    pub fn add_to(&mut self, stage: Stage, time: Duration) {
+        self.0[stage as usize] += time;
+    }
+
+    pub fn get(&self, stage: Stage) -> Duration {
+        self.0[stage as usize]
+    }
+}
