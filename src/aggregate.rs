@@ -142,9 +142,7 @@ impl CorpusCounts {
             }
         }
         for (term, parts) in &doc.parts {
-            if !self.parts.contains_key(term.as_str()) {
-                self.parts.insert(term.clone(), parts.clone());
-            }
+            add_parts(&mut self.parts, term, parts);
         }
         add_neighbors(&mut self.neighbors, &doc.neighbors);
     }
@@ -182,8 +180,8 @@ impl CorpusCounts {
                 total.doc_freq += add.doc_freq;
             }
         }
-        for (term, parts) in other.parts {
-            self.parts.entry(term).or_insert(parts);
+        for (term, parts) in &other.parts {
+            add_parts(&mut self.parts, term, parts);
         }
         add_neighbors(&mut self.neighbors, &other.neighbors);
     }
@@ -193,6 +191,18 @@ impl CorpusCounts {
         self.terms
             .get(term)
             .map_or_else(TermTotal::default, |t| t[pos.index()])
+    }
+}
+
+/// The same compound text can (rarely) be segmented two ways; keep the smaller split, so
+/// the result does not depend on which document or worker saw the term first.
+fn add_parts(into: &mut HashMap<String, Vec<String>>, term: &str, parts: &[String]) {
+    match into.get_mut(term) {
+        Some(existing) if parts < existing.as_slice() => *existing = parts.to_vec(),
+        Some(_) => {}
+        None => {
+            into.insert(term.to_string(), parts.to_vec());
+        }
     }
 }
 

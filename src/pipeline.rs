@@ -1,19 +1,23 @@
 //! The pipeline that ties the stages together for each document:
 //! read and decode → split into sentences → normalize → tokenize → extract → counts.
 //!
-//! Documents are processed in bounded batches: a batch is analyzed in parallel on the
-//! rayon pool (each thread with its own tokenizer [`Worker`]), and its results are handed
-//! to the caller in document order before the next batch starts. Memory is therefore
-//! bounded by the batch, and every per-row table comes out in the same order whatever the
-//! number of threads.
+//! Documents are processed in bounded batches on the rayon pool. Each worker holds a
+//! [`Scratch`] (tokenizer buffers, feature cache, row encoders) leased from a small pool,
+//! so caches stay warm from batch to batch, and its own [`CorpusCounts`]: a document's
+//! counts are folded into the worker's totals as soon as it is analyzed, and its rows are
+//! rendered to CSV bytes on the worker. The caller only appends those bytes, in document
+//! order, before the next batch starts; the workers' totals are merged once at the end.
+//! Memory is bounded by the batch and the vocabulary, and every table comes out the same
+//! whatever the number of threads (counts commute; every corpus table is sorted).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::aggregate::{DocStance, DocTerms};
+use crate::aggregate::{CorpusCounts, DocStance, DocTerms};
 use crate::cli::Settings;
 use crate::cooccurrence::{DocCooc, Unit};
 use crate::corpus::{self, Document, Input, Skipped};
@@ -23,9 +27,10 @@ use crate::normalize::Normalized;
 use crate::numbers::{self, NumberOcc};
 use crate::progress::Reporter;
 use crate::resources::Stopwords;
-use crate::rows::{CueRow, DocumentRow, NumberRow, SentenceRow};
+use crate::rows::{CueRow, DocTermRow, DocumentRow, NumberRow, SentenceRow};
 use crate::sentence;
 use crate::stance::{Cue, SentenceStance, StanceMatcher, StanceScratch};
+use crate::tables::{CsvStyle, RowEncoder};
 use crate::terms::{SentenceTerms, TermExtractor};
 use crate::timing::{Stage, Timings};
 use crate::tokenize::{FeatureCache, Features, Token, Tokenizer, Worker};
@@ -35,16 +40,22 @@ const BATCH_BYTES: u64 = 8 * 1024 * 1024;
 /// … or this many documents.
 const BATCH_DOCS: usize = 256;
 
-/// Everything the pipeline learned from one document.
+/// The per-document tables, rendered as CSV rows.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub documents: Vec<u8>,
+    pub doc_terms: Vec<u8>,
+    pub numbers: Vec<u8>,
+    pub sentences: Vec<u8>,
+    pub cues: Vec<u8>,
+}
+
+/// What the pipeline hands on for one analyzed document: its documents.csv row, its
+/// rendered per-document rows and its timings. (Its counts went into the worker's totals.)
 #[derive(Debug, Clone, Default)]
 pub struct DocAnalysis {
     pub row: DocumentRow,
-    pub terms: DocTerms,
-    pub numbers: Vec<NumberRow>,
-    pub sentences: Vec<SentenceRow>,
-    pub cues: Vec<CueRow>,
-    pub stance: DocStance,
-    pub cooc: DocCooc,
+    pub rendered: Rendered,
     /// Time this document spent in each parallel stage.
     pub timings: Timings,
 }
@@ -66,13 +77,14 @@ pub struct Analyzer {
     pub compounds: bool,
     pub stance: StanceMatcher,
     pub cooc_unit: Unit,
+    pub style: CsvStyle,
     /// Raised by Ctrl-C/SIGTERM: stop at the next document (or the next few hundred
     /// sentences of a long one).
     pub cancel: Cancel,
 }
 
-/// Per-thread scratch space, reused from document to document.
-pub struct Scratch<'a> {
+/// Per-worker buffers, reused from document to document.
+pub struct Buffers<'a> {
     worker: Worker,
     cache: FeatureCache<'a>,
     feats: Vec<Features<'a>>,
@@ -83,6 +95,27 @@ pub struct Scratch<'a> {
     numbers: Vec<NumberOcc>,
     stance: StanceScratch,
     cues: Vec<Cue>,
+    encoders: [RowEncoder; 5],
+}
+
+/// A worker's state: its buffers and the counts of every document it analyzed.
+pub struct Scratch<'a> {
+    buffers: Buffers<'a>,
+    pub counts: CorpusCounts,
+}
+
+/// A [`Scratch`] taken from the pool for one rayon job, put back when the job ends.
+struct Lease<'p, 'a> {
+    pool: &'p Mutex<Vec<Scratch<'a>>>,
+    scratch: Option<Scratch<'a>>,
+}
+
+impl Drop for Lease<'_, '_> {
+    fn drop(&mut self) {
+        if let (Some(s), Ok(mut pool)) = (self.scratch.take(), self.pool.lock()) {
+            pool.push(s);
+        }
+    }
 }
 
 impl Analyzer {
@@ -97,12 +130,13 @@ impl Analyzer {
             stopwords: settings.stopwords.clone(),
             compounds: settings.compounds,
             cooc_unit: settings.cooc_unit,
+            style: settings.style,
             cancel: Cancel::default(),
         })
     }
 
-    pub fn scratch(&self) -> Scratch<'_> {
-        Scratch {
+    fn buffers(&self) -> Buffers<'_> {
+        Buffers {
             worker: self.tokenizer.worker(),
             cache: FeatureCache::new(&self.tokenizer),
             feats: Vec::new(),
@@ -113,11 +147,21 @@ impl Analyzer {
             numbers: Vec::new(),
             stance: StanceScratch::default(),
             cues: Vec::new(),
+            encoders: std::array::from_fn(|_| RowEncoder::new(self.style)),
         }
     }
 
-    /// Analyze one decoded document.
+    pub fn scratch(&self) -> Scratch<'_> {
+        Scratch {
+            buffers: self.buffers(),
+            counts: CorpusCounts::default(),
+        }
+    }
+
+    /// Analyze one decoded document: render its rows and fold its counts into
+    /// `scratch.counts`. The counts are added only once the document is complete.
     pub fn analyze<'a>(&'a self, scratch: &mut Scratch<'a>, doc: &Document) -> Result<DocAnalysis> {
+        let b = &mut scratch.buffers;
         let text = doc.decoded.text.as_str();
         let mut row = DocumentRow {
             doc: doc.input.doc.clone(),
@@ -132,10 +176,15 @@ impl Analyzer {
             stopwords: &self.stopwords,
             compounds: self.compounds,
         };
-        let mut out = DocAnalysis::default();
-        let times = &mut out.timings;
+        let mut terms = DocTerms::default();
+        let mut stance_counts = DocStance::default();
+        let mut cooc = DocCooc::default();
+        let mut numbers_total = 0u64;
+        let mut timings = Timings::default();
+        let times = &mut timings;
         let mut clock = Instant::now();
-        let doc_id = &doc.input.doc;
+        let doc_id = doc.input.doc.as_str();
+        let [_, _, enc_numbers, enc_sentences, enc_cues] = &mut b.encoders;
         let sentences = sentence::split(text);
         times.lap(Stage::Normalize, &mut clock);
         for range in sentences {
@@ -143,62 +192,58 @@ impl Analyzer {
                 self.cancel.check()?;
             }
             let source = &text[range];
-            scratch.norm.rebuild(source);
-            let norm = &scratch.norm;
+            b.norm.rebuild(source);
+            let norm = &b.norm;
             times.lap(Stage::Normalize, &mut clock);
-            scratch.worker.tokenize(&norm.text, &mut scratch.tokens)?;
-            scratch.cache.all(&scratch.tokens, &mut scratch.feats);
+            b.worker.tokenize(&norm.text, &mut b.tokens)?;
+            b.cache.all(&b.tokens, &mut b.feats);
             times.lap(Stage::Tokenize, &mut clock);
             row.sentences += 1;
-            row.tokens += scratch.tokens.len() as u64;
+            row.tokens += b.tokens.len() as u64;
             let sentence_no = row.sentences;
-            let as_written = |r: std::ops::Range<usize>| source[norm.source_range(r)].to_string();
+            let as_written = |r: std::ops::Range<usize>| &source[norm.source_range(r)];
 
             // Terms.
-            scratch.terms.clear();
+            b.terms.clear();
             extractor.extract(
                 &norm.text,
-                &scratch.tokens,
-                &scratch.feats,
-                &mut scratch.terms,
-                &mut out.terms.neighbors,
+                &b.tokens,
+                &b.feats,
+                &mut b.terms,
+                &mut terms.neighbors,
             );
-            out.terms.add_sentence(&scratch.terms);
+            terms.add_sentence(&b.terms);
             times.lap(Stage::Terms, &mut clock);
-            for (term, _) in scratch.terms.iter() {
-                out.cooc.add_term(term);
+            for (term, _) in b.terms.iter() {
+                cooc.add_term(term);
             }
             if self.cooc_unit == Unit::Sentence {
-                out.cooc.end_unit();
+                cooc.end_unit();
             }
             times.lap(Stage::Rows, &mut clock);
 
             // Stance.
-            let stance = self.stance.analyze(
-                &norm.text,
-                &scratch.tokens,
-                &scratch.feats,
-                &mut scratch.stance,
-                &mut scratch.cues,
-            );
+            let stance =
+                self.stance
+                    .analyze(&norm.text, &b.tokens, &b.feats, &mut b.stance, &mut b.cues);
             let (mut hedges, mut absolutes) = (0, 0);
-            for cue in &scratch.cues {
+            for cue in &b.cues {
                 match cue.stance {
                     CueStance::Hedge => hedges += 1,
                     CueStance::Absolute => absolutes += 1,
                 }
-                *out.stance
+                *stance_counts
                     .cues
                     .entry((cue.stance, cue.category.clone(), cue.cue.clone()))
                     .or_default() += 1;
-                out.cues.push(CueRow {
-                    doc: doc_id.clone(),
+                enc_cues.encode(&CueRow {
+                    doc: doc_id,
                     sentence_no,
                     stance: cue.stance,
-                    category: cue.category.clone(),
-                    cue: cue.cue.clone(),
+                    category: &cue.category,
+                    cue: &cue.cue,
                     surface: as_written(cue.range.clone()),
-                });
+                })?;
             }
             let side = match stance {
                 SentenceStance::Hedged => {
@@ -219,57 +264,57 @@ impl Analyzer {
                 }
             };
             if let Some(side) = side {
-                out.stance.add_terms(&scratch.terms, side);
+                stance_counts.add_terms(&b.terms, side);
             }
             row.hedge_cues += hedges;
             row.absolute_cues += absolutes;
             times.lap(Stage::Stance, &mut clock);
 
             // Numbers.
-            scratch.numerals.clear();
-            scratch.numerals.extend(
-                scratch
-                    .tokens
+            b.numerals.clear();
+            b.numerals.extend(
+                b.tokens
                     .iter()
-                    .zip(&scratch.feats)
+                    .zip(&b.feats)
                     .filter(|(_, f)| f.pos() == "名詞" && f.pos_detail(1) == "数")
                     .map(|(t, _)| t.range()),
             );
-            scratch.numbers.clear();
-            numbers::extract(&norm.text, &scratch.numerals, &mut scratch.numbers);
-            let sentence_numbers = scratch.numbers.len() as u64;
+            b.numbers.clear();
+            numbers::extract(&norm.text, &b.numerals, &mut b.numbers);
+            let sentence_numbers = b.numbers.len() as u64;
+            numbers_total += sentence_numbers;
             times.lap(Stage::Numbers, &mut clock);
-            for occ in scratch.numbers.drain(..) {
-                out.numbers.push(NumberRow {
-                    doc: doc_id.clone(),
+            for occ in &b.numbers {
+                enc_numbers.encode(&NumberRow {
+                    doc: doc_id,
                     sentence_no,
                     surface: as_written(occ.range.clone()),
                     value_min: occ.value_min.render(),
                     value_max: occ.value_max.render(),
-                    unit: occ.unit.to_string(),
+                    unit: occ.unit,
                     kind: occ.kind,
                     qualifier: occ.qualifier_text(),
-                    stance: stance.as_str().to_string(),
-                    analyte: occ.analyte.clone().unwrap_or_default(),
-                });
+                    stance: stance.as_str(),
+                    analyte: occ.analyte.as_deref().unwrap_or_default(),
+                })?;
             }
 
-            out.sentences.push(SentenceRow {
-                doc: doc_id.clone(),
+            enc_sentences.encode(&SentenceRow {
+                doc: doc_id,
                 sentence_no,
                 stance,
                 hedge_cues: hedges,
                 absolute_cues: absolutes,
                 numbers: sentence_numbers,
-                text: source.to_string(),
-            });
+                text: source,
+            })?;
             times.lap(Stage::Rows, &mut clock);
         }
         if self.cooc_unit == Unit::Document {
-            out.cooc.end_unit();
+            cooc.end_unit();
         }
-        row.terms = out.terms.distinct() as u64;
-        row.numbers = out.numbers.len() as u64;
+        row.terms = terms.distinct() as u64;
+        row.numbers = numbers_total;
         let per_1k = |n: u64| {
             if row.tokens == 0 {
                 0.0
@@ -279,8 +324,37 @@ impl Analyzer {
         };
         row.hedge_per_1k_tokens = per_1k(row.hedge_cues);
         row.absolute_per_1k_tokens = per_1k(row.absolute_cues);
-        out.row = row;
-        Ok(out)
+
+        let [enc_documents, enc_doc_terms, ..] = &mut b.encoders;
+        enc_documents.encode(&row)?;
+        for (term, pos, freq) in terms.sorted() {
+            enc_doc_terms.encode(&DocTermRow {
+                doc: doc_id,
+                term,
+                pos,
+                freq,
+            })?;
+        }
+        let [e0, e1, e2, e3, e4] = &mut b.encoders;
+        let rendered = Rendered {
+            documents: e0.take(),
+            doc_terms: e1.take(),
+            numbers: e2.take(),
+            sentences: e3.take(),
+            cues: e4.take(),
+        };
+
+        // The document is complete: its counts join the worker's totals.
+        let counts = &mut scratch.counts;
+        counts.add_doc_terms(&terms);
+        counts.add_doc_stance(&row.group, &stance_counts);
+        counts.cooc.add_doc(&cooc);
+        times.lap(Stage::Rows, &mut clock);
+        Ok(DocAnalysis {
+            row,
+            rendered,
+            timings,
+        })
     }
 
     /// Read, decode and analyze one input, turning every failure (a panic included) into
@@ -321,31 +395,43 @@ impl Analyzer {
             Ok(Err(e)) if e.is::<Interrupted>() => Outcome::Cancelled,
             Ok(Err(e)) => skip(format!("analysis failed: {e:#}")),
             Err(_) => {
-                // The worker may hold half-updated buffers: start it afresh.
-                *scratch = self.scratch();
+                // The buffers may be half-updated: start them afresh. The counts are
+                // intact, as a document's counts are added only once it is complete.
+                scratch.buffers = self.buffers();
                 skip("internal error while analyzing (a bug: please report it)".into())
             }
         }
     }
 
     /// Run every input through the pipeline in bounded batches on `pool`, handing each
-    /// outcome to `each` in input order.
+    /// outcome to `each` in input order; return the counts of the whole corpus.
     pub fn run(
         &self,
         inputs: &[Input],
         pool: &rayon::ThreadPool,
         reporter: &Reporter,
         mut each: impl FnMut(Outcome) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<CorpusCounts> {
+        let scratches: Mutex<Vec<Scratch<'_>>> = Mutex::new(Vec::new());
+        let lease = || Lease {
+            pool: &scratches,
+            scratch: Some(
+                scratches
+                    .lock()
+                    .ok()
+                    .and_then(|mut p| p.pop())
+                    .unwrap_or_else(|| self.scratch()),
+            ),
+        };
         let mut done = 0;
         for batch in batches(inputs) {
             let outcomes: Vec<Outcome> = pool.install(|| {
                 batch
                     .par_iter()
-                    .map_init(
-                        || self.scratch(),
-                        |scratch, input| self.process(scratch, input, reporter),
-                    )
+                    .map_init(lease, |lease, input| match lease.scratch.as_mut() {
+                        Some(scratch) => self.process(scratch, input, reporter),
+                        None => Outcome::Cancelled,
+                    })
                     .collect()
             });
             self.cancel.check()?;
@@ -355,7 +441,14 @@ impl Analyzer {
                 each(outcome)?;
             }
         }
-        Ok(())
+        let mut total = CorpusCounts::default();
+        let scratches = scratches
+            .into_inner()
+            .map_err(|_| anyhow::anyhow!("a worker panicked while holding its counts"))?;
+        for scratch in scratches {
+            total.merge(scratch.counts);
+        }
+        Ok(total)
     }
 }
 
@@ -443,16 +536,27 @@ mod properties {
         let a = analyzer();
         let mut scratch = a.scratch();
         let out = a.analyze(&mut scratch, &doc).expect("analysis");
-        for s in &out.sentences {
-            assert!(text.contains(&s.text), "sentence {:?}", s.text);
+        // Column `col` of every rendered row of one table.
+        let column = |bytes: &[u8], col: usize| -> Vec<String> {
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(bytes)
+                .records()
+                .map(|r| r.expect("valid CSV")[col].to_string())
+                .collect()
+        };
+        let r = &out.rendered;
+        let sentences = column(&r.sentences, 6);
+        for s in &sentences {
+            assert!(text.contains(s.as_str()), "sentence {s:?}");
         }
-        for n in &out.numbers {
-            assert!(text.contains(&n.surface), "number {:?}", n.surface);
+        for n in column(&r.numbers, 2) {
+            assert!(text.contains(n.as_str()), "number {n:?}");
         }
-        for c in &out.cues {
-            assert!(text.contains(&c.surface), "cue {:?}", c.surface);
+        for c in column(&r.cues, 5) {
+            assert!(text.contains(c.as_str()), "cue {c:?}");
         }
-        assert_eq!(out.row.sentences as usize, out.sentences.len());
+        assert_eq!(out.row.sentences as usize, sentences.len());
     }
 
     proptest! {

@@ -60,57 +60,57 @@ pub struct TermRow {
 
 /// `doc_terms.csv`: one row per (document, term, pos).
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct DocTermRow {
-    pub doc: String,
-    pub term: String,
+pub struct DocTermRow<'a> {
+    pub doc: &'a str,
+    pub term: &'a str,
     pub pos: TermPos,
     pub freq: u64,
 }
 
 /// `numbers.csv`: one row per numeric expression, in document order.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct NumberRow {
-    pub doc: String,
+pub struct NumberRow<'a> {
+    pub doc: &'a str,
     pub sentence_no: u64,
     /// The number(s) and unit as written in the source (qualifiers not included).
-    pub surface: String,
+    pub surface: &'a str,
     /// Plain decimal, or an ISO date (`2026-02`) for kind `date`.
     pub value_min: String,
     pub value_max: String,
-    pub unit: String,
+    pub unit: &'a str,
     pub kind: crate::numbers::Kind,
     /// `mean;max;min;approx;at_least;at_most`, those that apply, in that order.
     pub qualifier: String,
     /// Stance of the sentence (hedged, absolute, mixed, neutral).
-    pub stance: String,
+    pub stance: &'a str,
     /// What a bare number measures, when a Latin abbreviation precedes it (CRP, MMP-3).
-    pub analyte: String,
+    pub analyte: &'a str,
 }
 
 /// `cues.csv`: one row per cue found, in document order.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct CueRow {
-    pub doc: String,
+pub struct CueRow<'a> {
+    pub doc: &'a str,
     pub sentence_no: u64,
     pub stance: CueStance,
-    pub category: String,
+    pub category: &'a str,
     /// The lexicon entry (or, for claim rules, the claim word).
-    pub cue: String,
+    pub cue: &'a str,
     /// The matched text as written in the source.
-    pub surface: String,
+    pub surface: &'a str,
 }
 
 /// `sentences.csv`: one row per sentence, in document order.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct SentenceRow {
-    pub doc: String,
+pub struct SentenceRow<'a> {
+    pub doc: &'a str,
     pub sentence_no: u64,
     pub stance: SentenceStance,
     pub hedge_cues: u64,
     pub absolute_cues: u64,
     pub numbers: u64,
     /// The sentence as written in the source.
-    pub text: String,
+    pub text: &'a str,
 }
 
 /// `stance_summary.csv`: cue counts per group and for the whole corpus.

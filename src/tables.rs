@@ -94,12 +94,103 @@ impl Output {
     }
 }
 
+/// Encodes rows as CSV bytes (csv-core: RFC 4180, quoting only where needed, `\n` line
+/// ends), with the table style. Used by [`Table`] and by the workers, which render their
+/// documents' rows in parallel for the writer to append in document order.
+pub struct RowEncoder {
+    core: csv_core::Writer,
+    bytes: Vec<u8>,
+    record: Vec<Vec<u8>>,
+    excel: bool,
+}
+
+impl RowEncoder {
+    pub fn new(style: CsvStyle) -> Self {
+        RowEncoder {
+            core: csv_core::WriterBuilder::new()
+                .terminator(csv_core::Terminator::Any(b'\n'))
+                .build(),
+            bytes: Vec::new(),
+            record: Vec::new(),
+            excel: style.excel,
+        }
+    }
+
+    /// Append one row (any flat `Serialize` struct).
+    pub fn encode<T: Serialize>(&mut self, row: &T) -> Result<()> {
+        let mut record = std::mem::take(&mut self.record);
+        record.clear();
+        let result = row.serialize(RowSerializer {
+            cells: &mut record,
+            excel: self.excel,
+            keys: None,
+        });
+        if result.is_ok() {
+            self.push_record(record.iter().map(Vec::as_slice));
+        }
+        self.record = record;
+        Ok(result?)
+    }
+
+    fn push_record<'c>(&mut self, cells: impl Iterator<Item = &'c [u8]>) {
+        for (i, cell) in cells.enumerate() {
+            if i > 0 {
+                self.step(csv_core::Writer::delimiter);
+            }
+            self.field(cell);
+        }
+        self.step(csv_core::Writer::terminator);
+    }
+
+    /// Encode one field, growing the buffer until csv-core has taken all of it.
+    fn field(&mut self, mut input: &[u8]) {
+        loop {
+            let len = self.bytes.len();
+            self.bytes.resize(len + input.len() * 2 + 8, 0);
+            let (result, nin, nout) = self.core.field(input, &mut self.bytes[len..]);
+            self.bytes.truncate(len + nout);
+            input = &input[nin..];
+            if input.is_empty() && matches!(result, csv_core::WriteResult::InputEmpty) {
+                return;
+            }
+        }
+    }
+
+    /// A delimiter or terminator (which may first close a quoted field).
+    fn step(&mut self, f: fn(&mut csv_core::Writer, &mut [u8]) -> (csv_core::WriteResult, usize)) {
+        loop {
+            let len = self.bytes.len();
+            self.bytes.resize(len + 8, 0);
+            let (result, nout) = f(&mut self.core, &mut self.bytes[len..]);
+            self.bytes.truncate(len + nout);
+            if matches!(result, csv_core::WriteResult::InputEmpty) {
+                return;
+            }
+        }
+    }
+
+    fn header(&mut self, keys: &[String]) {
+        self.push_record(keys.iter().map(|k| k.as_bytes()));
+    }
+
+    /// The bytes encoded so far, leaving the encoder empty.
+    pub fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.bytes)
+    }
+
+    /// Write the bytes encoded so far to `out` and forget them.
+    fn drain_into(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        out.write_all(&self.bytes)?;
+        self.bytes.clear();
+        Ok(())
+    }
+}
+
 /// A CSV table of rows of type `R`.
 pub struct Table<R> {
     name: String,
-    writer: csv::Writer<Box<dyn Write + Send>>,
-    record: Vec<Vec<u8>>,
-    style: CsvStyle,
+    out: Box<dyn Write + Send>,
+    encoder: RowEncoder,
     _rows: PhantomData<fn(&R)>,
 }
 
@@ -111,41 +202,41 @@ impl<R: Serialize + Default> Table<R> {
             out.write_all("\u{FEFF}".as_bytes())
                 .with_context(|| format!("writing {name}"))?;
         }
-        let writer = csv::WriterBuilder::new()
-            .has_headers(false)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(out);
         let mut table = Table {
             name: name.to_string(),
-            writer,
-            record: Vec::new(),
-            style,
+            out,
+            encoder: RowEncoder::new(style),
             _rows: PhantomData,
         };
         let header = header_of(&R::default())?;
-        table
-            .writer
-            .write_record(&header)
-            .with_context(|| format!("writing {name}"))?;
+        table.encoder.header(&header);
+        table.flush_encoder()?;
         Ok(table)
     }
 
     pub fn write(&mut self, row: &R) -> Result<()> {
-        self.record.clear();
-        row.serialize(RowSerializer {
-            cells: &mut self.record,
-            excel: self.style.excel,
-            keys: None,
-        })
-        .with_context(|| format!("serializing a row of {}", self.name))?;
-        self.writer
-            .write_record(&self.record)
+        self.encoder
+            .encode(row)
+            .with_context(|| format!("serializing a row of {}", self.name))?;
+        self.flush_encoder()
+    }
+
+    /// Append rows a [`RowEncoder`] rendered elsewhere (with the same style).
+    pub fn append(&mut self, rows: &[u8]) -> Result<()> {
+        self.out
+            .write_all(rows)
             .with_context(|| format!("writing {}", self.name))
     }
 
-    /// Flush and check: a csv writer's `Drop` would swallow the error.
+    fn flush_encoder(&mut self) -> Result<()> {
+        self.encoder
+            .drain_into(&mut self.out)
+            .with_context(|| format!("writing {}", self.name))
+    }
+
+    /// Flush and check: a writer's `Drop` would swallow the error.
     pub fn finish(mut self) -> Result<()> {
-        self.writer
+        self.out
             .flush()
             .with_context(|| format!("writing {}", self.name))
     }

@@ -67,36 +67,22 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     let mut cues = output.table::<CueRow>("cues.csv")?;
     let mut groups = std::collections::BTreeSet::new();
     let mut timings = Timings::default();
-    let mut counts = CorpusCounts::default();
     let mut analyzed = 0;
-    analyzer.run(&inputs, &pool, &reporter, |outcome| {
+    let counts = analyzer.run(&inputs, &pool, &reporter, |outcome| {
         let mut clock = Instant::now();
         match outcome {
             Outcome::Analyzed(analysis) => {
-                timings.add(&analysis.timings);
                 analyzed += 1;
-                documents.write(&analysis.row)?;
-                for (term, pos, freq) in analysis.terms.sorted() {
-                    doc_terms.write(&DocTermRow {
-                        doc: analysis.row.doc.clone(),
-                        term: term.to_string(),
-                        pos,
-                        freq,
-                    })?;
+                timings.add(&analysis.timings);
+                let r = &analysis.rendered;
+                documents.append(&r.documents)?;
+                doc_terms.append(&r.doc_terms)?;
+                numbers.append(&r.numbers)?;
+                sentences.append(&r.sentences)?;
+                cues.append(&r.cues)?;
+                if !groups.contains(&analysis.row.group) {
+                    groups.insert(analysis.row.group.clone());
                 }
-                counts.add_doc_terms(&analysis.terms);
-                for row in &analysis.numbers {
-                    numbers.write(row)?;
-                }
-                for row in &analysis.sentences {
-                    sentences.write(row)?;
-                }
-                for row in &analysis.cues {
-                    cues.write(row)?;
-                }
-                counts.add_doc_stance(&analysis.row.group, &analysis.stance);
-                counts.cooc.add_doc(&analysis.cooc);
-                groups.insert(analysis.row.group.clone());
             }
             Outcome::Skipped(s) => skipped.push(s),
             Outcome::Cancelled => {}
