@@ -35,10 +35,18 @@ pub struct Normalized {
     /// The NFKC text, with control characters turned into spaces and zero-width
     /// characters removed.
     pub text: String,
-    /// Byte offset in `text` where each chunk starts, then `text.len()`.
-    norm_starts: Vec<u32>,
-    /// Byte offset in the source where each chunk starts, then the source length.
-    src_starts: Vec<u32>,
+    /// Where segments start in `text` and in the source, and whether the segment is an
+    /// identity run (bytes copied unchanged, so offsets inside it map one to one) or a
+    /// single chunk that normalization changed (it maps as a whole). A sentinel segment
+    /// (text length, source length) closes the list.
+    segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Segment {
+    norm: u32,
+    src: u32,
+    identity: bool,
 }
 
 impl Normalized {
@@ -55,11 +63,10 @@ impl Normalized {
     /// Normalize `source` into this value, reusing its buffers.
     pub fn rebuild(&mut self, source: &str) {
         self.text.clear();
-        self.norm_starts.clear();
-        self.src_starts.clear();
+        self.segments.clear();
         let mut chunk_start = 0;
         for (i, c) in source.char_indices() {
-            if i > chunk_start && starts_chunk(c) {
+            if i > chunk_start && (stable_starter(c) || starts_chunk(c)) {
                 self.push_chunk(&source[chunk_start..i], chunk_start);
                 chunk_start = i;
             }
@@ -67,26 +74,36 @@ impl Normalized {
         if chunk_start < source.len() {
             self.push_chunk(&source[chunk_start..], chunk_start);
         }
-        self.norm_starts.push(self.text.len() as u32);
-        self.src_starts.push(source.len() as u32);
+        self.segments.push(Segment {
+            norm: self.text.len() as u32,
+            src: source.len() as u32,
+            identity: false,
+        });
     }
 
     fn push_chunk(&mut self, chunk: &str, src_offset: usize) {
-        self.norm_starts.push(self.text.len() as u32);
-        self.src_starts.push(src_offset as u32);
         let mut chars = chunk.chars();
-        if let (Some(c), None) = (chars.next(), chars.next()) {
-            // The common case: one character on its own.
-            match clean(c) {
-                Some(Some(r)) => self.text.push(r),
-                Some(None) => {}
-                None if c.is_ascii() || is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes => {
-                    self.text.push(c)
-                }
-                None => self.text.extend(std::iter::once(c).nfkc()),
+        if let (Some(c), None) = (chars.next(), chars.next())
+            && (stable_starter(c)
+                || (clean(c).is_none() && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes))
+        {
+            // The common case: a character that normalization keeps. It joins (or starts)
+            // an identity run, which needs no entry of its own.
+            if !self.segments.last().is_some_and(|s| s.identity) {
+                self.segments.push(Segment {
+                    norm: self.text.len() as u32,
+                    src: src_offset as u32,
+                    identity: true,
+                });
             }
+            self.text.push(c);
             return;
         }
+        self.segments.push(Segment {
+            norm: self.text.len() as u32,
+            src: src_offset as u32,
+            identity: false,
+        });
         for c in chunk.nfkc() {
             match clean(c) {
                 Some(Some(r)) => self.text.push(r),
@@ -100,26 +117,57 @@ impl Normalized {
     ///
     /// Out-of-range or non-boundary inputs are clamped, never a panic.
     pub fn source_range(&self, norm: Range<usize>) -> Range<usize> {
-        let Some(last) = self.norm_starts.len().checked_sub(1) else {
+        let Some(sentinel) = self.segments.last() else {
             return 0..0;
         };
-        let len = self.norm_starts[last];
-        let a = (norm.start.min(len as usize)) as u32;
-        let b = (norm.end.min(len as usize) as u32).max(a);
-        if a == len {
-            let end = self.src_starts[last] as usize;
-            return end..end;
+        let len = sentinel.norm as usize;
+        let a = norm.start.min(len);
+        let b = norm.end.min(len).max(a);
+        let last = self.segments.len() - 1;
+        let start = if a == len {
+            sentinel.src as usize
+        } else {
+            // The last segment starting at or before `a` (skipping chunks that normalized
+            // to nothing).
+            let i = self.segments[..last]
+                .partition_point(|s| s.norm as usize <= a)
+                .saturating_sub(1);
+            self.position(i, a, false)
+        };
+        if b == a {
+            return start..start;
         }
-        // The last chunk starting at or before `a`: skips chunks that normalized to nothing.
-        let i = self.norm_starts[..last]
-            .partition_point(|&s| s <= a)
+        // The segment holding the last byte of the range.
+        let j = self.segments[..last]
+            .partition_point(|s| (s.norm as usize) < b)
             .saturating_sub(1);
-        // The first chunk boundary at or after `b`.
-        let j = self.norm_starts.partition_point(|&s| s < b).min(last);
-        let start = self.src_starts[i] as usize;
-        let end = (self.src_starts[j] as usize).max(start);
+        let end = self.position(j, b, true).max(start);
         start..end
     }
+
+    /// The source offset of text offset `at` inside segment `i`: one to one in an
+    /// identity run, else the start (or with `end`, the end) of the whole chunk.
+    fn position(&self, i: usize, at: usize, end: bool) -> usize {
+        let seg = self.segments[i];
+        if seg.identity {
+            let off = at - seg.norm as usize;
+            // Both sides hold the same bytes, so the offset is a boundary on both; the
+            // clamp only guards against a segment shorter than claimed.
+            let next = self.segments.get(i + 1).map_or(seg.src, |n| n.src) as usize;
+            (seg.src as usize + off).min(next)
+        } else if end {
+            self.segments.get(i + 1).map_or(seg.src, |n| n.src) as usize
+        } else {
+            seg.src as usize
+        }
+    }
+}
+
+/// Characters that NFKC keeps as they are and that never combine with a neighbour, known
+/// without a table lookup: printable ASCII, hiragana, katakana and the CJK unified
+/// ideographs — nearly every character of Japanese text.
+fn stable_starter(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{30FC}' | '\u{4E00}'..='\u{9FFF}')
 }
 
 /// Whether `c` begins a new normalization chunk.

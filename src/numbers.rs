@@ -628,6 +628,10 @@ fn blocked_spans(text: &str) -> Vec<Range<usize>> {
 /// Find every numeric expression in a normalized sentence. `numerals` are the byte ranges
 /// the tokenizer tagged 名詞-数. Never panics, whatever the input.
 pub fn extract(text: &str, numerals: &[Range<usize>], out: &mut Vec<NumberOcc>) {
+    // Most sentences hold no number at all: no digit and no numeral token.
+    if numerals.is_empty() && !text.bytes().any(|b| b.is_ascii_digit()) {
+        return;
+    }
     let scanner = Scanner {
         text,
         numerals,
