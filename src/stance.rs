@@ -84,6 +84,9 @@ struct Hit {
 pub struct StanceMatcher {
     lexicon: Lexicon,
     vocab: HashMap<String, u32>,
+    /// Per vocabulary id: RISK and COMMITMENT bits, so the claim rules test a key with
+    /// an array read instead of a string lookup.
+    flags: Vec<u8>,
     token_ac: Option<AhoCorasick>,
     token_entries: Vec<usize>,
     surface_ac: Option<AhoCorasick>,
@@ -96,6 +99,9 @@ pub struct StanceScratch {
     ids: Vec<u32>,
     haystack: String,
 }
+
+const RISK: u8 = 1;
+const COMMITMENT: u8 = 2;
 
 /// Key ids become characters outside the BMP (always 4 bytes in UTF-8), so a haystack of
 /// them can be searched by a byte automaton and offsets divide by 4.
@@ -134,7 +140,21 @@ fn is_clause_break(key: &str) -> bool {
 
 impl StanceMatcher {
     pub fn new(lexicon: Lexicon) -> Result<Self> {
-        let vocab = lexicon.vocabulary();
+        let mut vocab = lexicon.vocabulary();
+        let claims = &lexicon.claims;
+        for word in claims.risk.iter().chain(&claims.commitment) {
+            let next = vocab.len() as u32 + 1;
+            vocab.entry(word.clone()).or_insert(next);
+        }
+        let mut flags = vec![0u8; vocab.len() + 1];
+        for (word, &id) in &vocab {
+            if claims.risk.contains(word) {
+                flags[id as usize] |= RISK;
+            }
+            if claims.commitment.contains(word) {
+                flags[id as usize] |= COMMITMENT;
+            }
+        }
         let mut token_patterns = Vec::new();
         let mut token_entries = Vec::new();
         let mut surface_patterns = Vec::new();
@@ -159,6 +179,7 @@ impl StanceMatcher {
                 .context("building the stance matcher")
         };
         Ok(StanceMatcher {
+            flags,
             token_ac: build(&token_patterns)?,
             surface_ac: build(&surface_patterns)?,
             lexicon,
@@ -305,8 +326,10 @@ impl StanceMatcher {
         }
         hits.retain(|h| !h.dropped);
         // A negated commitment word that no cue covers (お約束はできません) is a disclaimer.
+        let ids = &scratch.ids;
+        let flag = |i: usize| self.flags[ids[i] as usize];
         for (i, k) in keys.iter().enumerate() {
-            if !self.lexicon.claims.commitment.contains(k.key)
+            if flag(i) & COMMITMENT == 0
                 || !negated_after(keys, i + 1)
                 || hits.iter().any(|h| h.keys.contains(&i))
             {
@@ -331,7 +354,7 @@ impl StanceMatcher {
 
         // 3. Safety claims.
         for (i, k) in keys.iter().enumerate() {
-            if !self.lexicon.claims.risk.contains(k.key) {
+            if flag(i) & RISK == 0 {
                 continue;
             }
             let mut j = i + 1;

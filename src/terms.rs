@@ -263,7 +263,12 @@ impl<'t> Run<'t> {
 }
 
 fn has_letter(s: &str) -> bool {
-    s.chars().any(char::is_alphabetic)
+    s.chars().any(|c| {
+        // Kana and kanji first, without the general Unicode table.
+        matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}')
+            || c.is_ascii_alphabetic()
+            || (!c.is_ascii() && c.is_alphabetic())
+    })
 }
 
 /// The class of a token and the form a term uses for it.
