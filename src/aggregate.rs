@@ -31,7 +31,23 @@ pub struct DocTerms {
     pub neighbors: Neighbors,
 }
 
+/// Empty a reused map, giving memory back if one huge document grew it far beyond what
+/// documents usually need (iterating a map costs its capacity, not its length).
+pub fn reset<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>) {
+    let big = map.capacity() > 1 << 16;
+    map.clear();
+    if big {
+        map.shrink_to(1 << 12);
+    }
+}
+
 impl DocTerms {
+    pub fn clear(&mut self) {
+        reset(&mut self.counts);
+        reset(&mut self.parts);
+        reset(&mut self.neighbors);
+    }
+
     /// Count the terms of one sentence.
     pub fn add_sentence(&mut self, terms: &SentenceTerms) {
         for occ in &terms.occs {
@@ -90,6 +106,11 @@ pub struct DocStance {
 }
 
 impl DocStance {
+    pub fn clear(&mut self) {
+        reset(&mut self.cues);
+        reset(&mut self.terms);
+    }
+
     /// Count the terms of a hedged (`side` 0) or absolute (`side` 1) sentence.
     pub fn add_terms(&mut self, terms: &SentenceTerms, side: usize) {
         for (term, pos) in terms.iter() {

@@ -46,6 +46,16 @@ fn unpack(key: u64) -> (u32, u32) {
 }
 
 impl DocCooc {
+    /// Empty it for the next document, keeping its memory.
+    pub fn clear(&mut self) {
+        self.terms.clear();
+        crate::aggregate::reset(&mut self.index);
+        self.freq.clear();
+        crate::aggregate::reset(&mut self.pairs);
+        self.units = 0;
+        self.current.clear();
+    }
+
     /// Note a term of the current unit.
     pub fn add_term(&mut self, term: &str) {
         let id = match self.index.get(term) {

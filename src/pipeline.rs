@@ -96,6 +96,10 @@ pub struct Buffers<'a> {
     stance: StanceScratch,
     cues: Vec<Cue>,
     encoders: [RowEncoder; 5],
+    /// Per-document counts, cleared and reused so their maps keep their capacity.
+    doc_terms: DocTerms,
+    doc_stance: DocStance,
+    doc_cooc: DocCooc,
 }
 
 /// A worker's state: its buffers and the counts of every document it analyzed.
@@ -148,6 +152,9 @@ impl Analyzer {
             stance: StanceScratch::default(),
             cues: Vec::new(),
             encoders: std::array::from_fn(|_| RowEncoder::new(self.style)),
+            doc_terms: DocTerms::default(),
+            doc_stance: DocStance::default(),
+            doc_cooc: DocCooc::default(),
         }
     }
 
@@ -176,9 +183,12 @@ impl Analyzer {
             stopwords: &self.stopwords,
             compounds: self.compounds,
         };
-        let mut terms = DocTerms::default();
-        let mut stance_counts = DocStance::default();
-        let mut cooc = DocCooc::default();
+        let mut terms = std::mem::take(&mut b.doc_terms);
+        let mut stance_counts = std::mem::take(&mut b.doc_stance);
+        let mut cooc = std::mem::take(&mut b.doc_cooc);
+        terms.clear();
+        stance_counts.clear();
+        cooc.clear();
         let mut numbers_total = 0u64;
         let mut timings = Timings::default();
         let times = &mut timings;
@@ -349,6 +359,9 @@ impl Analyzer {
         counts.add_doc_terms(&terms);
         counts.add_doc_stance(&row.group, &stance_counts);
         counts.cooc.add_doc(&cooc);
+        b.doc_terms = terms;
+        b.doc_stance = stance_counts;
+        b.doc_cooc = cooc;
         times.lap(Stage::Rows, &mut clock);
         Ok(DocAnalysis {
             row,
