@@ -88,6 +88,8 @@ pub struct Buffers<'a> {
     worker: Worker,
     cache: FeatureCache<'a>,
     feats: Vec<Features<'a>>,
+    slots: Vec<u32>,
+    classes: Vec<u8>,
     norm: Normalized,
     tokens: Vec<Token>,
     terms: SentenceTerms,
@@ -144,6 +146,8 @@ impl Analyzer {
             worker: self.tokenizer.worker(),
             cache: FeatureCache::new(&self.tokenizer),
             feats: Vec::new(),
+            slots: Vec::new(),
+            classes: Vec::new(),
             norm: Normalized::default(),
             tokens: Vec::new(),
             terms: SentenceTerms::default(),
@@ -206,7 +210,7 @@ impl Analyzer {
             let norm = &b.norm;
             times.lap(Stage::Normalize, &mut clock);
             b.worker.tokenize(&norm.text, &mut b.tokens)?;
-            b.cache.all(&b.tokens, &mut b.feats);
+            b.cache.all(&b.tokens, &mut b.feats, &mut b.slots);
             times.lap(Stage::Tokenize, &mut clock);
             row.sentences += 1;
             row.tokens += b.tokens.len() as u64;
@@ -219,6 +223,8 @@ impl Analyzer {
                 &norm.text,
                 &b.tokens,
                 &b.feats,
+                &b.slots,
+                &mut b.classes,
                 &mut b.terms,
                 &mut terms.neighbors,
             );
@@ -233,9 +239,14 @@ impl Analyzer {
             times.lap(Stage::Rows, &mut clock);
 
             // Stance.
-            let stance =
-                self.stance
-                    .analyze(&norm.text, &b.tokens, &b.feats, &mut b.stance, &mut b.cues);
+            let stance = self.stance.analyze(
+                &norm.text,
+                &b.tokens,
+                &b.feats,
+                &b.slots,
+                &mut b.stance,
+                &mut b.cues,
+            );
             let (mut hedges, mut absolutes) = (0, 0);
             for cue in &b.cues {
                 match cue.stance {

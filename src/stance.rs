@@ -30,7 +30,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, MatchKind};
 use anyhow::{Context, Result};
 
-use crate::lexicon::{CueStance, Key, Lexicon, NEG, TOPIC, canonical_keys};
+use crate::lexicon::{CueStance, Key, Lexicon, NEG, SIMILE, TOPIC, canonical_keys};
 use crate::tokenize::{Features, Token};
 
 /// The stance of a sentence.
@@ -98,6 +98,8 @@ pub struct StanceMatcher {
 pub struct StanceScratch {
     ids: Vec<u32>,
     haystack: String,
+    /// Vocabulary id of each known word by feature-cache slot (`u32::MAX`: not looked up).
+    ids_by_slot: Vec<u32>,
 }
 
 const RISK: u8 = 1;
@@ -194,11 +196,15 @@ impl StanceMatcher {
     }
 
     /// Find the cues of one normalized sentence and its stance. `out` is cleared first.
+    ///
+    /// `slots` (the feature-cache slot of each token, or empty) lets a worker look up each
+    /// known word's vocabulary id once.
     pub fn analyze<'t>(
         &self,
         text: &'t str,
         tokens: &[Token],
         feats: &[Features<'t>],
+        slots: &[u32],
         scratch: &mut StanceScratch,
         out: &mut Vec<Cue>,
     ) -> SentenceStance {
@@ -209,7 +215,26 @@ impl StanceMatcher {
         scratch.ids.clear();
         scratch.haystack.clear();
         for k in keys {
-            let id = self.vocab.get(k.key).copied().unwrap_or(0);
+            let lookup = || self.vocab.get(k.key).copied().unwrap_or(0);
+            // A known word's key is fixed (but for the simile よう, which depends on the
+            // word before it), so its id can be cached by slot.
+            let id = match slots.get(k.token) {
+                Some(&slot) if !feats[k.token].unknown && k.key != SIMILE => {
+                    let slot = slot as usize;
+                    if scratch.ids_by_slot.len() <= slot {
+                        scratch.ids_by_slot.resize(slot + 1, u32::MAX);
+                    }
+                    match scratch.ids_by_slot[slot] {
+                        u32::MAX => {
+                            let id = lookup();
+                            scratch.ids_by_slot[slot] = id;
+                            id
+                        }
+                        id => id,
+                    }
+                }
+                _ => lookup(),
+            };
             scratch.ids.push(id);
             scratch.haystack.push(id_char(id));
         }
@@ -589,7 +614,7 @@ mod tests {
             .collect();
         let mut scratch = StanceScratch::default();
         let mut cues = Vec::new();
-        let s = matcher().analyze(&norm.text, &tokens, &feats, &mut scratch, &mut cues);
+        let s = matcher().analyze(&norm.text, &tokens, &feats, &[], &mut scratch, &mut cues);
         let cues = cues
             .into_iter()
             .map(|c| (c.category, sentence[norm.source_range(c.range)].to_string()))

@@ -117,6 +117,35 @@ enum Class {
     Other,
 }
 
+impl Class {
+    /// A non-zero byte for the per-worker class cache (0 = not classified yet).
+    fn code(self) -> u8 {
+        match self {
+            Class::Noun => 1,
+            Class::Suffix => 2,
+            Class::AdjStem => 3,
+            Class::Prefix => 4,
+            Class::Word(TermPos::Noun) => 5,
+            Class::Word(TermPos::Verb) => 6,
+            Class::Word(TermPos::Adjective) => 7,
+            Class::Other => 8,
+        }
+    }
+
+    fn from_code(code: u8) -> Class {
+        match code {
+            1 => Class::Noun,
+            2 => Class::Suffix,
+            3 => Class::AdjStem,
+            4 => Class::Prefix,
+            5 => Class::Word(TermPos::Noun),
+            6 => Class::Word(TermPos::Verb),
+            7 => Class::Word(TermPos::Adjective),
+            _ => Class::Other,
+        }
+    }
+}
+
 /// Extracts the terms of one sentence. Shared read-only by all workers.
 pub struct TermExtractor<'a> {
     pub stopwords: &'a Stopwords,
@@ -127,18 +156,46 @@ pub struct TermExtractor<'a> {
 impl TermExtractor<'_> {
     /// Append the terms of `text` (a normalized sentence) and its `tokens` to `out`, and
     /// count the noun neighbours of its runs into `neighbors`.
+    ///
+    /// `slots` (the feature-cache slot of each token) and `classes` let a worker classify
+    /// each known word once; pass an empty `slots` to classify every token afresh.
+    #[allow(clippy::too_many_arguments)]
     pub fn extract<'t>(
         &self,
         text: &'t str,
         tokens: &[Token],
         feats: &[Features<'t>],
+        slots: &[u32],
+        classes: &mut Vec<u8>,
         out: &mut SentenceTerms,
         neighbors: &mut Neighbors,
     ) {
         let mut run = Run::default();
-        for (token, features) in tokens.iter().zip(feats) {
+        for (i, (token, features)) in tokens.iter().zip(feats).enumerate() {
             let surface = &text[token.range()];
-            let (class, form) = classify(features, surface);
+            let (class, form) = match slots.get(i) {
+                // A known word's class depends on the word alone: classify it once.
+                Some(&slot) if !features.unknown => {
+                    let slot = slot as usize;
+                    if classes.len() <= slot {
+                        classes.resize(slot + 1, 0);
+                    }
+                    let class = match classes[slot] {
+                        0 => {
+                            let class = classify(features, surface).0;
+                            classes[slot] = class.code();
+                            class
+                        }
+                        code => Class::from_code(code),
+                    };
+                    let form = match class {
+                        Class::Word(_) if features.base() != "*" => features.base(),
+                        _ => surface,
+                    };
+                    (class, form)
+                }
+                _ => classify(features, surface),
+            };
             match class {
                 Class::Noun => run.noun(form),
                 Class::Suffix => {
@@ -368,7 +425,15 @@ mod tests {
             .collect();
         let mut out = SentenceTerms::default();
         let mut neighbors = Neighbors::default();
-        ex.extract(text, &tokens, &feats, &mut out, &mut neighbors);
+        ex.extract(
+            text,
+            &tokens,
+            &feats,
+            &[],
+            &mut Vec::new(),
+            &mut out,
+            &mut neighbors,
+        );
         let occs = out
             .occs
             .iter()

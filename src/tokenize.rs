@@ -142,6 +142,13 @@ impl<'a> FeatureCache<'a> {
     }
 
     pub fn get(&mut self, word: WordId) -> Features<'a> {
+        let slot = self.slot(word);
+        self.store[slot as usize]
+    }
+
+    /// The dense index of a word in this cache (parsing its features on first sight):
+    /// stages key their own per-word caches by it.
+    pub fn slot(&mut self, word: WordId) -> u32 {
         let table = if word.is_unknown() {
             2
         } else if word.is_system() {
@@ -154,7 +161,7 @@ impl<'a> FeatureCache<'a> {
         if let Some(&slot) = slots.get(id)
             && slot != 0
         {
-            return self.store[slot as usize - 1];
+            return slot - 1;
         }
         let features = self.tokenizer.features(word);
         self.store.push(features);
@@ -162,13 +169,18 @@ impl<'a> FeatureCache<'a> {
             slots.resize(id + 1, 0);
         }
         slots[id] = self.store.len() as u32;
-        features
+        slots[id] - 1
     }
 
-    /// The features of every token, in order, into `out`.
-    pub fn all(&mut self, tokens: &[Token], out: &mut Vec<Features<'a>>) {
-        out.clear();
-        out.extend(tokens.iter().map(|t| self.get(t.word)));
+    /// The features and slots of every token, in order.
+    pub fn all(&mut self, tokens: &[Token], feats: &mut Vec<Features<'a>>, slots: &mut Vec<u32>) {
+        feats.clear();
+        slots.clear();
+        for t in tokens {
+            let slot = self.slot(t.word);
+            slots.push(slot);
+            feats.push(self.store[slot as usize]);
+        }
     }
 }
 
@@ -272,7 +284,9 @@ mod tests {
         let mut tokens = Vec::new();
         worker.tokenize(text, &mut tokens).unwrap();
         let mut feats = Vec::new();
-        cache.all(&tokens, &mut feats);
+        let mut slots = Vec::new();
+        cache.all(&tokens, &mut feats, &mut slots);
+        assert_eq!(slots, [0, 1, 0, 2, 3, 1, 3]);
         for (t, f) in tokens.iter().zip(&feats) {
             assert_eq!(*f, tokenizer.features(t.word));
         }
