@@ -27,7 +27,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 
 use crate::lexicon::{CueStance, Key, Lexicon, NEG, SIMILE, TOPIC, canonical_keys};
@@ -176,6 +176,7 @@ impl StanceMatcher {
             }
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(patterns)
                 .map(Some)
                 .context("building the stance matcher")

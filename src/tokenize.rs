@@ -39,26 +39,39 @@ impl Token {
     }
 }
 
-/// IPADIC features of a token, borrowed from the dictionary.
+/// The IPADIC features the stages use, borrowed from the dictionary: kept small because
+/// every token of the corpus carries a copy through the stages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Features<'a> {
-    pub fields: [&'a str; FEATURE_COUNT],
+    /// 品詞, 品詞細分類1-3.
+    pos: [&'a str; 4],
+    /// 原形 (base form); `*` for unknown words, whose base is their surface.
+    base: &'a str,
     /// The word is not in any dictionary (an unknown-word guess from char.def).
     pub unknown: bool,
 }
 
 impl<'a> Features<'a> {
+    /// From the nine IPADIC detail fields.
+    pub fn from_details(details: &[&'a str; FEATURE_COUNT], unknown: bool) -> Self {
+        Features {
+            pos: [details[0], details[1], details[2], details[3]],
+            base: details[6],
+            unknown,
+        }
+    }
+
     /// 品詞 (part of speech), e.g. 名詞.
     pub fn pos(&self) -> &'a str {
-        self.fields[0]
+        self.pos[0]
     }
     /// 品詞細分類1-3, `*` when absent.
     pub fn pos_detail(&self, level: usize) -> &'a str {
-        self.fields[level.clamp(1, 3)]
+        self.pos[level.clamp(1, 3)]
     }
     /// 原形 (base form); `*` for unknown words, whose base is their surface.
     pub fn base(&self) -> &'a str {
-        self.fields[6]
+        self.base
     }
 }
 
@@ -91,6 +104,11 @@ impl Tokenizer {
 
     /// The features of a token produced by this tokenizer.
     pub fn features(&self, word: WordId) -> Features<'_> {
+        Features::from_details(&self.details(word), word.is_unknown())
+    }
+
+    /// All nine IPADIC detail fields of a word, in MeCab order (`*` where absent).
+    pub fn details(&self, word: WordId) -> [&str; FEATURE_COUNT] {
         let id = word.id() as usize;
         let dictionary = &self.segmenter.dictionary;
         let mut fields = ["*"; FEATURE_COUNT];
@@ -108,10 +126,7 @@ impl Tokenizer {
         for (slot, value) in fields.iter_mut().zip(details.into_iter().flatten()) {
             *slot = value;
         }
-        Features {
-            fields,
-            unknown: word.is_unknown(),
-        }
+        fields
     }
 }
 
@@ -244,7 +259,7 @@ mod tests {
         // Full feature row of a conjugated verb, in MeCab order.
         let f = tokenizer.features(tokens[0].word);
         assert_eq!(
-            f.fields,
+            tokenizer.details(tokens[0].word),
             [
                 "動詞",
                 "自立",
@@ -272,7 +287,7 @@ mod tests {
         assert!(f.unknown);
         assert_eq!(f.pos(), "名詞");
         assert_eq!(f.base(), "*");
-        assert_eq!(f.fields.len(), FEATURE_COUNT);
+        assert_eq!(tokenizer.details(tokens[0].word).len(), FEATURE_COUNT);
     }
 
     #[test]

@@ -47,12 +47,11 @@ pub fn tokenize_text(tokenizer: &Tokenizer, text: &str, out: &mut dyn Write) -> 
             norm.rebuild(&line[range]);
             worker.tokenize(&norm.text, &mut tokens)?;
             for token in &tokens {
-                let features = tokenizer.features(token.word);
                 writeln!(
                     out,
                     "{}\t{}",
                     &norm.text[token.range()],
-                    features.fields.join(",")
+                    tokenizer.details(token.word).join(",")
                 )?;
             }
         }
