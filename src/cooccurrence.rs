@@ -114,34 +114,28 @@ impl CoocCounts {
 
     /// Add one document's counts.
     pub fn add_doc(&mut self, doc: &DocCooc) {
-        let map: Vec<u32> = doc.terms.iter().map(|t| self.id(t)).collect();
-        for (local, f) in doc.freq.iter().enumerate() {
-            self.freq[map[local] as usize] += f;
-        }
-        for (&key, &n) in &doc.pairs {
-            let (a, b) = unpack(key);
-            *self
-                .pairs
-                .entry(pack(map[a as usize], map[b as usize]))
-                .or_default() += n;
-        }
-        self.units += doc.units;
+        self.absorb(&doc.terms, &doc.freq, &doc.pairs, doc.units);
     }
 
     /// Merge counts of another, disjoint part of the corpus.
     pub fn merge(&mut self, other: &CoocCounts) {
-        let map: Vec<u32> = other.terms.iter().map(|t| self.id(t)).collect();
-        for (id, f) in other.freq.iter().enumerate() {
+        self.absorb(&other.terms, &other.freq, &other.pairs, other.units);
+    }
+
+    /// Add counts kept under other term ids (`terms[id]` is the term of id).
+    fn absorb(&mut self, terms: &[String], freq: &[u64], pairs: &HashMap<u64, u64>, units: u64) {
+        let map: Vec<u32> = terms.iter().map(|t| self.id(t)).collect();
+        for (id, f) in freq.iter().enumerate() {
             self.freq[map[id] as usize] += f;
         }
-        for (&key, &n) in &other.pairs {
+        for (&key, &n) in pairs {
             let (a, b) = unpack(key);
             *self
                 .pairs
                 .entry(pack(map[a as usize], map[b as usize]))
                 .or_default() += n;
         }
-        self.units += other.units;
+        self.units += units;
     }
 
     /// Rows for the pairs whose terms occur in at least `min_freq` units and that

@@ -275,15 +275,7 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::BUILTIN_USER_DICT;
-    use std::sync::OnceLock;
-
-    pub(crate) fn tokenizer() -> &'static Tokenizer {
-        static T: OnceLock<Tokenizer> = OnceLock::new();
-        T.get_or_init(|| {
-            Tokenizer::new(&[Source::builtin("user_dict", BUILTIN_USER_DICT)]).unwrap()
-        })
-    }
+    use crate::test_support::tokenizer;
 
     fn compile(text: &str) -> Result<Lexicon> {
         Lexicon::compile(

@@ -34,6 +34,8 @@ pub mod sentence;
 pub mod stance;
 pub mod tables;
 pub mod terms;
+#[cfg(test)]
+mod test_support;
 pub mod timing;
 pub mod tokenize;
 

@@ -1216,16 +1216,7 @@ pub fn plain_decimal(v: f64) -> String {
 mod tests {
     use super::*;
     use crate::normalize::Normalized;
-    use crate::resources::{BUILTIN_USER_DICT, Source};
-    use crate::tokenize::Tokenizer;
-    use std::sync::OnceLock;
-
-    fn tokenizer() -> &'static Tokenizer {
-        static T: OnceLock<Tokenizer> = OnceLock::new();
-        T.get_or_init(|| {
-            Tokenizer::new(&[Source::builtin("user_dict", BUILTIN_USER_DICT)]).unwrap()
-        })
-    }
+    use crate::test_support::tokenizer;
 
     /// (surface as written, value_min, value_max, unit, kind, qualifier) of every number.
     fn numbers(source: &str) -> Vec<(String, String, String, String, String, String)> {

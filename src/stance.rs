@@ -575,33 +575,9 @@ fn surface_boundary(text: &str, start: usize, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON, ClaimWords};
+    use crate::test_support::{matcher, tokenizer};
+
     use crate::normalize::Normalized;
-    use crate::resources::{BUILTIN_USER_DICT, Source};
-    use crate::tokenize::Tokenizer;
-    use std::sync::OnceLock;
-
-    fn tokenizer() -> &'static Tokenizer {
-        static T: OnceLock<Tokenizer> = OnceLock::new();
-        T.get_or_init(|| {
-            Tokenizer::new(&[Source::builtin("user_dict", BUILTIN_USER_DICT)]).unwrap()
-        })
-    }
-
-    fn matcher() -> &'static StanceMatcher {
-        static M: OnceLock<StanceMatcher> = OnceLock::new();
-        M.get_or_init(|| {
-            let claims =
-                ClaimWords::parse(&Source::builtin("claim_words", BUILTIN_CLAIM_WORDS)).unwrap();
-            let lex = Lexicon::compile(
-                &Source::builtin("stance_lexicon", BUILTIN_LEXICON),
-                claims,
-                tokenizer(),
-            )
-            .unwrap();
-            StanceMatcher::new(lex).unwrap()
-        })
-    }
 
     /// (stance, [(category, surface)]) of a sentence.
     fn stance(sentence: &str) -> (&'static str, Vec<(String, String)>) {

@@ -390,23 +390,7 @@ pub fn flr(freq: u64, parts: &[&str], neighbors: &Neighbors) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::{BUILTIN_STOPWORDS, BUILTIN_USER_DICT, Source};
-    use crate::tokenize::Tokenizer;
-    use std::sync::OnceLock;
-
-    fn tokenizer() -> &'static Tokenizer {
-        static T: OnceLock<Tokenizer> = OnceLock::new();
-        T.get_or_init(|| {
-            Tokenizer::new(&[Source::builtin("user_dict", BUILTIN_USER_DICT)]).unwrap()
-        })
-    }
-
-    fn stopwords() -> &'static Stopwords {
-        static S: OnceLock<Stopwords> = OnceLock::new();
-        S.get_or_init(|| {
-            Stopwords::parse(&Source::builtin("stopwords", BUILTIN_STOPWORDS)).unwrap()
-        })
-    }
+    use crate::test_support::{stopwords, tokenizer};
 
     /// (term, pos, parts) of every occurrence.
     type Occ = (String, TermPos, Vec<String>);
