@@ -771,9 +771,12 @@ mod tests {
     fn guarantee() {
         assert_eq!(
             cats("100%安全な治療です。"),
-            ("absolute", vec!["certainty".into()])
+            ("absolute", vec!["guarantee".into()])
         );
-        assert_eq!(cats("膝の痛みを完治させます。").0, "absolute");
+        assert_eq!(
+            stance("膝の痛みを完治させます。").1[0],
+            ("guarantee".into(), "完治".into())
+        );
         // Near miss: 100% inside 1100% or a decimal.
         assert_eq!(cats("濃度は1100%に達した。").0, "neutral");
     }
