@@ -582,8 +582,16 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// Byte ranges of URLs and e-mail addresses in `text`.
-fn blocked_spans(text: &str) -> Vec<Range<usize>> {
+/// Byte ranges of URLs, e-mail addresses and bare domains in `text`: not numbers, and not
+/// terms either (the term stage skips the tokens inside them).
+pub fn url_spans(text: &str) -> Vec<Range<usize>> {
+    // Cheap test first: almost no sentence holds any of these.
+    let domain = [".com", ".jp", ".net", ".org", ".htm", ".co"]
+        .iter()
+        .any(|t| text.contains(t));
+    if !domain && !text.contains("http") && !text.contains("www.") && !text.contains('@') {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     let url_char = |c: char| c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '(' | ')');
     let mut search = 0;
@@ -635,7 +643,7 @@ pub fn extract(text: &str, numerals: &[Range<usize>], out: &mut Vec<NumberOcc>) 
     let scanner = Scanner {
         text,
         numerals,
-        blocked: blocked_spans(text),
+        blocked: url_spans(text),
     };
     let mut i = 0;
     let mut carried: u8 = 0; // qualifiers carried over a skipped 1本当たり

@@ -171,8 +171,17 @@ impl TermExtractor<'_> {
         neighbors: &mut Neighbors,
     ) {
         let mut run = Run::default();
+        let urls = crate::numbers::url_spans(text);
         for (i, (token, features)) in tokens.iter().zip(feats).enumerate() {
             let surface = &text[token.range()];
+            // Fragments of URLs and e-mail addresses (https, com, ginza) are not terms.
+            if urls
+                .iter()
+                .any(|u| u.start <= token.range().start && token.range().end <= u.end)
+            {
+                self.flush(&mut run, out, neighbors);
+                continue;
+            }
             let (class, form) = match slots.get(i) {
                 // A known word's class depends on the word alone: classify it once.
                 Some(&slot) if !features.unknown => {
@@ -487,6 +496,11 @@ mod tests {
         );
         // A lone letter is no term, but it stays inside a compound.
         assert_eq!(terms("n=12のT細胞"), ["T細胞/名"]);
+        // URL and e-mail fragments are not terms.
+        assert_eq!(
+            terms("詳細はhttps://n2clinic-ginza.com/column/ とinfo@cellgrandclinic.comまで"),
+            ["詳細/名"]
+        );
     }
 
     #[test]
