@@ -636,6 +636,17 @@ pub fn url_spans(text: &str) -> Vec<Range<usize>> {
 /// Find every numeric expression in a normalized sentence. `numerals` are the byte ranges
 /// the tokenizer tagged 名詞-数. Never panics, whatever the input.
 pub fn extract(text: &str, numerals: &[Range<usize>], out: &mut Vec<NumberOcc>) {
+    extract_with_urls(text, numerals, &url_spans(text), out);
+}
+
+/// [`extract`] with the sentence's [`url_spans`] already found (the pipeline finds them
+/// once per sentence for the term stage and this one).
+pub fn extract_with_urls(
+    text: &str,
+    numerals: &[Range<usize>],
+    urls: &[Range<usize>],
+    out: &mut Vec<NumberOcc>,
+) {
     // Most sentences hold no number at all: no digit and no numeral token.
     if numerals.is_empty() && !text.bytes().any(|b| b.is_ascii_digit()) {
         return;
@@ -643,7 +654,7 @@ pub fn extract(text: &str, numerals: &[Range<usize>], out: &mut Vec<NumberOcc>) 
     let scanner = Scanner {
         text,
         numerals,
-        blocked: url_spans(text),
+        blocked: urls.to_vec(),
     };
     let mut i = 0;
     let mut carried: u8 = 0; // qualifiers carried over a skipped 1本当たり

@@ -217,6 +217,9 @@ impl Analyzer {
             let sentence_no = row.sentences;
             let as_written = |r: std::ops::Range<usize>| &source[norm.source_range(r)];
 
+            // URLs and e-mail addresses: neither terms nor numbers.
+            let urls = numbers::url_spans(&norm.text);
+
             // Terms.
             b.terms.clear();
             extractor.extract(
@@ -225,6 +228,7 @@ impl Analyzer {
                 &b.feats,
                 &b.slots,
                 &mut b.classes,
+                &urls,
                 &mut b.terms,
                 &mut terms.neighbors,
             );
@@ -301,7 +305,7 @@ impl Analyzer {
                     .map(|(t, _)| t.range()),
             );
             b.numbers.clear();
-            numbers::extract(&norm.text, &b.numerals, &mut b.numbers);
+            numbers::extract_with_urls(&norm.text, &b.numerals, &urls, &mut b.numbers);
             let sentence_numbers = b.numbers.len() as u64;
             numbers_total += sentence_numbers;
             times.lap(Stage::Numbers, &mut clock);

@@ -158,7 +158,8 @@ impl TermExtractor<'_> {
     /// count the noun neighbours of its runs into `neighbors`.
     ///
     /// `slots` (the feature-cache slot of each token) and `classes` let a worker classify
-    /// each known word once; pass an empty `slots` to classify every token afresh.
+    /// each known word once; pass an empty `slots` to classify every token afresh. Tokens
+    /// inside `urls` (see [`crate::numbers::url_spans`]) are not terms.
     #[allow(clippy::too_many_arguments)]
     pub fn extract<'t>(
         &self,
@@ -167,11 +168,11 @@ impl TermExtractor<'_> {
         feats: &[Features<'t>],
         slots: &[u32],
         classes: &mut Vec<u8>,
+        urls: &[std::ops::Range<usize>],
         out: &mut SentenceTerms,
         neighbors: &mut Neighbors,
     ) {
         let mut run = Run::default();
-        let urls = crate::numbers::url_spans(text);
         for (i, (token, features)) in tokens.iter().zip(feats).enumerate() {
             let surface = &text[token.range()];
             // Fragments of URLs and e-mail addresses (https, com, ginza) are not terms.
@@ -418,12 +419,14 @@ mod tests {
             .collect();
         let mut out = SentenceTerms::default();
         let mut neighbors = Neighbors::default();
+        let urls = crate::numbers::url_spans(text);
         ex.extract(
             text,
             &tokens,
             &feats,
             &[],
             &mut Vec::new(),
+            &urls,
             &mut out,
             &mut neighbors,
         );
