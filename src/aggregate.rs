@@ -1,35 +1,28 @@
-//! Stage 5: corpus-wide counts, built by merging per-document counts.
+//! Stage 5: corpus-wide counts, built by folding per-document counts.
 //!
-//! Counts are the source of truth. Each document yields plain counts; they are added into
-//! a [`CorpusCounts`] in document order (addition commutes, so the order affects nothing
-//! but is fixed anyway), and every score — FLR here, and the association measures of
-//! later stages — is computed from the merged counts only when the tables are written.
-//! Two `CorpusCounts` built from disjoint parts of a corpus merge exactly into the counts
-//! of the whole.
+//! Counts are the source of truth. A document's terms are counted in a [`DocCounts`] under
+//! document-local ids (one string hash per term occurrence, shared by the term, stance and
+//! co-occurrence counts). When the document is complete, its counts are folded once into
+//! the corpus-wide [`CorpusCounts`] (one lookup per distinct term of the document), which
+//! hands back the local → corpus id map the co-occurrence pairs are re-keyed with. Every
+//! score — FLR, log-odds, the association measures — is computed from the merged counts
+//! only when the tables are written.
 //!
-//! Term counts are keyed by the term's text with one slot per part of speech, so a count
-//! is found by `&str` without building a key: nothing is allocated per occurrence.
+//! Memory: the corpus counts hold each distinct term once (its text in one arena, its
+//! counts in flat arrays, the constituents of a compound as ids), not once per worker;
+//! the pair counts, which grow much faster, are spilled to disk (see
+//! [`crate::cooccurrence`]).
 
-use rustc_hash::FxHashMap as HashMap;
+use std::hash::BuildHasher;
 
-use crate::cooccurrence::CoocCounts;
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
+
 use crate::lexicon::CueStance;
 use crate::terms::{Neighbors, SentenceTerms, TermPos};
 
-/// A term as counted: its text and part of speech.
-pub type TermKey = (String, TermPos);
-
 /// Counts per part of speech (indexed by [`TermPos::index`]).
 pub type PerPos<T> = [T; 3];
-
-/// Term counts of one document.
-#[derive(Debug, Clone, Default)]
-pub struct DocTerms {
-    pub counts: HashMap<String, PerPos<u64>>,
-    /// Constituents of each compound term seen in the document.
-    pub parts: HashMap<String, Vec<String>>,
-    pub neighbors: Neighbors,
-}
 
 /// Empty a reused map, giving memory back if one huge document grew it far beyond what
 /// documents usually need (iterating a map costs its capacity, not its length).
@@ -41,135 +34,379 @@ pub fn reset<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>) {
     }
 }
 
-impl DocTerms {
-    pub fn clear(&mut self) {
-        reset(&mut self.counts);
-        reset(&mut self.parts);
-        reset(&mut self.neighbors);
+/// Strings numbered in order of first sight, kept in one arena: a term costs its bytes
+/// plus a few words, instead of a `String` per map that knows it.
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    text: String,
+    /// Where each string starts in `text`; it ends where the next one starts.
+    starts: Vec<u64>,
+    table: HashTable<u32>,
+}
+
+fn hash(s: &str) -> u64 {
+    FxBuildHasher.hash_one(s)
+}
+
+fn get<'t>(text: &'t str, starts: &[u64], id: u32) -> &'t str {
+    let start = starts[id as usize] as usize;
+    let end = starts
+        .get(id as usize + 1)
+        .map_or(text.len(), |&e| e as usize);
+    &text[start..end]
+}
+
+impl Interner {
+    /// The id of `s`, added if new.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.table.find(hash(s), |&id| self.get(id) == s) {
+            return id;
+        }
+        let id = self.starts.len() as u32;
+        self.starts.push(self.text.len() as u64);
+        self.text.push_str(s);
+        let Interner {
+            text,
+            starts,
+            table,
+        } = self;
+        table.insert_unique(hash(s), id, |&id| hash(get(text, starts, id)));
+        id
     }
 
-    /// Count the terms of one sentence.
+    pub fn get(&self, id: u32) -> &str {
+        get(&self.text, &self.starts, id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Forget every string, keeping the memory unless a huge document grew it.
+    pub fn clear(&mut self) {
+        let big = self.starts.capacity() > 1 << 16;
+        self.text.clear();
+        self.starts.clear();
+        self.table.clear();
+        if big {
+            self.text.shrink_to(1 << 16);
+            self.starts.shrink_to(1 << 12);
+            self.table.shrink_to(1 << 12, |_| 0);
+        }
+    }
+}
+
+/// A range of a part-id arena; empty for a single word.
+type Span = (u32, u32);
+
+/// The counts of one term (by text) in one document.
+#[derive(Debug, Clone, Copy, Default)]
+struct LocalTerm {
+    freq: PerPos<u64>,
+    /// Occurrences in hedged (`[0]`) and absolute (`[1]`) sentences.
+    sides: PerPos<[u64; 2]>,
+    /// Co-occurrence units containing the term.
+    units: u64,
+    /// Constituents of a compound (local ids in `DocCounts::part_ids`).
+    parts: Span,
+}
+
+/// A cue as counted: stance, category, cue.
+pub type CueKey = (CueStance, String, String);
+
+/// Every count of one document, under document-local term ids.
+#[derive(Debug, Clone, Default)]
+pub struct DocCounts {
+    names: Interner,
+    /// Counts by local id (constituents that are not terms themselves have zero counts).
+    local: Vec<LocalTerm>,
+    part_ids: Vec<u32>,
+    /// Noun neighbour counts for FLR, filled by the term extractor.
+    pub neighbors: Neighbors,
+    /// (local id, pos) of each term occurrence of the current sentence.
+    sentence: Vec<(u32, TermPos)>,
+    /// Local ids of the terms of the current co-occurrence unit.
+    unit: Vec<u32>,
+    /// Packed (low local id, high local id) → units containing both.
+    pairs: HashMap<u64, u64>,
+    /// Co-occurrence units closed (sentences, or 1 for a whole document).
+    pub units: u64,
+    pub cues: HashMap<CueKey, u64>,
+}
+
+/// Two ids as one pair key, the lower id in the high half.
+pub fn pack(a: u32, b: u32) -> u64 {
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    (u64::from(lo) << 32) | u64::from(hi)
+}
+
+pub fn unpack(key: u64) -> (u32, u32) {
+    ((key >> 32) as u32, key as u32)
+}
+
+impl DocCounts {
+    /// Empty it for the next document, keeping its memory.
+    pub fn clear(&mut self) {
+        self.names.clear();
+        self.local.clear();
+        self.part_ids.clear();
+        reset(&mut self.neighbors);
+        self.sentence.clear();
+        self.unit.clear();
+        reset(&mut self.pairs);
+        self.units = 0;
+        reset(&mut self.cues);
+    }
+
+    fn id(&mut self, text: &str) -> u32 {
+        let id = self.names.intern(text);
+        if id as usize == self.local.len() {
+            self.local.push(LocalTerm::default());
+        }
+        id
+    }
+
+    /// Count the terms of one sentence; they also join the current co-occurrence unit
+    /// and wait for [`DocCounts::end_sentence`] to learn the sentence's stance.
     pub fn add_sentence(&mut self, terms: &SentenceTerms) {
+        self.sentence.clear();
         for occ in &terms.occs {
-            let term = terms.term(occ);
-            match self.counts.get_mut(term) {
-                Some(c) => c[occ.pos.index()] += 1,
-                None => {
-                    let mut c = [0; 3];
-                    c[occ.pos.index()] = 1;
-                    self.counts.insert(term.to_string(), c);
+            let id = self.id(terms.term(occ));
+            self.local[id as usize].freq[occ.pos.index()] += 1;
+            if occ.is_compound() {
+                let start = self.part_ids.len() as u32;
+                for part in terms.parts(occ) {
+                    let part = self.id(part);
+                    self.part_ids.push(part);
+                }
+                let new = (start, self.part_ids.len() as u32);
+                let old = self.local[id as usize].parts;
+                if old.0 == old.1 || self.split_texts(new) < self.split_texts(old) {
+                    self.local[id as usize].parts = new;
+                } else {
+                    self.part_ids.truncate(start as usize);
                 }
             }
-            if occ.is_compound() && !self.parts.contains_key(term) {
-                self.parts.insert(
-                    term.to_string(),
-                    terms.parts(occ).map(str::to_string).collect(),
-                );
+            self.sentence.push((id, occ.pos));
+            self.unit.push(id);
+        }
+    }
+
+    fn split_texts(&self, span: Span) -> Vec<&str> {
+        self.part_ids[span.0 as usize..span.1 as usize]
+            .iter()
+            .map(|&p| self.names.get(p))
+            .collect()
+    }
+
+    /// The current sentence's stance: hedged (`Some(0)`), absolute (`Some(1)`) or neither.
+    pub fn end_sentence(&mut self, side: Option<usize>) {
+        if let Some(side) = side {
+            for &(id, pos) in &self.sentence {
+                self.local[id as usize].sides[pos.index()][side] += 1;
             }
         }
+        self.sentence.clear();
+    }
+
+    /// Close the current co-occurrence unit: count each of its distinct terms and pairs
+    /// once.
+    pub fn end_unit(&mut self) {
+        self.units += 1;
+        self.unit.sort_unstable();
+        self.unit.dedup();
+        for (i, &a) in self.unit.iter().enumerate() {
+            self.local[a as usize].units += 1;
+            for &b in &self.unit[i + 1..] {
+                *self.pairs.entry(pack(a, b)).or_default() += 1;
+            }
+        }
+        self.unit.clear();
+    }
+
+    pub fn add_cue(&mut self, stance: CueStance, category: &str, cue: &str) {
+        let key = (stance, category.to_string(), cue.to_string());
+        *self.cues.entry(key).or_default() += 1;
     }
 
     /// Distinct (term, pos) pairs.
     pub fn distinct(&self) -> usize {
-        self.counts
-            .values()
-            .map(|c| c.iter().filter(|n| **n > 0).count())
+        self.local
+            .iter()
+            .map(|t| t.freq.iter().filter(|n| **n > 0).count())
             .sum()
     }
 
     /// (term, pos, freq) sorted by freq desc, then term, then pos — the doc_terms order.
     pub fn sorted(&self) -> Vec<(&str, TermPos, u64)> {
         let mut rows: Vec<(&str, TermPos, u64)> = self
-            .counts
+            .local
             .iter()
-            .flat_map(|(term, c)| {
+            .enumerate()
+            .flat_map(|(id, t)| {
                 TermPos::ALL
                     .iter()
-                    .filter(|p| c[p.index()] > 0)
-                    .map(|p| (term.as_str(), *p, c[p.index()]))
+                    .filter(|p| t.freq[p.index()] > 0)
+                    .map(move |p| (id, *p, t.freq[p.index()]))
             })
+            .map(|(id, p, f)| (self.names.get(id as u32), p, f))
             .collect();
         rows.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (a.0, a.1).cmp(&(b.0, b.1))));
         rows
     }
+
+    /// The document's co-occurring pairs, under local ids.
+    pub fn pairs(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.pairs.iter().map(|(&k, &n)| (k, n))
+    }
 }
 
-/// A cue as counted: stance, category, cue.
-pub type CueKey = (CueStance, String, String);
+/// Corpus-wide counts of one term with one part of speech.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PosCounts {
+    pub freq: u64,
+    pub doc_freq: u64,
+    pub hedged: u64,
+    pub absolute: u64,
+}
 
-/// Stance counts of one document.
+/// The counters of the corpus store are `u32`s, so that the long tail of rare terms costs
+/// little; a counter that passes 2³² keeps its low 32 bits in place and carries the rest
+/// into this (almost always empty) map, keyed by (counter index, field). Sums stay exact.
 #[derive(Debug, Clone, Default)]
-pub struct DocStance {
-    pub cues: HashMap<CueKey, u64>,
-    /// Occurrences of each term in hedged (`[0]`) and absolute (`[1]`) sentences.
-    pub terms: HashMap<String, PerPos<[u64; 2]>>,
-}
+struct Carries(HashMap<(u32, u8), u64>);
 
-impl DocStance {
-    pub fn clear(&mut self) {
-        reset(&mut self.cues);
-        reset(&mut self.terms);
+/// Fields of the counters, for [`Carries`] keys.
+const FREQ: u8 = 0;
+const DOC_FREQ: u8 = 1;
+const HEDGED: u8 = 2;
+const ABSOLUTE: u8 = 3;
+const UNITS: u8 = 4;
+const LEFT: u8 = 5;
+const RIGHT: u8 = 6;
+
+impl Carries {
+    fn add(&mut self, low: &mut u32, at: (u32, u8), n: u64) {
+        let sum = u64::from(*low) + n;
+        *low = sum as u32;
+        if sum >> 32 != 0 {
+            *self.0.entry(at).or_default() += sum >> 32;
+        }
     }
 
-    /// Count the terms of a hedged (`side` 0) or absolute (`side` 1) sentence.
-    pub fn add_terms(&mut self, terms: &SentenceTerms, side: usize) {
-        for (term, pos) in terms.iter() {
-            match self.terms.get_mut(term) {
-                Some(c) => c[pos.index()][side] += 1,
-                None => {
-                    let mut c = [[0; 2]; 3];
-                    c[pos.index()][side] = 1;
-                    self.terms.insert(term.to_string(), c);
-                }
-            }
+    fn get(&self, low: u32, at: (u32, u8)) -> u64 {
+        match self.0.get(&at) {
+            Some(high) => (high << 32) | u64::from(low),
+            None => u64::from(low),
         }
     }
 }
 
-/// Corpus-wide totals of one term with one part of speech.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TermTotal {
-    pub freq: u64,
-    pub doc_freq: u64,
+/// Corpus-wide counts of one text and part of speech (see [`Carries`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct PosSlot {
+    /// freq, doc_freq, hedged, absolute.
+    n: [u32; 4],
 }
 
-/// Every mergeable count of the corpus.
+/// Corpus-wide counts of one text.
+#[derive(Debug, Clone, Copy, Default)]
+struct TermRecord {
+    /// Index + 1 into `CorpusCounts::pos` per part of speech; 0 = never seen so.
+    pos: PerPos<u32>,
+    /// Co-occurrence units containing the text.
+    units: u32,
+    /// How often the noun is preceded (`[0]`, L) and followed (`[1]`, R) by another noun
+    /// inside noun runs (TermExtract's FLR).
+    neighbors: [u32; 2],
+    /// Constituents of a compound, as a span of `CorpusCounts::parts`.
+    parts: Span,
+}
+
+/// Every mergeable count of the corpus but the co-occurrence pairs: each distinct text
+/// once, in about 70 bytes plus its own length.
 #[derive(Debug, Clone, Default)]
 pub struct CorpusCounts {
-    pub terms: HashMap<String, PerPos<TermTotal>>,
-    /// Constituents of every compound term.
-    pub parts: HashMap<String, Vec<String>>,
-    pub neighbors: Neighbors,
+    names: Interner,
+    records: Vec<TermRecord>,
+    pos: Vec<PosSlot>,
+    parts: Vec<u32>,
+    carries: Carries,
     /// (group, cue) → (freq, doc_freq).
     pub cues: HashMap<(String, CueKey), (u64, u64)>,
-    /// Term occurrences in hedged and absolute sentences.
-    pub stance_terms: HashMap<String, PerPos<[u64; 2]>>,
-    pub cooc: CoocCounts,
+    /// Co-occurrence units of the corpus.
+    pub units: u64,
 }
 
 impl CorpusCounts {
-    /// Add one document's term counts.
-    pub fn add_doc_terms(&mut self, doc: &DocTerms) {
-        for (term, counts) in &doc.counts {
-            let totals = match self.terms.get_mut(term.as_str()) {
-                Some(t) => t,
-                None => self.terms.entry(term.clone()).or_default(),
-            };
-            for (total, &n) in totals.iter_mut().zip(counts) {
-                if n > 0 {
-                    total.freq += n;
-                    total.doc_freq += 1;
-                }
-            }
+    fn id(&mut self, text: &str) -> u32 {
+        let id = self.names.intern(text);
+        if id as usize == self.records.len() {
+            self.records.push(TermRecord::default());
         }
-        for (term, parts) in &doc.parts {
-            add_parts(&mut self.parts, term, parts);
-        }
-        add_neighbors(&mut self.neighbors, &doc.neighbors);
+        id
     }
 
-    /// Add one document's stance counts under its group.
-    pub fn add_doc_stance(&mut self, group: &str, doc: &DocStance) {
+    /// Add `n` to the counts of (`id`, `pos`) — freq, doc_freq, hedged, absolute.
+    fn add_pos(&mut self, id: u32, pos: TermPos, n: [u64; 4]) {
+        let record = &mut self.records[id as usize];
+        if record.pos[pos.index()] == 0 {
+            self.pos.push(PosSlot::default());
+            record.pos[pos.index()] = self.pos.len() as u32;
+        }
+        let slot = record.pos[pos.index()] - 1;
+        let counts = &mut self.pos[slot as usize].n;
+        for (field, (low, add)) in counts.iter_mut().zip(n).enumerate() {
+            if add > 0 {
+                self.carries.add(low, (slot, field as u8), add);
+            }
+        }
+    }
+
+    /// Add to the per-text counts of `id`: units, left and right neighbours.
+    fn add_text(&mut self, id: u32, units: u64, neighbors: [u64; 2]) {
+        let record = &mut self.records[id as usize];
+        let c = &mut self.carries;
+        if units > 0 {
+            c.add(&mut record.units, (id, UNITS), units);
+        }
+        if neighbors[0] > 0 {
+            c.add(&mut record.neighbors[0], (id, LEFT), neighbors[0]);
+        }
+        if neighbors[1] > 0 {
+            c.add(&mut record.neighbors[1], (id, RIGHT), neighbors[1]);
+        }
+    }
+
+    /// Add one complete document's counts under its group; `ids` receives the corpus id
+    /// of each of the document's local ids (for its co-occurrence pairs).
+    pub fn fold(&mut self, doc: &DocCounts, group: &str, ids: &mut Vec<u32>) {
+        ids.clear();
+        for id in 0..doc.names.len() {
+            ids.push(self.id(doc.names.get(id as u32)));
+        }
+        for (local, &id) in doc.local.iter().zip(ids.iter()) {
+            self.add_text(id, local.units, [0, 0]);
+            for pos in TermPos::ALL {
+                let i = pos.index();
+                if local.freq[i] > 0 {
+                    let [h, a] = local.sides[i];
+                    self.add_pos(id, pos, [local.freq[i], 1, h, a]);
+                }
+            }
+            if local.parts.0 != local.parts.1 {
+                let parts = &doc.part_ids[local.parts.0 as usize..local.parts.1 as usize];
+                self.add_parts(id, parts.iter().map(|&p| ids[p as usize]));
+            }
+        }
+        for (noun, &neighbors) in &doc.neighbors {
+            let id = self.id(noun);
+            self.add_text(id, 0, neighbors);
+        }
         for (cue, n) in &doc.cues {
             let e = self
                 .cues
@@ -178,138 +415,334 @@ impl CorpusCounts {
             e.0 += n;
             e.1 += 1;
         }
-        for (term, counts) in &doc.terms {
-            add_sides(&mut self.stance_terms, term, counts);
+        self.units += doc.units;
+    }
+
+    /// The same compound text can (rarely) be segmented two ways; keep the smaller split,
+    /// so the result does not depend on which document was folded first.
+    fn add_parts(&mut self, id: u32, parts: impl Iterator<Item = u32>) {
+        let start = self.parts.len() as u32;
+        self.parts.extend(parts);
+        let new = (start, self.parts.len() as u32);
+        let old = self.records[id as usize].parts;
+        if old.0 == old.1 || self.split_texts(new) < self.split_texts(old) {
+            self.records[id as usize].parts = new;
+        } else {
+            self.parts.truncate(start as usize);
         }
     }
 
-    /// Merge counts built from another, disjoint part of the corpus.
-    pub fn merge(&mut self, other: CorpusCounts) {
-        self.cooc.merge(&other.cooc);
-        for (key, (f, d)) in other.cues {
-            let e = self.cues.entry(key).or_default();
+    fn split_texts(&self, span: Span) -> Vec<&str> {
+        self.part_ids(span).iter().map(|&p| self.text(p)).collect()
+    }
+
+    fn part_ids(&self, span: Span) -> &[u32] {
+        &self.parts[span.0 as usize..span.1 as usize]
+    }
+
+    /// The text of a corpus term id.
+    pub fn text(&self, id: u32) -> &str {
+        self.names.get(id)
+    }
+
+    /// Distinct texts known (terms, and nouns seen only inside compounds).
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    fn pos_counts(&self, slot: u32) -> PosCounts {
+        let n = self.pos[slot as usize].n;
+        let get = |field: u8| self.carries.get(n[field as usize], (slot, field));
+        PosCounts {
+            freq: get(FREQ),
+            doc_freq: get(DOC_FREQ),
+            hedged: get(HEDGED),
+            absolute: get(ABSOLUTE),
+        }
+    }
+
+    /// Every (id, pos, counts) of the corpus, in id order.
+    pub fn terms(&self) -> impl Iterator<Item = (u32, TermPos, PosCounts)> + '_ {
+        self.records.iter().enumerate().flat_map(move |(id, r)| {
+            TermPos::ALL
+                .into_iter()
+                .filter(|p| r.pos[p.index()] != 0)
+                .map(move |p| (id as u32, p, self.pos_counts(r.pos[p.index()] - 1)))
+        })
+    }
+
+    /// The counts of one (text, pos), zero when unseen.
+    pub fn term(&self, text: &str, pos: TermPos) -> PosCounts {
+        let found = self
+            .names
+            .table
+            .find(hash(text), |&id| self.names.get(id) == text);
+        match found {
+            Some(&id) => self.counts(id, pos),
+            None => PosCounts::default(),
+        }
+    }
+
+    /// The counts of (`id`, `pos`), zero when unseen.
+    pub fn counts(&self, id: u32, pos: TermPos) -> PosCounts {
+        match self.records[id as usize].pos[pos.index()] {
+            0 => PosCounts::default(),
+            slot => self.pos_counts(slot - 1),
+        }
+    }
+
+    /// Whether the term is a compound of several nouns.
+    pub fn is_compound(&self, id: u32) -> bool {
+        let parts = self.records[id as usize].parts;
+        parts.0 != parts.1
+    }
+
+    /// The constituents of a compound; the term itself for a single word.
+    pub fn parts(&self, id: u32) -> Vec<&str> {
+        if self.is_compound(id) {
+            self.split_texts(self.records[id as usize].parts)
+        } else {
+            vec![self.text(id)]
+        }
+    }
+
+    fn neighbors(&self, id: u32) -> [u64; 2] {
+        let n = self.records[id as usize].neighbors;
+        [
+            self.carries.get(n[0], (id, LEFT)),
+            self.carries.get(n[1], (id, RIGHT)),
+        ]
+    }
+
+    /// TermExtract's LR of a noun term, from its constituents' neighbour counts.
+    pub fn lr(&self, id: u32) -> f64 {
+        if self.is_compound(id) {
+            let parts = self.part_ids(self.records[id as usize].parts);
+            crate::terms::lr_of(parts.iter().map(|&p| self.neighbors(p)))
+        } else {
+            crate::terms::lr_of(std::iter::once(self.neighbors(id)))
+        }
+    }
+
+    /// Co-occurrence units containing the text of `id`.
+    pub fn units_of(&self, id: u32) -> u64 {
+        self.carries
+            .get(self.records[id as usize].units, (id, UNITS))
+    }
+
+    /// Bytes held (capacities), for the run summary.
+    pub fn heap_bytes(&self) -> usize {
+        self.names.text.capacity()
+            + self.names.starts.capacity() * 8
+            + self.names.table.capacity() * 5
+            + self.records.capacity() * std::mem::size_of::<TermRecord>()
+            + self.pos.capacity() * std::mem::size_of::<PosSlot>()
+            + self.parts.capacity() * 4
+    }
+
+    /// Add the counts of another part of the corpus (counted in pieces).
+    pub fn merge(&mut self, other: &CorpusCounts) {
+        let ids: Vec<u32> = (0..other.len())
+            .map(|i| self.id(other.text(i as u32)))
+            .collect();
+        for (i, &id) in ids.iter().enumerate() {
+            let from = i as u32;
+            self.add_text(id, other.units_of(from), other.neighbors(from));
+            for pos in TermPos::ALL {
+                if other.records[i].pos[pos.index()] != 0 {
+                    let c = other.counts(from, pos);
+                    self.add_pos(id, pos, [c.freq, c.doc_freq, c.hedged, c.absolute]);
+                }
+            }
+            if other.is_compound(from) {
+                let parts: Vec<u32> = other
+                    .part_ids(other.records[i].parts)
+                    .iter()
+                    .map(|&p| ids[p as usize])
+                    .collect();
+                self.add_parts(id, parts.into_iter());
+            }
+        }
+        for (key, (f, d)) in &other.cues {
+            let e = self.cues.entry(key.clone()).or_default();
             e.0 += f;
             e.1 += d;
         }
-        for (term, counts) in &other.stance_terms {
-            add_sides(&mut self.stance_terms, term, counts);
-        }
-        for (term, t) in other.terms {
-            let totals = self.terms.entry(term).or_default();
-            for (total, add) in totals.iter_mut().zip(t) {
-                total.freq += add.freq;
-                total.doc_freq += add.doc_freq;
-            }
-        }
-        for (term, parts) in &other.parts {
-            add_parts(&mut self.parts, term, parts);
-        }
-        add_neighbors(&mut self.neighbors, &other.neighbors);
-    }
-
-    /// The totals of one (term, pos), zero when unseen.
-    pub fn term(&self, term: &str, pos: TermPos) -> TermTotal {
-        self.terms
-            .get(term)
-            .map_or_else(TermTotal::default, |t| t[pos.index()])
-    }
-}
-
-/// The same compound text can (rarely) be segmented two ways; keep the smaller split, so
-/// the result does not depend on which document or worker saw the term first.
-fn add_parts(into: &mut HashMap<String, Vec<String>>, term: &str, parts: &[String]) {
-    match into.get_mut(term) {
-        Some(existing) if parts < existing.as_slice() => *existing = parts.to_vec(),
-        Some(_) => {}
-        None => {
-            into.insert(term.to_string(), parts.to_vec());
-        }
-    }
-}
-
-fn add_sides(into: &mut HashMap<String, PerPos<[u64; 2]>>, term: &str, counts: &PerPos<[u64; 2]>) {
-    let e = match into.get_mut(term) {
-        Some(e) => e,
-        None => into.entry(term.to_string()).or_default(),
-    };
-    for (a, b) in e.iter_mut().zip(counts) {
-        a[0] += b[0];
-        a[1] += b[1];
-    }
-}
-
-fn add_neighbors(into: &mut Neighbors, from: &Neighbors) {
-    for (noun, [l, r]) in from {
-        let e = match into.get_mut(noun.as_str()) {
-            Some(e) => e,
-            None => into.entry(noun.clone()).or_default(),
-        };
-        e[0] += l;
-        e[1] += r;
+        self.units += other.units;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::terms::TermExtractor;
+    use crate::test_support::{stopwords, tokenizer};
 
-    fn doc(terms: &[(&str, u64, &[&str])], neighbors: &[(&str, [u64; 2])]) -> DocTerms {
-        let mut d = DocTerms::default();
-        for (term, n, parts) in terms {
-            d.counts.entry(term.to_string()).or_default()[0] += n;
-            if parts.len() > 1 {
-                d.parts.insert(
-                    term.to_string(),
-                    parts.iter().map(|s| s.to_string()).collect(),
-                );
-            }
+    /// The counts of `sentences` (one document), as the pipeline makes them.
+    fn doc(sentences: &[&str]) -> DocCounts {
+        let tokenizer = tokenizer();
+        let mut worker = tokenizer.worker();
+        let ex = TermExtractor {
+            stopwords: stopwords(),
+            compounds: true,
+        };
+        let mut d = DocCounts::default();
+        let mut tokens = Vec::new();
+        let mut terms = SentenceTerms::default();
+        for s in sentences {
+            worker.tokenize(s, &mut tokens).unwrap();
+            let feats: Vec<_> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
+            terms.clear();
+            ex.extract(
+                s,
+                &tokens,
+                &feats,
+                &[],
+                &mut Vec::new(),
+                &[],
+                &mut terms,
+                &mut d.neighbors,
+            );
+            d.add_sentence(&terms);
+            d.end_sentence(Some(0));
+            d.end_unit();
         }
-        d.neighbors = neighbors.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         d
     }
 
     #[test]
-    fn merging_halves_equals_counting_the_whole() {
-        let a = doc(
-            &[("関節軟骨", 1, &["関節", "軟骨"]), ("軟骨", 2, &[])],
-            &[("関節", [0, 1]), ("軟骨", [1, 0])],
+    fn interner_numbers_strings_in_order_of_first_sight() {
+        let mut i = Interner::default();
+        assert_eq!(
+            ["軟骨", "再生", "軟骨", "", "再生"].map(|s| i.intern(s)),
+            [0, 1, 0, 2, 1]
         );
-        let b = doc(&[("軟骨", 1, &[])], &[]);
-        let c = doc(
-            &[("関節軟骨", 1, &["関節", "軟骨"])],
-            &[("関節", [0, 1]), ("軟骨", [1, 0])],
+        assert_eq!(
+            (i.get(0), i.get(1), i.get(2), i.len()),
+            ("軟骨", "再生", "", 3)
         );
+        i.clear();
+        assert!(i.is_empty());
+        assert_eq!(i.intern("再生"), 0);
+    }
+
+    #[test]
+    fn folding_documents_in_any_order_or_in_parts_gives_the_same_counts() {
+        let a = doc(&["関節軟骨の軟骨が再生する。", "軟骨が減る。"]);
+        let b = doc(&["軟骨を守る。"]);
+        let c = doc(&["関節軟骨を再生させる。"]);
+        let snapshot = |counts: &CorpusCounts| {
+            let mut rows: Vec<(String, TermPos, PosCounts, Vec<String>, u64, u64)> = counts
+                .terms()
+                .map(|(id, pos, c)| {
+                    (
+                        counts.text(id).to_string(),
+                        pos,
+                        c,
+                        counts.parts(id).iter().map(|s| s.to_string()).collect(),
+                        counts.lr(id).to_bits(),
+                        counts.units_of(id),
+                    )
+                })
+                .collect();
+            rows.sort_by(|x, y| (&x.0, x.1).cmp(&(&y.0, y.1)));
+            rows
+        };
+        let mut ids = Vec::new();
         let mut whole = CorpusCounts::default();
         for d in [&a, &b, &c] {
-            whole.add_doc_terms(d);
+            whole.fold(d, "", &mut ids);
+        }
+        let mut reversed = CorpusCounts::default();
+        for d in [&c, &b, &a] {
+            reversed.fold(d, "", &mut ids);
         }
         let mut left = CorpusCounts::default();
-        left.add_doc_terms(&a);
+        left.fold(&a, "", &mut ids);
         let mut right = CorpusCounts::default();
-        right.add_doc_terms(&b);
-        right.add_doc_terms(&c);
-        left.merge(right);
-        assert_eq!(left.terms, whole.terms);
-        assert_eq!(left.neighbors, whole.neighbors);
-        assert_eq!(left.parts, whole.parts);
+        right.fold(&b, "", &mut ids);
+        right.fold(&c, "", &mut ids);
+        left.merge(&right);
+        assert_eq!(snapshot(&whole), snapshot(&reversed));
+        assert_eq!(snapshot(&whole), snapshot(&left));
+
         assert_eq!(
             whole.term("軟骨", TermPos::Noun),
-            TermTotal {
+            PosCounts {
                 freq: 3,
-                doc_freq: 2
+                doc_freq: 2,
+                hedged: 3,
+                absolute: 0
             }
         );
         assert_eq!(whole.term("関節軟骨", TermPos::Noun).doc_freq, 2);
-        assert_eq!(whole.term("関節軟骨", TermPos::Verb), TermTotal::default());
-        assert_eq!(whole.parts["関節軟骨"], ["関節", "軟骨"]);
-        assert_eq!(whole.neighbors["関節"], [0, 2]);
+        assert_eq!(whole.term("関節軟骨", TermPos::Verb), PosCounts::default());
+        assert_eq!(
+            whole.term("再生", TermPos::Noun).doc_freq,
+            2,
+            "再生する, 再生させる"
+        );
+        assert_eq!(whole.term("再生", TermPos::Verb), PosCounts::default());
+        // 関節 precedes another noun twice (L 0, R 2); 軟骨 follows one twice (L 2, R 0):
+        // LR(関節軟骨) = ((0+1)(2+1)(2+1)(0+1))^(1/4) = 3^(1/2).
+        let id = (0..whole.len() as u32)
+            .find(|&i| whole.text(i) == "関節軟骨")
+            .unwrap();
+        assert!(whole.is_compound(id));
+        assert_eq!(whole.parts(id), ["関節", "軟骨"]);
+        assert!((whole.lr(id) - 3f64.sqrt()).abs() < 1e-12);
+        assert_eq!(whole.units, 4);
+    }
+
+    #[test]
+    fn counters_past_32_bits_stay_exact() {
+        let mut carries = Carries::default();
+        let mut low = u32::MAX - 1;
+        carries.add(&mut low, (7, FREQ), 3);
+        assert_eq!(carries.get(low, (7, FREQ)), u64::from(u32::MAX) + 2);
+        carries.add(&mut low, (7, FREQ), 5 << 32);
+        assert_eq!(carries.get(low, (7, FREQ)), (6 << 32) + 1);
+        assert_eq!(
+            carries.get(low, (8, FREQ)),
+            1,
+            "another counter has no carry"
+        );
+        let mut counts = CorpusCounts::default();
+        let id = counts.id("軟骨");
+        counts.add_pos(id, TermPos::Noun, [u64::from(u32::MAX), 1, 0, 0]);
+        counts.add_pos(id, TermPos::Noun, [10, 1, 0, 0]);
+        let c = counts.counts(id, TermPos::Noun);
+        assert_eq!((c.freq, c.doc_freq), (u64::from(u32::MAX) + 10, 2));
+    }
+
+    #[test]
+    fn units_count_each_term_once_and_pairs_come_out_packed() {
+        let d = doc(&["軟骨と軟骨が再生する。"]);
+        let names: Vec<&str> = (0..d.names.len() as u32).map(|i| d.names.get(i)).collect();
+        let mut pairs: Vec<(&str, &str, u64)> = d
+            .pairs()
+            .map(|(k, n)| {
+                let (a, b) = unpack(k);
+                (names[a as usize], names[b as usize], n)
+            })
+            .collect();
+        pairs.sort();
+        assert_eq!(pairs, [("軟骨", "再生", 1)]);
+        assert_eq!(
+            d.sorted(),
+            [("軟骨", TermPos::Noun, 2), ("再生", TermPos::Noun, 1)]
+        );
+        assert_eq!(d.distinct(), 2);
     }
 
     #[test]
     fn doc_terms_sort_by_freq_then_term() {
-        let d = doc(&[("膝", 1, &[]), ("軟骨", 2, &[]), ("炎症", 1, &[])], &[]);
+        let d = doc(&["膝の軟骨と軟骨の炎症。"]);
         let got: Vec<(&str, u64)> = d.sorted().iter().map(|(t, _, f)| (*t, *f)).collect();
         assert_eq!(got, [("軟骨", 2), ("炎症", 1), ("膝", 1)]);
-        assert_eq!(d.distinct(), 3);
     }
 }

@@ -74,6 +74,10 @@ pub struct AnalyzeArgs {
     /// Pairs co-occurring in fewer units than this are not written.
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub min_cooc: u64,
+    /// Memory for co-occurrence pairs per worker thread, in MiB; beyond it, pairs are
+    /// spilled to sorted files in the output folder and merged at the end (same results).
+    #[arg(long, value_name = "MIB", default_value_t = 8)]
+    pub cooc_memory: usize,
     /// Print per-stage timings on stderr and write them to run.json in the output folder.
     #[arg(long)]
     pub timings: bool,
@@ -138,6 +142,8 @@ pub struct Settings {
     pub cooc_unit: Unit,
     pub min_freq: u64,
     pub min_cooc: u64,
+    /// Bytes of co-occurrence pairs per worker before spilling.
+    pub pair_budget: usize,
     pub timings: bool,
 }
 
@@ -173,6 +179,7 @@ impl Settings {
             cooc_unit: analyze.cooc_unit,
             min_freq: analyze.min_freq.max(1),
             min_cooc: analyze.min_cooc.max(1),
+            pair_budget: analyze.cooc_memory.saturating_mul(1 << 20),
             timings: analyze.timings,
         })
     }

@@ -3,15 +3,27 @@
 //! measures computed from them.
 //!
 //! Each term counts once per unit (binary presence, as KH Coder and quanteda's boolean fcm
-//! do). A document's pairs are counted in the parallel stage with document-local term ids;
-//! the merge maps them to corpus-wide ids (one lookup per distinct term of the document)
-//! and adds them into one map keyed by the two ids packed in a `u64`. Memory is therefore
-//! about 24 bytes per distinct pair seen plus the term strings; thresholds are applied
-//! when the table is written, from the exact counts.
+//! do). A document's pairs are counted under document-local ids
+//! ([`crate::aggregate::DocCounts`]), then re-keyed with corpus ids into its worker's
+//! [`PairStore`]: one map keyed by the two ids packed in a `u64`. Distinct pairs grow
+//! much faster than the vocabulary, so a store that reaches its budget writes its pairs,
+//! sorted, to a run file on disk and starts afresh; at the end the runs are merged
+//! (summing equal pairs) in one streaming pass, and only pairs above the thresholds are
+//! kept. Memory is therefore the budget, not the corpus; the counts stay exact.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use anyhow::{Context, Result};
 use rustc_hash::FxHashMap as HashMap;
-
 use serde::Serialize;
+
+use crate::aggregate::{CorpusCounts, DocCounts, pack, unpack};
 
 /// What a co-occurrence unit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -21,170 +33,366 @@ pub enum Unit {
     Document,
 }
 
-/// Co-occurrence counts of one document, with document-local term ids.
-#[derive(Debug, Clone, Default)]
-pub struct DocCooc {
-    /// Local id → term.
-    pub terms: Vec<String>,
-    index: HashMap<String, u32>,
-    /// Units of this document containing each local term.
-    pub freq: Vec<u64>,
-    /// Packed (low id, high id) → units containing both.
-    pub pairs: HashMap<u64, u64>,
-    pub units: u64,
-    /// Terms of the unit being collected (local ids).
-    current: Vec<u32>,
+/// Bytes of memory a pair takes in a store's map (key, count, control byte, load factor).
+pub const BYTES_PER_PAIR: usize = 20;
+
+/// Runs are merged in tiers: when a worker holds this many runs of the same tier, they
+/// are merged into one run of the next tier. Each pair is rewritten once per tier
+/// (logarithmic in the corpus), and the final merge opens at most this many files per
+/// tier and worker.
+const FAN_IN: usize = 16;
+
+/// Where pair runs go: a folder created on first use (inside the output's staging folder
+/// for `analyze`), removed with everything in it when the run ends.
+#[derive(Debug)]
+pub struct SpillDir {
+    base: PathBuf,
+    dir: OnceLock<std::result::Result<tempfile::TempDir, String>>,
+    next: AtomicUsize,
 }
 
-fn pack(a: u32, b: u32) -> u64 {
-    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-    (u64::from(lo) << 32) | u64::from(hi)
-}
-
-fn unpack(key: u64) -> (u32, u32) {
-    ((key >> 32) as u32, key as u32)
-}
-
-impl DocCooc {
-    /// Empty it for the next document, keeping its memory.
-    pub fn clear(&mut self) {
-        self.terms.clear();
-        crate::aggregate::reset(&mut self.index);
-        self.freq.clear();
-        crate::aggregate::reset(&mut self.pairs);
-        self.units = 0;
-        self.current.clear();
+impl SpillDir {
+    pub fn new(base: &Path) -> Arc<Self> {
+        Arc::new(SpillDir {
+            base: base.to_path_buf(),
+            dir: OnceLock::new(),
+            next: AtomicUsize::new(0),
+        })
     }
 
-    /// Note a term of the current unit.
-    pub fn add_term(&mut self, term: &str) {
-        let id = match self.index.get(term) {
-            Some(&id) => id,
-            None => {
-                let id = self.terms.len() as u32;
-                self.terms.push(term.to_string());
-                self.index.insert(term.to_string(), id);
-                self.freq.push(0);
-                id
-            }
-        };
-        self.current.push(id);
+    /// A fresh file name in the folder.
+    fn file(&self) -> Result<PathBuf> {
+        let dir = self.dir.get_or_init(|| {
+            tempfile::Builder::new()
+                .prefix(".bokashi-pairs-")
+                .tempdir_in(&self.base)
+                .map_err(|e| format!("cannot create a folder in {}: {e}", self.base.display()))
+        });
+        let dir = dir
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("spilling co-occurrence pairs: {e}"))?;
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        Ok(dir.path().join(format!("run-{n}.pairs")))
     }
+}
 
-    /// Close the current unit: count each of its distinct terms and pairs once.
-    pub fn end_unit(&mut self) {
-        self.current.sort_unstable();
-        self.current.dedup();
-        if self.current.is_empty() {
-            self.units += 1;
-            return;
+/// One worker's pair counts under corpus ids: a map of at most `limit` pairs, and the
+/// sorted runs it spilled.
+#[derive(Debug)]
+pub struct PairStore {
+    map: HashMap<u64, u64>,
+    limit: usize,
+    spill: Arc<SpillDir>,
+    /// (tier, file) of each spilled run, tiers non-increasing.
+    runs: Vec<(u32, PathBuf)>,
+    /// Times the map was spilled.
+    spills: usize,
+}
+
+impl PairStore {
+    /// A store holding at most `budget` bytes of pairs in memory (at least a few
+    /// thousand pairs), spilling into `spill`.
+    pub fn new(budget: usize, spill: Arc<SpillDir>) -> Self {
+        PairStore {
+            map: HashMap::default(),
+            limit: (budget / BYTES_PER_PAIR).max(1024),
+            spill,
+            runs: Vec::new(),
+            spills: 0,
         }
-        for (i, &a) in self.current.iter().enumerate() {
-            self.freq[a as usize] += 1;
-            for &b in &self.current[i + 1..] {
-                *self.pairs.entry(pack(a, b)).or_default() += 1;
-            }
-        }
-        self.current.clear();
-        self.units += 1;
-    }
-}
-
-/// Corpus-wide co-occurrence counts.
-#[derive(Debug, Clone, Default)]
-pub struct CoocCounts {
-    terms: Vec<String>,
-    index: HashMap<String, u32>,
-    freq: Vec<u64>,
-    pairs: HashMap<u64, u64>,
-    pub units: u64,
-}
-
-impl CoocCounts {
-    fn id(&mut self, term: &str) -> u32 {
-        if let Some(&id) = self.index.get(term) {
-            return id;
-        }
-        let id = self.terms.len() as u32;
-        self.terms.push(term.to_string());
-        self.index.insert(term.to_string(), id);
-        self.freq.push(0);
-        id
     }
 
-    /// Add one document's counts.
-    pub fn add_doc(&mut self, doc: &DocCooc) {
-        self.absorb(&doc.terms, &doc.freq, &doc.pairs, doc.units);
-    }
-
-    /// Merge counts of another, disjoint part of the corpus.
-    pub fn merge(&mut self, other: &CoocCounts) {
-        self.absorb(&other.terms, &other.freq, &other.pairs, other.units);
-    }
-
-    /// Add counts kept under other term ids (`terms[id]` is the term of id).
-    fn absorb(&mut self, terms: &[String], freq: &[u64], pairs: &HashMap<u64, u64>, units: u64) {
-        let map: Vec<u32> = terms.iter().map(|t| self.id(t)).collect();
-        for (id, f) in freq.iter().enumerate() {
-            self.freq[map[id] as usize] += f;
-        }
-        for (&key, &n) in pairs {
+    /// Add a document's pairs; `ids` maps its local ids to corpus ids.
+    pub fn add_doc(&mut self, doc: &DocCounts, ids: &[u32]) -> Result<()> {
+        for (key, n) in doc.pairs() {
             let (a, b) = unpack(key);
             *self
-                .pairs
-                .entry(pack(map[a as usize], map[b as usize]))
+                .map
+                .entry(pack(ids[a as usize], ids[b as usize]))
                 .or_default() += n;
+            if self.map.len() >= self.limit {
+                self.spill()?;
+            }
         }
-        self.units += units;
+        Ok(())
     }
 
-    /// Rows for the pairs whose terms occur in at least `min_freq` units and that
-    /// co-occur in at least `min_cooc`, sorted by cooc desc, jaccard desc, term_a, term_b.
-    pub fn rows(&self, min_freq: u64, min_cooc: u64) -> Vec<CoocRow> {
-        let n = self.units;
-        let mut rows: Vec<CoocRow> = self
-            .pairs
+    /// Write the map, sorted, to a new run file and empty it.
+    fn spill(&mut self) -> Result<()> {
+        let mut pairs: Vec<(u64, u64)> = self.map.drain().collect();
+        pairs.sort_unstable();
+        let path = self.spill.file()?;
+        write_run(&path, pairs.into_iter().map(Ok))?;
+        self.spills += 1;
+        self.runs.push((0, path));
+        loop {
+            let tier = self.runs.last().map_or(0, |r| r.0);
+            let same = self.runs.iter().rev().take_while(|r| r.0 == tier).count();
+            if same < FAN_IN {
+                return Ok(());
+            }
+            let runs = self.runs.split_off(self.runs.len() - same);
+            let sources = runs
+                .iter()
+                .map(|(_, p)| RunReader::open(p).map(Source::File))
+                .collect::<Result<Vec<_>>>()?;
+            let path = self.spill.file()?;
+            write_run(&path, Merge::new(sources)?)?;
+            for (_, run) in &runs {
+                let _ = std::fs::remove_file(run);
+            }
+            self.runs.push((tier + 1, path));
+        }
+    }
+
+    /// Run files the store holds now.
+    pub fn spilled_runs(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// Times the store spilled its map to disk.
+    pub fn spills(&self) -> usize {
+        self.spills
+    }
+
+    /// The store's pairs as sorted sources for [`Merge`].
+    fn into_sources(mut self) -> Result<Vec<Source>> {
+        let mut sources = self
+            .runs
             .iter()
-            .filter_map(|(&key, &c)| {
-                let (a, b) = unpack(key);
-                let (fa, fb) = (self.freq[a as usize], self.freq[b as usize]);
-                if c < min_cooc || fa < min_freq || fb < min_freq {
-                    return None;
-                }
-                let (ta, tb) = (&self.terms[a as usize], &self.terms[b as usize]);
-                let ((term_a, freq_a), (term_b, freq_b)) = if ta < tb {
-                    ((ta, fa), (tb, fb))
-                } else {
-                    ((tb, fb), (ta, fa))
-                };
-                let m = Measures::of(c, freq_a, freq_b, n);
-                Some(CoocRow {
-                    term_a: term_a.clone(),
-                    term_b: term_b.clone(),
-                    cooc: c,
-                    freq_a,
-                    freq_b,
-                    jaccard: round4(m.jaccard),
-                    dice: round4(m.dice),
-                    npmi: round4(m.npmi),
-                    llr: round4(m.llr),
-                    units: n,
-                })
-            })
-            .collect();
-        rows.sort_by(|x, y| {
-            y.cooc
-                .cmp(&x.cooc)
-                .then_with(|| y.jaccard.total_cmp(&x.jaccard))
-                .then_with(|| x.term_a.cmp(&y.term_a))
-                .then_with(|| x.term_b.cmp(&y.term_b))
-        });
-        rows
+            .map(|(_, p)| RunReader::open(p).map(Source::File))
+            .collect::<Result<Vec<_>>>()?;
+        let mut pairs: Vec<(u64, u64)> = self.map.drain().collect();
+        pairs.sort_unstable();
+        sources.push(Source::Memory(pairs.into_iter()));
+        Ok(sources)
+    }
+}
+
+fn write_run(path: &Path, pairs: impl Iterator<Item = Result<(u64, u64)>>) -> Result<()> {
+    let context = || format!("writing co-occurrence pairs to {}", path.display());
+    let file = File::create(path).with_context(context)?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    let mut prev = 0;
+    for pair in pairs {
+        let (key, n) = pair?;
+        write_varint(&mut out, key - prev).with_context(context)?;
+        write_varint(&mut out, n).with_context(context)?;
+        prev = key;
+    }
+    out.flush().with_context(context)
+}
+
+fn write_varint(out: &mut impl Write, mut v: u64) -> std::io::Result<()> {
+    let mut buf = [0u8; 10];
+    let mut i = 0;
+    while v >= 0x80 {
+        buf[i] = (v as u8) | 0x80;
+        v >>= 7;
+        i += 1;
+    }
+    buf[i] = v as u8;
+    out.write_all(&buf[..=i])
+}
+
+/// Reads a run file back: (key delta, count) varints.
+#[derive(Debug)]
+struct RunReader {
+    input: BufReader<File>,
+    path: PathBuf,
+    prev: u64,
+}
+
+impl RunReader {
+    fn open(path: &Path) -> Result<Self> {
+        let file = File::open(path)
+            .with_context(|| format!("reading co-occurrence pairs from {}", path.display()))?;
+        Ok(RunReader {
+            input: BufReader::with_capacity(1 << 16, file),
+            path: path.to_path_buf(),
+            prev: 0,
+        })
     }
 
-    /// Distinct pairs held, for the memory note in the run summary.
-    pub fn pair_count(&self) -> usize {
-        self.pairs.len()
+    /// The next varint, or `None` at the end of the file.
+    fn varint(&mut self) -> std::io::Result<Option<u64>> {
+        let mut v = 0u64;
+        let mut byte = [0u8];
+        for shift in (0..64).step_by(7) {
+            if self.input.read(&mut byte)? == 0 {
+                return if shift == 0 {
+                    Ok(None)
+                } else {
+                    Err(std::io::ErrorKind::UnexpectedEof.into())
+                };
+            }
+            v |= u64::from(byte[0] & 0x7f) << shift;
+            if byte[0] < 0x80 {
+                return Ok(Some(v));
+            }
+        }
+        Err(std::io::ErrorKind::InvalidData.into())
+    }
+
+    fn next(&mut self) -> Result<Option<(u64, u64)>> {
+        let pair = match self.varint() {
+            Ok(None) => return Ok(None),
+            Ok(Some(delta)) => self.varint().and_then(|n| {
+                n.map(|n| (delta, n))
+                    .ok_or(std::io::ErrorKind::UnexpectedEof.into())
+            }),
+            Err(e) => Err(e),
+        };
+        let (delta, n) = pair
+            .with_context(|| format!("reading co-occurrence pairs from {}", self.path.display()))?;
+        self.prev += delta;
+        Ok(Some((self.prev, n)))
+    }
+}
+
+/// A sorted stream of (pair key, count).
+#[derive(Debug)]
+enum Source {
+    Memory(std::vec::IntoIter<(u64, u64)>),
+    File(RunReader),
+}
+
+impl Source {
+    fn next(&mut self) -> Result<Option<(u64, u64)>> {
+        match self {
+            Source::Memory(it) => Ok(it.next()),
+            Source::File(r) => r.next(),
+        }
+    }
+}
+
+/// The k-way merge of sorted sources, equal keys summed: every pair once, in key order.
+#[derive(Debug)]
+pub struct Merge {
+    sources: Vec<Source>,
+    heads: BinaryHeap<Reverse<(u64, u64, usize)>>,
+}
+
+impl Merge {
+    fn new(mut sources: Vec<Source>) -> Result<Self> {
+        let mut heads = BinaryHeap::with_capacity(sources.len());
+        for (i, s) in sources.iter_mut().enumerate() {
+            if let Some((k, n)) = s.next()? {
+                heads.push(Reverse((k, n, i)));
+            }
+        }
+        Ok(Merge { sources, heads })
+    }
+
+    /// Merge the stores of every worker.
+    pub fn of(stores: Vec<PairStore>) -> Result<Self> {
+        let mut sources = Vec::new();
+        for store in stores {
+            sources.extend(store.into_sources()?);
+        }
+        Merge::new(sources)
+    }
+
+    fn pop(&mut self) -> Result<Option<(u64, u64)>> {
+        let Some(Reverse((key, n, i))) = self.heads.pop() else {
+            return Ok(None);
+        };
+        if let Some((k, m)) = self.sources[i].next()? {
+            self.heads.push(Reverse((k, m, i)));
+        }
+        Ok(Some((key, n)))
+    }
+}
+
+impl Iterator for Merge {
+    type Item = Result<(u64, u64)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (key, mut total) = match self.pop() {
+            Ok(Some(head)) => head,
+            Ok(None) => return None,
+            Err(e) => return Some(Err(e)),
+        };
+        while let Some(Reverse((k, n, _))) = self.heads.peek() {
+            if *k != key {
+                break;
+            }
+            total += n;
+            if let Err(e) = self.pop() {
+                return Some(Err(e));
+            }
+        }
+        Some(Ok((key, total)))
+    }
+}
+
+/// A pair kept for `cooccurrence.csv`: corpus ids (`a`'s text sorts first), counts and the
+/// rounded Jaccard the rows are ordered by.
+#[derive(Debug, Clone, Copy)]
+pub struct Kept {
+    a: u32,
+    b: u32,
+    cooc: u64,
+    jaccard: f64,
+}
+
+/// The pairs whose terms occur in at least `min_freq` units and that co-occur in at
+/// least `min_cooc`, sorted by cooc desc, jaccard desc, term_a, term_b.
+pub fn kept_pairs(
+    counts: &CorpusCounts,
+    pairs: impl Iterator<Item = Result<(u64, u64)>>,
+    min_freq: u64,
+    min_cooc: u64,
+) -> Result<Vec<Kept>> {
+    let mut kept = Vec::new();
+    for pair in pairs {
+        let (key, c) = pair?;
+        if c < min_cooc {
+            continue;
+        }
+        let (x, y) = unpack(key);
+        let (fx, fy) = (counts.units_of(x), counts.units_of(y));
+        if fx < min_freq || fy < min_freq {
+            continue;
+        }
+        let (a, b) = if counts.text(x) < counts.text(y) {
+            (x, y)
+        } else {
+            (y, x)
+        };
+        let jaccard = round4(Measures::of(c, fx, fy, counts.units).jaccard);
+        kept.push(Kept {
+            a,
+            b,
+            cooc: c,
+            jaccard,
+        });
+    }
+    kept.sort_by(|x, y| {
+        y.cooc
+            .cmp(&x.cooc)
+            .then_with(|| y.jaccard.total_cmp(&x.jaccard))
+            .then_with(|| counts.text(x.a).cmp(counts.text(y.a)))
+            .then_with(|| counts.text(x.b).cmp(counts.text(y.b)))
+    });
+    Ok(kept)
+}
+
+/// The `cooccurrence.csv` row of a kept pair.
+pub fn row(counts: &CorpusCounts, k: &Kept) -> CoocRow {
+    let (freq_a, freq_b, n) = (counts.units_of(k.a), counts.units_of(k.b), counts.units);
+    let m = Measures::of(k.cooc, freq_a, freq_b, n);
+    CoocRow {
+        term_a: counts.text(k.a).to_string(),
+        term_b: counts.text(k.b).to_string(),
+        cooc: k.cooc,
+        freq_a,
+        freq_b,
+        jaccard: round4(m.jaccard),
+        dice: round4(m.dice),
+        npmi: round4(m.npmi),
+        llr: round4(m.llr),
+        units: n,
     }
 }
 
@@ -310,55 +518,60 @@ mod tests {
     }
 
     #[test]
-    fn units_count_each_term_once_and_merge_exactly() {
-        let mut d1 = DocCooc::default();
-        for t in ["軟骨", "再生", "軟骨"] {
-            d1.add_term(t);
+    fn spilled_runs_merge_into_the_exact_counts() {
+        // Pairs from three "workers", one spilling after every few pairs.
+        let dir = tempfile::tempdir().unwrap();
+        let spill = SpillDir::new(dir.path());
+        let mut small = PairStore::new(0, spill.clone());
+        small.limit = 3;
+        let mut big = PairStore::new(1 << 20, spill.clone());
+        let mut expected: std::collections::BTreeMap<u64, u64> = Default::default();
+        let mut seed = 7u64;
+        for i in 0..2000u64 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let (a, b) = ((seed >> 33) as u32 % 40, (seed >> 13) as u32 % 40);
+            if a == b {
+                continue;
+            }
+            let n = 1 + (seed >> 60);
+            let store = if i % 3 == 0 { &mut big } else { &mut small };
+            *store.map.entry(pack(a, b)).or_default() += n;
+            if store.map.len() >= store.limit {
+                store.spill().unwrap();
+            }
+            *expected.entry(pack(a, b)).or_default() += n;
         }
-        d1.end_unit();
-        d1.add_term("再生");
-        d1.end_unit();
-        let mut d2 = DocCooc::default();
-        for t in ["再生", "軟骨", "炎症"] {
-            d2.add_term(t);
+        assert!(small.spilled_runs() > 0 && small.spilled_runs() < FAN_IN * 3);
+        let empty = PairStore::new(0, spill.clone());
+        let merged: Vec<(u64, u64)> = Merge::of(vec![small, big, empty])
+            .unwrap()
+            .collect::<Result<_>>()
+            .unwrap();
+        assert_eq!(merged, expected.into_iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn varints_round_trip_through_a_run_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r");
+        let pairs = [(0, 1), (1, 127), (128, 128), (u64::MAX - 1, u64::MAX)];
+        write_run(&path, pairs.iter().map(|&p| Ok(p))).unwrap();
+        let mut r = RunReader::open(&path).unwrap();
+        let mut got = Vec::new();
+        while let Some(p) = r.next().unwrap() {
+            got.push(p);
         }
-        d2.end_unit();
-        d2.end_unit(); // a unit with no terms still counts in N
-
-        let mut whole = CoocCounts::default();
-        whole.add_doc(&d1);
-        whole.add_doc(&d2);
-        let mut left = CoocCounts::default();
-        left.add_doc(&d2);
-        let mut right = CoocCounts::default();
-        right.add_doc(&d1);
-        left.merge(&right);
-        assert_eq!(whole.rows(1, 1), left.rows(1, 1));
-
-        let rows = whole.rows(1, 1);
-        let got: Vec<(&str, &str, u64, u64, u64, u64)> = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.term_a.as_str(),
-                    r.term_b.as_str(),
-                    r.cooc,
-                    r.freq_a,
-                    r.freq_b,
-                    r.units,
-                )
-            })
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("再生", "軟骨", 2, 3, 2, 4),
-                ("炎症", "軟骨", 1, 1, 2, 4),
-                ("再生", "炎症", 1, 3, 1, 4),
-            ]
-        );
-        // Thresholds: 炎症 occurs in one unit only.
-        assert_eq!(whole.rows(2, 1).len(), 1);
-        assert_eq!(whole.rows(1, 2).len(), 1);
+        assert_eq!(got, pairs);
+        // A cut file is an error, not a silent end.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        let mut r = RunReader::open(&path).unwrap();
+        let mut result = Ok(None);
+        for _ in 0..4 {
+            result = r.next();
+        }
+        assert!(result.is_err());
     }
 }

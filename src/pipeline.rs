@@ -2,24 +2,26 @@
 //! read and decode → split into sentences → normalize → tokenize → extract → counts.
 //!
 //! Documents are processed in bounded batches on the rayon pool. Each worker holds a
-//! [`Scratch`] (tokenizer buffers, feature cache, row encoders) leased from a small pool,
-//! so caches stay warm from batch to batch, and its own [`CorpusCounts`]: a document's
-//! counts are folded into the worker's totals as soon as it is analyzed, and its rows are
-//! rendered to CSV bytes on the worker. The caller only appends those bytes, in document
-//! order, before the next batch starts; the workers' totals are merged once at the end.
-//! Memory is bounded by the batch and the vocabulary, and every table comes out the same
-//! whatever the number of threads (counts commute; every corpus table is sorted).
+//! [`Scratch`] (tokenizer buffers, feature cache, row encoders, its co-occurrence
+//! [`PairStore`]) leased from a small pool, so caches stay warm from batch to batch. A
+//! document is counted under local ids; once it is complete its counts are folded into
+//! the one shared [`CorpusCounts`] (a lock taken once per document, never per token) and
+//! its pairs into the worker's store, and its rows are rendered to CSV bytes on the
+//! worker. The caller only appends those bytes, in document order, before the next batch
+//! starts. Memory is bounded by the batch, the vocabulary and the pair budget, and every
+//! table comes out the same whatever the number of threads (counts commute; every
+//! corpus table is sorted by its values and texts, never by ids).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::aggregate::{CorpusCounts, DocStance, DocTerms};
+use crate::aggregate::{CorpusCounts, DocCounts};
 use crate::cli::Settings;
-use crate::cooccurrence::{DocCooc, Unit};
+use crate::cooccurrence::{PairStore, SpillDir, Unit};
 use crate::corpus::{self, Document, Input, Skipped};
 use crate::interrupt::{Cancel, Interrupted};
 use crate::lexicon::{ClaimWords, CueStance, Lexicon};
@@ -67,6 +69,25 @@ pub enum Outcome {
     Skipped(Skipped),
     /// Not analyzed because the run was interrupted.
     Cancelled,
+    /// The run cannot go on (the co-occurrence pairs could not be spilled to disk).
+    Failed(anyhow::Error),
+}
+
+/// An error that stops the whole run rather than skipping one document.
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for Fatal {}
+
+/// What a run counted: the corpus counts and every worker's co-occurrence pairs.
+pub struct Totals {
+    pub counts: CorpusCounts,
+    pub pairs: Vec<PairStore>,
 }
 
 /// The read-only state shared by all workers.
@@ -81,6 +102,12 @@ pub struct Analyzer {
     /// Raised by Ctrl-C/SIGTERM: stop at the next document (or the next few hundred
     /// sentences of a long one).
     pub cancel: Cancel,
+    /// Bytes of co-occurrence pairs each worker keeps in memory before spilling.
+    pub pair_budget: usize,
+    /// Where pair runs are spilled (the output's staging folder for `analyze`).
+    pub spill: Arc<SpillDir>,
+    /// The corpus-wide counts, which every worker folds its documents into.
+    counts: Mutex<CorpusCounts>,
 }
 
 /// Per-worker buffers, reused from document to document.
@@ -99,15 +126,15 @@ pub struct Buffers<'a> {
     cues: Vec<Cue>,
     encoders: [RowEncoder; 5],
     /// Per-document counts, cleared and reused so their maps keep their capacity.
-    doc_terms: DocTerms,
-    doc_stance: DocStance,
-    doc_cooc: DocCooc,
+    doc: DocCounts,
+    /// Corpus id of each local id of the document.
+    ids: Vec<u32>,
 }
 
-/// A worker's state: its buffers and the counts of every document it analyzed.
+/// A worker's state: its buffers and the pairs of every document it analyzed.
 pub struct Scratch<'a> {
     buffers: Buffers<'a>,
-    pub counts: CorpusCounts,
+    pub pairs: PairStore,
 }
 
 /// A [`Scratch`] taken from the pool for one rayon job, put back when the job ends.
@@ -138,6 +165,9 @@ impl Analyzer {
             cooc_unit: settings.cooc_unit,
             style: settings.style,
             cancel: Cancel::default(),
+            pair_budget: settings.pair_budget,
+            spill: SpillDir::new(&std::env::temp_dir()),
+            counts: Mutex::default(),
         })
     }
 
@@ -156,21 +186,26 @@ impl Analyzer {
             stance: StanceScratch::default(),
             cues: Vec::new(),
             encoders: std::array::from_fn(|_| RowEncoder::new(self.style)),
-            doc_terms: DocTerms::default(),
-            doc_stance: DocStance::default(),
-            doc_cooc: DocCooc::default(),
+            doc: DocCounts::default(),
+            ids: Vec::new(),
         }
     }
 
     pub fn scratch(&self) -> Scratch<'_> {
         Scratch {
             buffers: self.buffers(),
-            counts: CorpusCounts::default(),
+            pairs: PairStore::new(self.pair_budget, self.spill.clone()),
         }
     }
 
-    /// Analyze one decoded document: render its rows and fold its counts into
-    /// `scratch.counts`. The counts are added only once the document is complete.
+    /// Take the corpus counts gathered so far (leaving none).
+    pub fn take_counts(&self) -> CorpusCounts {
+        std::mem::take(&mut *self.counts.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Analyze one decoded document: render its rows and fold its counts into the corpus
+    /// counts and `scratch.pairs`. The counts are added only once the document is
+    /// complete.
     pub fn analyze<'a>(&'a self, scratch: &mut Scratch<'a>, doc: &Document) -> Result<DocAnalysis> {
         let b = &mut scratch.buffers;
         let text = doc.decoded.text.as_str();
@@ -187,12 +222,7 @@ impl Analyzer {
             stopwords: &self.stopwords,
             compounds: self.compounds,
         };
-        let mut terms = std::mem::take(&mut b.doc_terms);
-        let mut stance_counts = std::mem::take(&mut b.doc_stance);
-        let mut cooc = std::mem::take(&mut b.doc_cooc);
-        terms.clear();
-        stance_counts.clear();
-        cooc.clear();
+        b.doc.clear();
         let mut numbers_total = 0u64;
         let mut timings = Timings::default();
         let times = &mut timings;
@@ -230,15 +260,12 @@ impl Analyzer {
                 &mut b.classes,
                 &urls,
                 &mut b.terms,
-                &mut terms.neighbors,
+                &mut b.doc.neighbors,
             );
-            terms.add_sentence(&b.terms);
+            b.doc.add_sentence(&b.terms);
             times.lap(Stage::Terms, &mut clock);
-            for (term, _) in b.terms.iter() {
-                cooc.add_term(term);
-            }
             if self.cooc_unit == Unit::Sentence {
-                cooc.end_unit();
+                b.doc.end_unit();
             }
             times.lap(Stage::Rows, &mut clock);
 
@@ -257,10 +284,7 @@ impl Analyzer {
                     CueStance::Hedge => hedges += 1,
                     CueStance::Absolute => absolutes += 1,
                 }
-                *stance_counts
-                    .cues
-                    .entry((cue.stance, cue.category.clone(), cue.cue.clone()))
-                    .or_default() += 1;
+                b.doc.add_cue(cue.stance, &cue.category, &cue.cue);
                 enc_cues.encode(&CueRow {
                     doc: doc_id,
                     sentence_no,
@@ -288,9 +312,7 @@ impl Analyzer {
                     None
                 }
             };
-            if let Some(side) = side {
-                stance_counts.add_terms(&b.terms, side);
-            }
+            b.doc.end_sentence(side);
             row.hedge_cues += hedges;
             row.absolute_cues += absolutes;
             times.lap(Stage::Stance, &mut clock);
@@ -336,9 +358,9 @@ impl Analyzer {
             times.lap(Stage::Rows, &mut clock);
         }
         if self.cooc_unit == Unit::Document {
-            cooc.end_unit();
+            b.doc.end_unit();
         }
-        row.terms = terms.distinct() as u64;
+        row.terms = b.doc.distinct() as u64;
         row.numbers = numbers_total;
         let per_1k = |n: u64| {
             if row.tokens == 0 {
@@ -352,7 +374,7 @@ impl Analyzer {
 
         let [enc_documents, enc_doc_terms, ..] = &mut b.encoders;
         enc_documents.encode(&row)?;
-        for (term, pos, freq) in terms.sorted() {
+        for (term, pos, freq) in b.doc.sorted() {
             enc_doc_terms.encode(&DocTermRow {
                 doc: doc_id,
                 term,
@@ -369,14 +391,15 @@ impl Analyzer {
             cues: e4.take(),
         };
 
-        // The document is complete: its counts join the worker's totals.
-        let counts = &mut scratch.counts;
-        counts.add_doc_terms(&terms);
-        counts.add_doc_stance(&row.group, &stance_counts);
-        counts.cooc.add_doc(&cooc);
-        b.doc_terms = terms;
-        b.doc_stance = stance_counts;
-        b.doc_cooc = cooc;
+        // The document is complete: its counts join the corpus's.
+        self.counts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .fold(&b.doc, &row.group, &mut b.ids);
+        scratch
+            .pairs
+            .add_doc(&b.doc, &b.ids)
+            .map_err(|e| Fatal(format!("{e:#}")))?;
         times.lap(Stage::Rows, &mut clock);
         Ok(DocAnalysis {
             row,
@@ -421,6 +444,7 @@ impl Analyzer {
                 Outcome::Analyzed(Box::new(analysis))
             }
             Ok(Err(e)) if e.is::<Interrupted>() => Outcome::Cancelled,
+            Ok(Err(e)) if e.is::<Fatal>() => Outcome::Failed(e),
             Ok(Err(e)) => skip(format!("analysis failed: {e:#}")),
             Err(_) => {
                 // The buffers may be half-updated: start them afresh. The counts are
@@ -433,13 +457,14 @@ impl Analyzer {
 
     /// Run every input through the pipeline in bounded batches on `pool`, handing each
     /// outcome to `each` in input order; return the counts of the whole corpus.
+    /// A [`Outcome::Failed`] document stops the run with its error.
     pub fn run(
         &self,
         inputs: &[Input],
         pool: &rayon::ThreadPool,
         reporter: &Reporter,
         mut each: impl FnMut(Outcome) -> Result<()>,
-    ) -> Result<CorpusCounts> {
+    ) -> Result<Totals> {
         let scratches: Mutex<Vec<Scratch<'_>>> = Mutex::new(Vec::new());
         let lease = || Lease {
             pool: &scratches,
@@ -466,17 +491,19 @@ impl Analyzer {
             done += batch.len();
             reporter.advance(batch.iter().map(|i| i.size).sum(), done, inputs.len());
             for outcome in outcomes {
+                if let Outcome::Failed(e) = outcome {
+                    return Err(e);
+                }
                 each(outcome)?;
             }
         }
-        let mut total = CorpusCounts::default();
         let scratches = scratches
             .into_inner()
             .map_err(|_| anyhow::anyhow!("a worker panicked while holding its counts"))?;
-        for scratch in scratches {
-            total.merge(scratch.counts);
-        }
-        Ok(total)
+        Ok(Totals {
+            counts: self.take_counts(),
+            pairs: scratches.into_iter().map(|s| s.pairs).collect(),
+        })
     }
 }
 

@@ -379,17 +379,24 @@ fn classify<'a>(f: &Features<'a>, surface: &'a str) -> (Class, &'a str) {
 /// TermExtract's LR of a noun term from its constituents' neighbour counts:
 /// `[∏ (L(Ni)+1)(R(Ni)+1)]^(1/(2L))`. A single noun is its own only constituent.
 pub fn lr(parts: &[&str], neighbors: &Neighbors) -> f64 {
-    if parts.is_empty() {
+    lr_of(
+        parts
+            .iter()
+            .map(|p| neighbors.get(*p).copied().unwrap_or_default()),
+    )
+}
+
+/// LR from the `[L, R]` counts of each constituent, in order.
+pub fn lr_of(parts: impl Iterator<Item = [u64; 2]>) -> f64 {
+    let (mut log_sum, mut n) = (0.0, 0usize);
+    for [l, r] in parts {
+        log_sum += ((l + 1) as f64).ln() + ((r + 1) as f64).ln();
+        n += 1;
+    }
+    if n == 0 {
         return 1.0;
     }
-    let log_sum: f64 = parts
-        .iter()
-        .map(|p| {
-            let [l, r] = neighbors.get(*p).copied().unwrap_or_default();
-            ((l + 1) as f64).ln() + ((r + 1) as f64).ln()
-        })
-        .sum();
-    (log_sum / (2.0 * parts.len() as f64)).exp()
+    (log_sum / (2.0 * n as f64)).exp()
 }
 
 /// FLR = f(CN) × LR(CN), where f is the frequency of the term standing alone.

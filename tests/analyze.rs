@@ -37,25 +37,115 @@ fn default_run_on_the_sample_corpus_writes_one_row_per_document() {
     assert_eq!(work.read("output/skipped.csv"), "path,reason\n");
 }
 
+/// Every table of two output folders is byte-identical.
+fn assert_same_tables(work: &Workdir, a: &str, b: &str, what: &str) {
+    let mut names: Vec<String> = std::fs::read_dir(work.path(a))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 10, "{names:?}");
+    for name in &names {
+        assert_eq!(
+            std::fs::read(work.path(&format!("{a}/{name}"))).unwrap(),
+            std::fs::read(work.path(&format!("{b}/{name}"))).unwrap(),
+            "{name} differs: {what}"
+        );
+    }
+}
+
 #[test]
 fn output_is_byte_identical_for_one_and_two_threads() {
     let work = Workdir::new();
     copy_corpus(&work);
     ok(&work.run(&["analyze", "corpus", "-o", "out1", "--jobs", "1", "--quiet"]));
     ok(&work.run(&["analyze", "corpus", "-o", "out2", "--jobs", "2", "--quiet"]));
-    let mut names: Vec<String> = std::fs::read_dir(work.path("out1"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert!(names.contains(&"documents.csv".to_string()));
-    for name in &names {
-        assert_eq!(
-            std::fs::read(work.path(&format!("out1/{name}"))).unwrap(),
-            std::fs::read(work.path(&format!("out2/{name}"))).unwrap(),
-            "{name} differs between --jobs 1 and --jobs 2"
+    assert_same_tables(&work, "out1", "out2", "--jobs 1 vs --jobs 2");
+}
+
+/// A corpus whose vocabulary keeps growing, like real text: the sample's lines in a ring,
+/// each led by pseudo-nouns (katakana names) drawn from a skewed distribution.
+fn generated_corpus(work: &Workdir, docs: usize) {
+    let mut lines: Vec<String> = Vec::new();
+    for name in SAMPLE_DOCS {
+        let text = std::fs::read_to_string(crate::util::repo().join("corpus").join(name)).unwrap();
+        lines.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string),
         );
     }
+    let kana: Vec<char> = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモ"
+        .chars()
+        .collect();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut at = 0;
+    for d in 0..docs {
+        let mut text = String::new();
+        while text.len() < 4000 {
+            // Index ~ 1/u²: a few names are frequent, most are rare.
+            let u = (next() % 1_000_000 + 1) as f64 / 1_000_000.0;
+            let mut n = (1.0 / (u * u)) as usize;
+            text.push_str("ゾ");
+            loop {
+                text.push(kana[n % kana.len()]);
+                n /= kana.len();
+                if n == 0 {
+                    break;
+                }
+            }
+            text.push_str("の");
+            text.push_str(&lines[at % lines.len()]);
+            text.push('\n');
+            at += 1;
+        }
+        work.write(&format!("gen/g{:02}/doc{d:04}.txt", d % 7), text);
+    }
+}
+
+#[test]
+fn a_generated_corpus_gives_the_same_tables_whatever_the_threads_and_the_pair_memory() {
+    let work = Workdir::new();
+    generated_corpus(&work, 300);
+    let run = |out: &str, extra: &[&str]| {
+        let mut args = vec!["analyze", "gen", "-o", out, "--quiet", "--timings"];
+        args.extend_from_slice(extra);
+        ok(&work.run(&args));
+        let report: serde_json::Value =
+            serde_json::from_str(&work.read(&format!("{out}/run.json"))).unwrap();
+        report["pair_spills"].as_u64().unwrap()
+    };
+    assert_eq!(run("one", &["--jobs", "1"]), 0);
+    assert_eq!(run("two", &["--jobs", "2"]), 0);
+    // The smallest pair memory (about a thousand pairs per worker) spills all the time.
+    let spills = run("spilled", &["--jobs", "2", "--cooc-memory", "0"]);
+    assert!(spills > 20, "{spills} spills");
+    assert_same_tables(&work, "one", "two", "--jobs 1 vs --jobs 2");
+    assert_same_tables(
+        &work,
+        "one",
+        "spilled",
+        "pairs in memory vs spilled to disk",
+    );
+    // Nothing of the spill is left behind, and the vocabulary did grow.
+    let left: Vec<_> = std::fs::read_dir(work.path("spilled"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let (_, terms) = csv(&work.read("one/terms.csv"));
+    let names = terms.iter().filter(|r| r[0].starts_with('ゾ')).count();
+    assert!(names > 500, "{names} pseudo-nouns");
+    let (_, pairs) = csv(&work.read("one/cooccurrence.csv"));
+    assert!(pairs.len() > 1000, "{} pairs", pairs.len());
 }
 
 fn encode(encoding: &'static encoding_rs::Encoding, text: &str) -> Vec<u8> {

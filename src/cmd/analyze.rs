@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::aggregate::CorpusCounts;
 use crate::cli::Settings;
-use crate::cooccurrence::CoocRow;
+use crate::cooccurrence::{self, CoocRow, SpillDir};
 use crate::corpus;
 use crate::interrupt::Cancel;
 use crate::lexicon::CueStance;
@@ -18,7 +18,7 @@ use crate::rows::{
     StanceTermRow, TermKind, TermRow,
 };
 use crate::tables::Output;
-use crate::terms::{self, TermPos};
+use crate::terms::TermPos;
 use crate::timing::{Stage, Timings};
 
 /// What a finished run did, for the summary line and for tests.
@@ -68,7 +68,8 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     let mut groups = std::collections::BTreeSet::new();
     let mut timings = Timings::default();
     let mut analyzed = 0;
-    let counts = analyzer.run(&inputs, &pool, &reporter, |outcome| {
+    analyzer.spill = SpillDir::new(output.staging());
+    let totals = analyzer.run(&inputs, &pool, &reporter, |outcome| {
         let mut clock = Instant::now();
         match outcome {
             Outcome::Analyzed(analysis) => {
@@ -85,7 +86,7 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
                 }
             }
             Outcome::Skipped(s) => skipped.push(s),
-            Outcome::Cancelled => {}
+            Outcome::Cancelled | Outcome::Failed(_) => {}
         }
         timings.lap(Stage::Merge, &mut clock);
         Ok(())
@@ -104,27 +105,30 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
             skipped.len()
         );
     }
+    let counts = &totals.counts;
     let mut terms_table = output.table::<TermRow>("terms.csv")?;
-    for row in term_rows(&counts) {
+    for row in term_rows(counts) {
         terms_table.write(&row)?;
     }
     terms_table.finish()?;
 
     let mut summary_table = output.table::<StanceSummaryRow>("stance_summary.csv")?;
     let by_group = groups.len() > 1 || groups.iter().any(|g| !g.is_empty());
-    for row in stance_summary_rows(&counts, by_group) {
+    for row in stance_summary_rows(counts, by_group) {
         summary_table.write(&row)?;
     }
     summary_table.finish()?;
 
     let mut cooc = output.table::<CoocRow>("cooccurrence.csv")?;
-    for row in counts.cooc.rows(settings.min_freq, settings.min_cooc) {
-        cooc.write(&row)?;
+    let spilled: usize = totals.pairs.iter().map(|p| p.spills()).sum();
+    let pairs = cooccurrence::Merge::of(totals.pairs)?;
+    for kept in cooccurrence::kept_pairs(counts, pairs, settings.min_freq, settings.min_cooc)? {
+        cooc.write(&cooccurrence::row(counts, &kept))?;
     }
     cooc.finish()?;
 
     let mut stance_terms = output.table::<StanceTermRow>("stance_terms.csv")?;
-    for row in stance_term_rows(&counts) {
+    for row in stance_term_rows(counts) {
         stance_terms.write(&row)?;
     }
     stance_terms.finish()?;
@@ -138,7 +142,10 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     timings.lap(Stage::Tables, &mut clock);
     let wall = started.elapsed().as_secs_f64();
     if settings.timings {
-        let report = timing_report(&timings, wall, total_bytes, analyzed, settings.jobs);
+        let mut report = timing_report(&timings, wall, total_bytes, analyzed, settings.jobs);
+        report["distinct_terms"] = serde_json::json!(counts.len());
+        report["term_count_bytes"] = serde_json::json!(counts.heap_bytes());
+        report["pair_spills"] = serde_json::json!(spilled);
         let mut run_json =
             std::fs::File::create(output.staging().join("run.json")).context("writing run.json")?;
         serde_json::to_writer_pretty(&mut run_json, &report).context("writing run.json")?;
@@ -169,43 +176,31 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
 
 /// `terms.csv` rows from the corpus counts, FLR computed here from the counts, sorted by
 /// freq desc, then term, then pos.
-pub fn term_rows(counts: &CorpusCounts) -> Vec<TermRow> {
-    let mut rows: Vec<TermRow> = Vec::with_capacity(counts.terms.len());
-    for (term, totals) in &counts.terms {
-        let parts = counts.parts.get(term.as_str());
-        for pos in TermPos::ALL {
-            let total = totals[pos.index()];
-            if total.freq == 0 {
-                continue;
-            }
-            let flr = (pos == TermPos::Noun).then(|| {
-                let parts: Vec<&str> = match parts {
-                    Some(p) => p.iter().map(String::as_str).collect(),
-                    None => vec![term.as_str()],
-                };
-                round(terms::flr(total.freq, &parts, &counts.neighbors), 4)
-            });
-            rows.push(TermRow {
-                term: term.clone(),
-                pos,
-                kind: if parts.is_some() && pos == TermPos::Noun {
-                    TermKind::Compound
-                } else {
-                    TermKind::Word
-                },
-                freq: total.freq,
-                doc_freq: total.doc_freq,
-                flr,
-            });
-        }
-    }
-    rows.sort_by(|a, b| {
-        b.freq
-            .cmp(&a.freq)
-            .then_with(|| a.term.cmp(&b.term))
-            .then_with(|| a.pos.cmp(&b.pos))
+pub fn term_rows(counts: &CorpusCounts) -> impl Iterator<Item = TermRow> + '_ {
+    let mut keys: Vec<(u32, TermPos, u64)> = counts
+        .terms()
+        .map(|(id, pos, c)| (id, pos, c.freq))
+        .collect();
+    keys.sort_by(|a, b| {
+        b.2.cmp(&a.2)
+            .then_with(|| counts.text(a.0).cmp(counts.text(b.0)))
+            .then_with(|| a.1.cmp(&b.1))
     });
-    rows
+    keys.into_iter().map(move |(id, pos, _)| {
+        let c = counts.counts(id, pos);
+        TermRow {
+            term: counts.text(id).to_string(),
+            pos,
+            kind: if counts.is_compound(id) && pos == TermPos::Noun {
+                TermKind::Compound
+            } else {
+                TermKind::Word
+            },
+            freq: c.freq,
+            doc_freq: c.doc_freq,
+            flr: (pos == TermPos::Noun).then(|| round(c.freq as f64 * counts.lr(id), 4)),
+        }
+    })
 }
 
 /// Round to `digits` decimals, so tables show stable, readable scores.
@@ -268,53 +263,54 @@ pub fn stance_summary_rows(counts: &CorpusCounts, by_group: bool) -> Vec<StanceS
 /// δ = ln((y_h+α)/(n_h+α0−y_h−α)) − ln((y_a+α)/(n_a+α0−y_a−α)),
 /// σ² = 1/(y_h+α) + 1/(y_a+α), z = δ/σ. Positive values lean hedged. Sorted by z desc.
 pub fn stance_term_rows(counts: &CorpusCounts) -> Vec<StanceTermRow> {
-    let sides = || {
-        counts
-            .stance_terms
-            .values()
-            .flat_map(|per_pos| per_pos.iter())
-    };
-    let n_h: u64 = sides().map(|c| c[0]).sum();
-    let n_a: u64 = sides().map(|c| c[1]).sum();
-    let total_f: u64 = counts
-        .terms
-        .values()
-        .flat_map(|t| t.iter().map(|x| x.freq))
-        .sum();
+    let (mut n_h, mut n_a, mut total_f) = (0u64, 0u64, 0u64);
+    for (_, _, c) in counts.terms() {
+        n_h += c.hedged;
+        n_a += c.absolute;
+        total_f += c.freq;
+    }
     let alpha0 = (n_h + n_a) as f64;
-    let mut rows: Vec<StanceTermRow> = Vec::new();
-    for (term, per_pos) in &counts.stance_terms {
-        for pos in TermPos::ALL {
-            let c = per_pos[pos.index()];
-            if c[0] + c[1] == 0 {
-                continue;
-            }
-            let f = match counts.term(term, pos).freq {
-                0 => c[0] + c[1],
-                f => f,
-            };
-            let alpha = if total_f == 0 {
-                0.5
-            } else {
-                (f as f64 * alpha0 / total_f as f64).max(1e-3)
-            };
-            let (log_odds, z) = log_odds(c[0], c[1], n_h, n_a, alpha, alpha0);
-            rows.push(StanceTermRow {
-                term: term.clone(),
-                pos,
-                hedged_freq: c[0],
-                absolute_freq: c[1],
-                log_odds: round(log_odds, 4),
-                z: round(z, 4),
-            });
+    let mut rows: Vec<(u32, TermPos, u64, u64, f64, f64)> = Vec::new();
+    for (id, pos, c) in counts.terms() {
+        if c.hedged + c.absolute == 0 {
+            continue;
         }
+        let f = match c.freq {
+            0 => c.hedged + c.absolute,
+            f => f,
+        };
+        let alpha = if total_f == 0 {
+            0.5
+        } else {
+            (f as f64 * alpha0 / total_f as f64).max(1e-3)
+        };
+        let (log_odds, z) = log_odds(c.hedged, c.absolute, n_h, n_a, alpha, alpha0);
+        rows.push((
+            id,
+            pos,
+            c.hedged,
+            c.absolute,
+            round(log_odds, 4),
+            round(z, 4),
+        ));
     }
     rows.sort_by(|a, b| {
-        b.z.total_cmp(&a.z)
-            .then_with(|| a.term.cmp(&b.term))
-            .then_with(|| a.pos.cmp(&b.pos))
+        b.5.total_cmp(&a.5)
+            .then_with(|| counts.text(a.0).cmp(counts.text(b.0)))
+            .then_with(|| a.1.cmp(&b.1))
     });
-    rows
+    rows.into_iter()
+        .map(
+            |(id, pos, hedged_freq, absolute_freq, log_odds, z)| StanceTermRow {
+                term: counts.text(id).to_string(),
+                pos,
+                hedged_freq,
+                absolute_freq,
+                log_odds,
+                z,
+            },
+        )
+        .collect()
 }
 
 /// Monroe et al.'s δ and its z-score for one word.
