@@ -93,7 +93,7 @@ fn generated_corpus(work: &Workdir, docs: usize) {
             // Index ~ 1/u²: a few names are frequent, most are rare.
             let u = (next() % 1_000_000 + 1) as f64 / 1_000_000.0;
             let mut n = (1.0 / (u * u)) as usize;
-            text.push_str("ゾ");
+            text.push('ゾ');
             loop {
                 text.push(kana[n % kana.len()]);
                 n /= kana.len();
@@ -101,7 +101,7 @@ fn generated_corpus(work: &Workdir, docs: usize) {
                     break;
                 }
             }
-            text.push_str("の");
+            text.push('の');
             text.push_str(&lines[at % lines.len()]);
             text.push('\n');
             at += 1;
