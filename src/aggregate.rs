@@ -131,8 +131,11 @@ pub struct DocCounts {
     sentence: Vec<(u32, TermPos)>,
     /// Local ids of the terms of the current co-occurrence unit.
     unit: Vec<u32>,
-    /// Packed (low local id, high local id) → units containing both.
-    pairs: HashMap<u64, u64>,
+    /// The distinct local ids of every closed unit, one after the other …
+    unit_terms: Vec<u32>,
+    /// … and where each unit ends in `unit_terms`. Pairs are formed from these once the
+    /// document's corpus ids are known, straight into the worker's pair store.
+    unit_ends: Vec<u32>,
     /// Co-occurrence units closed (sentences, or 1 for a whole document).
     pub units: u64,
     pub cues: HashMap<CueKey, u64>,
@@ -157,7 +160,8 @@ impl DocCounts {
         reset(&mut self.neighbors);
         self.sentence.clear();
         self.unit.clear();
-        reset(&mut self.pairs);
+        self.unit_terms.clear();
+        self.unit_ends.clear();
         self.units = 0;
         reset(&mut self.cues);
     }
@@ -213,17 +217,18 @@ impl DocCounts {
         self.sentence.clear();
     }
 
-    /// Close the current co-occurrence unit: count each of its distinct terms and pairs
-    /// once.
+    /// Close the current co-occurrence unit: count each of its distinct terms once, and
+    /// keep them for the pairs.
     pub fn end_unit(&mut self) {
         self.units += 1;
         self.unit.sort_unstable();
         self.unit.dedup();
-        for (i, &a) in self.unit.iter().enumerate() {
+        for &a in &self.unit {
             self.local[a as usize].units += 1;
-            for &b in &self.unit[i + 1..] {
-                *self.pairs.entry(pack(a, b)).or_default() += 1;
-            }
+        }
+        if self.unit.len() > 1 {
+            self.unit_terms.extend_from_slice(&self.unit);
+            self.unit_ends.push(self.unit_terms.len() as u32);
         }
         self.unit.clear();
     }
@@ -259,9 +264,12 @@ impl DocCounts {
         rows
     }
 
-    /// The document's co-occurring pairs, under local ids.
-    pub fn pairs(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
-        self.pairs.iter().map(|(&k, &n)| (k, n))
+    /// The distinct local ids of each unit with two terms or more.
+    pub fn units(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        let starts = std::iter::once(0).chain(self.unit_ends.iter().copied());
+        starts
+            .zip(&self.unit_ends)
+            .map(|(a, &b)| &self.unit_terms[a as usize..b as usize])
     }
 }
 
@@ -720,18 +728,14 @@ mod tests {
     }
 
     #[test]
-    fn units_count_each_term_once_and_pairs_come_out_packed() {
+    fn units_keep_each_term_once() {
         let d = doc(&["軟骨と軟骨が再生する。"]);
         let names: Vec<&str> = (0..d.names.len() as u32).map(|i| d.names.get(i)).collect();
-        let mut pairs: Vec<(&str, &str, u64)> = d
-            .pairs()
-            .map(|(k, n)| {
-                let (a, b) = unpack(k);
-                (names[a as usize], names[b as usize], n)
-            })
+        let units: Vec<Vec<&str>> = d
+            .units()
+            .map(|u| u.iter().map(|&i| names[i as usize]).collect())
             .collect();
-        pairs.sort();
-        assert_eq!(pairs, [("軟骨", "再生", 1)]);
+        assert_eq!(units, [["軟骨", "再生"]]);
         assert_eq!(
             d.sorted(),
             [("軟骨", TermPos::Noun, 2), ("再生", TermPos::Noun, 1)]

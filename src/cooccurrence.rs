@@ -104,14 +104,17 @@ impl PairStore {
 
     /// Add a document's pairs; `ids` maps its local ids to corpus ids.
     pub fn add_doc(&mut self, doc: &DocCounts, ids: &[u32]) -> Result<()> {
-        for (key, n) in doc.pairs() {
-            let (a, b) = unpack(key);
-            *self
-                .map
-                .entry(pack(ids[a as usize], ids[b as usize]))
-                .or_default() += n;
-            if self.map.len() >= self.limit {
-                self.spill()?;
+        for unit in doc.units() {
+            for (i, &a) in unit.iter().enumerate() {
+                let a = ids[a as usize];
+                for &b in &unit[i + 1..] {
+                    *self.map.entry(pack(a, ids[b as usize])).or_default() += 1;
+                }
+                // Checked per row of the unit: a whole document as one unit can hold
+                // millions of pairs.
+                if self.map.len() >= self.limit {
+                    self.spill()?;
+                }
             }
         }
         Ok(())

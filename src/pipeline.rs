@@ -112,7 +112,7 @@ pub struct Analyzer {
 
 /// Per-worker buffers, reused from document to document.
 pub struct Buffers<'a> {
-    worker: Worker,
+    worker: Worker<'a>,
     cache: FeatureCache<'a>,
     feats: Vec<Features<'a>>,
     slots: Vec<u32>,

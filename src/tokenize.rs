@@ -12,7 +12,8 @@ use anyhow::{Context, Result};
 use lindera::dictionary::Dictionary;
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
-use lindera_dictionary::viterbi::WordId;
+use lindera_dictionary::dictionary::character_definition::CategoryId;
+use lindera_dictionary::viterbi::{Lattice, LatticeOptions, WordId};
 
 use crate::resources::{self, Source};
 
@@ -78,6 +79,10 @@ impl<'a> Features<'a> {
 /// The shared, read-only segmenter.
 pub struct Tokenizer {
     segmenter: Segmenter,
+    /// char.def's SPACE category: tokens of it are dropped, as MeCab and lindera do.
+    space: Option<CategoryId>,
+    /// Whether each Latin-1 character is a SPACE one (the common case, without a lookup).
+    space_latin1: [bool; 256],
 }
 
 impl Tokenizer {
@@ -86,8 +91,28 @@ impl Tokenizer {
     pub fn new(user_dictionaries: &[Source]) -> Result<Self> {
         let dictionary = load_system_dictionary()?;
         let user = resources::user_dictionary(&dictionary.metadata, user_dictionaries)?;
+        let segmenter = Segmenter::new(Mode::Normal, dictionary, user);
+        let chars = &segmenter.dictionary.character_definition;
+        let space = chars.category_id_by_name("SPACE");
+        let space_latin1 = std::array::from_fn(|b| {
+            space.is_some_and(|id| chars.lookup_categories(char::from(b as u8)).contains(&id))
+        });
         Ok(Tokenizer {
-            segmenter: Segmenter::new(Mode::Normal, dictionary, user),
+            segmenter,
+            space,
+            space_latin1,
+        })
+    }
+
+    /// Whether a token is whitespace only (and so not a token).
+    fn is_space(&self, text: &str) -> bool {
+        let Some(space) = self.space else {
+            return false;
+        };
+        let chars = &self.segmenter.dictionary.character_definition;
+        text.chars().all(|c| match u8::try_from(c) {
+            Ok(b) => self.space_latin1[b as usize],
+            Err(_) => chars.lookup_categories(c).contains(&space),
         })
     }
 
@@ -96,9 +121,11 @@ impl Tokenizer {
         &self.segmenter.dictionary
     }
 
-    pub fn worker(&self) -> Worker {
+    pub fn worker(&self) -> Worker<'_> {
         Worker {
-            inner: self.segmenter.new_worker(),
+            tokenizer: self,
+            lattice: Lattice::default(),
+            offsets: Vec::new(),
         }
     }
 
@@ -199,28 +226,84 @@ impl<'a> FeatureCache<'a> {
     }
 }
 
-/// Per-thread tokenizer state.
-pub struct Worker {
-    inner: lindera::worker::SegmentWorker,
+/// lindera cuts the text it is given at these bytes (and 。/、), and at this length when
+/// there is none, to bound the lattice; the worker cuts the same way, so that its tokens
+/// are exactly lindera's.
+const LINDERA_MAX_CHUNK_BYTES: usize = 32 * 1024;
+
+/// The end of the chunk starting at `start`: after the next `\n`, `\t`, 。 or 、, or at
+/// lindera's length limit (as `lindera::segmenter::find_sentence_end` does).
+fn chunk_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = start;
+    while end < bytes.len() {
+        let b = bytes[end];
+        end += 1;
+        if b == b'\n' || b == b'\t' {
+            return end;
+        }
+        if (b == 0x81 || b == 0x82) && end >= 3 {
+            let last = &bytes[end - 3..end];
+            if last == "。".as_bytes() || last == "、".as_bytes() {
+                return end;
+            }
+        }
+        if end - start >= LINDERA_MAX_CHUNK_BYTES && text.is_char_boundary(end) {
+            return end;
+        }
+    }
+    end
 }
 
-impl Worker {
+/// Per-thread tokenizer state: lindera's Viterbi lattice and backtrace buffer, driven
+/// directly so that a call allocates nothing and builds no lindera `Token`s (whose
+/// surface and detail fields the pipeline does not use).
+pub struct Worker<'a> {
+    tokenizer: &'a Tokenizer,
+    lattice: Lattice,
+    offsets: Vec<(usize, WordId)>,
+}
+
+impl Worker<'_> {
     /// Tokenize `text` (already normalized) into `out`, which is cleared first.
     /// Whitespace produces no tokens, as in MeCab.
     pub fn tokenize(&mut self, text: &str, out: &mut Vec<Token>) -> Result<()> {
         out.clear();
-        if text.is_empty() {
-            return Ok(());
+        let t = self.tokenizer;
+        let segmenter = &t.segmenter;
+        let dictionary = &segmenter.dictionary;
+        let user = segmenter.user_dictionary.as_ref().map(|d| &d.dict);
+        let mut options = LatticeOptions::new(&segmenter.mode);
+        options.max_grouping_len = segmenter.max_grouping_len;
+        options.unknown_word_ladder = segmenter.unknown_word_ladder;
+        let mut start = 0;
+        while start < text.len() {
+            let end = chunk_end(text, start);
+            let chunk = &text[start..end];
+            self.lattice.set_text_with_options(
+                &dictionary.prefix_dictionary,
+                &user,
+                &dictionary.character_definition,
+                &dictionary.unknown_dictionary,
+                &dictionary.connection_cost_matrix,
+                chunk,
+                &options,
+            );
+            self.lattice.tokens_offset_into(&mut self.offsets);
+            let offsets = &self.offsets;
+            for (i, &(a, word)) in offsets.iter().enumerate() {
+                let b = offsets.get(i + 1).map_or(chunk.len(), |n| n.0);
+                if t.is_space(&chunk[a..b]) {
+                    continue;
+                }
+                out.push(Token {
+                    start: (start + a) as u32,
+                    end: (start + b) as u32,
+                    word,
+                });
+            }
+            start = end;
         }
-        let tokens = self
-            .inner
-            .segment(text)
-            .map_err(|e| anyhow::anyhow!("tokenizer failed: {e}"))?;
-        out.extend(tokens.iter().map(|t| Token {
-            start: t.byte_start as u32,
-            end: t.byte_end as u32,
-            word: t.word_id,
-        }));
         Ok(())
     }
 }
@@ -310,6 +393,34 @@ mod tests {
             4,
             "軟骨, の, と, エクソソーム parsed once each"
         );
+    }
+
+    #[test]
+    fn the_worker_cuts_and_tokenizes_exactly_as_lindera_does() {
+        let tokenizer = Tokenizer::new(&[]).unwrap();
+        let mut worker = tokenizer.worker();
+        let mut lindera = tokenizer.segmenter.new_worker();
+        let long = "ア".repeat(12_000); // past lindera's 32 KiB cut, with no delimiter
+        for text in [
+            "膝の痛み、腫れ。\t再生医療\nとは 何か？　 ＡＢＣ abc",
+            long.as_str(),
+            "",
+            " \u{3000} ",
+        ] {
+            let mut ours = Vec::new();
+            worker.tokenize(text, &mut ours).unwrap();
+            let theirs: Vec<Token> = lindera
+                .segment(text)
+                .unwrap()
+                .iter()
+                .map(|t| Token {
+                    start: t.byte_start as u32,
+                    end: t.byte_end as u32,
+                    word: t.word_id,
+                })
+                .collect();
+            assert_eq!(ours, theirs, "{text:?}");
+        }
     }
 
     #[test]
