@@ -100,6 +100,8 @@ impl Output {
 pub struct RowEncoder {
     core: csv_core::Writer,
     bytes: Vec<u8>,
+    /// csv-core writes into a slice: this one is reused rather than zero-filled per field.
+    scratch: Box<[u8]>,
     record: Vec<Vec<u8>>,
     excel: bool,
 }
@@ -111,6 +113,7 @@ impl RowEncoder {
                 .terminator(csv_core::Terminator::Any(b'\n'))
                 .build(),
             bytes: Vec::new(),
+            scratch: vec![0; 4096].into_boxed_slice(),
             record: Vec::new(),
             excel: style.excel,
         }
@@ -145,10 +148,8 @@ impl RowEncoder {
     /// Encode one field, growing the buffer until csv-core has taken all of it.
     fn field(&mut self, mut input: &[u8]) {
         loop {
-            let len = self.bytes.len();
-            self.bytes.resize(len + input.len() * 2 + 8, 0);
-            let (result, nin, nout) = self.core.field(input, &mut self.bytes[len..]);
-            self.bytes.truncate(len + nout);
+            let (result, nin, nout) = self.core.field(input, &mut self.scratch);
+            self.bytes.extend_from_slice(&self.scratch[..nout]);
             input = &input[nin..];
             if input.is_empty() && matches!(result, csv_core::WriteResult::InputEmpty) {
                 return;
@@ -159,10 +160,8 @@ impl RowEncoder {
     /// A delimiter or terminator (which may first close a quoted field).
     fn step(&mut self, f: fn(&mut csv_core::Writer, &mut [u8]) -> (csv_core::WriteResult, usize)) {
         loop {
-            let len = self.bytes.len();
-            self.bytes.resize(len + 8, 0);
-            let (result, nout) = f(&mut self.core, &mut self.bytes[len..]);
-            self.bytes.truncate(len + nout);
+            let (result, nout) = f(&mut self.core, &mut self.scratch);
+            self.bytes.extend_from_slice(&self.scratch[..nout]);
             if matches!(result, csv_core::WriteResult::InputEmpty) {
                 return;
             }
@@ -174,8 +173,11 @@ impl RowEncoder {
     }
 
     /// The bytes encoded so far, leaving the encoder empty.
+    /// The next rows start in a buffer as large as these (documents are alike): no
+    /// chain of reallocations per document.
     pub fn take(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.bytes)
+        let capacity = self.bytes.len().next_power_of_two();
+        std::mem::replace(&mut self.bytes, Vec::with_capacity(capacity))
     }
 
     /// Write the bytes encoded so far to `out` and forget them.
