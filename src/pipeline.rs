@@ -53,7 +53,7 @@ pub struct Rendered {
 }
 
 /// What the pipeline hands on for one analyzed document: its documents.csv row, its
-/// rendered per-document rows and its timings. (Its counts went into the worker's totals.)
+/// rendered per-document rows and its timings. (Its counts went into the corpus store and its worker's pair store.)
 #[derive(Debug, Clone, Default)]
 pub struct DocAnalysis {
     pub row: DocumentRow,
