@@ -103,6 +103,27 @@ impl Interner {
 /// A range of a part-id arena; empty for a single word.
 type Span = (u32, u32);
 
+/// The texts of a split (a span of part ids).
+fn split_texts<'n>(parts: &[u32], names: &'n Interner, span: Span) -> Vec<&'n str> {
+    parts[span.0 as usize..span.1 as usize]
+        .iter()
+        .map(|&p| names.get(p))
+        .collect()
+}
+
+/// The same compound text can (rarely) be segmented two ways; keep the smaller split, so
+/// the result does not depend on which occurrence or document came first. The new split
+/// is `parts[start..]`; it is dropped again if the `old` one stays. Returns the kept span.
+fn keep_smaller_split(parts: &mut Vec<u32>, names: &Interner, old: Span, start: u32) -> Span {
+    let new = (start, parts.len() as u32);
+    if old.0 == old.1 || split_texts(parts, names, new) < split_texts(parts, names, old) {
+        new
+    } else {
+        parts.truncate(start as usize);
+        old
+    }
+}
+
 /// The counts of one term (by text) in one document.
 #[derive(Debug, Clone, Copy, Default)]
 struct LocalTerm {
@@ -187,24 +208,13 @@ impl DocCounts {
                     let part = self.id(part);
                     self.part_ids.push(part);
                 }
-                let new = (start, self.part_ids.len() as u32);
                 let old = self.local[id as usize].parts;
-                if old.0 == old.1 || self.split_texts(new) < self.split_texts(old) {
-                    self.local[id as usize].parts = new;
-                } else {
-                    self.part_ids.truncate(start as usize);
-                }
+                self.local[id as usize].parts =
+                    keep_smaller_split(&mut self.part_ids, &self.names, old, start);
             }
             self.sentence.push((id, occ.pos));
             self.unit.push(id);
         }
-    }
-
-    fn split_texts(&self, span: Span) -> Vec<&str> {
-        self.part_ids[span.0 as usize..span.1 as usize]
-            .iter()
-            .map(|&p| self.names.get(p))
-            .collect()
     }
 
     /// The current sentence's stance: hedged (`Some(0)`), absolute (`Some(1)`) or neither.
@@ -426,22 +436,12 @@ impl CorpusCounts {
         self.units += doc.units;
     }
 
-    /// The same compound text can (rarely) be segmented two ways; keep the smaller split,
-    /// so the result does not depend on which document was folded first.
     fn add_parts(&mut self, id: u32, parts: impl Iterator<Item = u32>) {
         let start = self.parts.len() as u32;
         self.parts.extend(parts);
-        let new = (start, self.parts.len() as u32);
         let old = self.records[id as usize].parts;
-        if old.0 == old.1 || self.split_texts(new) < self.split_texts(old) {
-            self.records[id as usize].parts = new;
-        } else {
-            self.parts.truncate(start as usize);
-        }
-    }
-
-    fn split_texts(&self, span: Span) -> Vec<&str> {
-        self.part_ids(span).iter().map(|&p| self.text(p)).collect()
+        self.records[id as usize].parts =
+            keep_smaller_split(&mut self.parts, &self.names, old, start);
     }
 
     fn part_ids(&self, span: Span) -> &[u32] {
@@ -512,7 +512,7 @@ impl CorpusCounts {
     /// The constituents of a compound; the term itself for a single word.
     pub fn parts(&self, id: u32) -> Vec<&str> {
         if self.is_compound(id) {
-            self.split_texts(self.records[id as usize].parts)
+            split_texts(&self.parts, &self.names, self.records[id as usize].parts)
         } else {
             vec![self.text(id)]
         }
