@@ -94,15 +94,22 @@ impl Output {
     }
 }
 
-/// Encodes rows as CSV bytes (csv-core: RFC 4180, quoting only where needed, `\n` line
-/// ends), with the table style. Used by [`Table`] and by the workers, which render their
-/// documents' rows in parallel for the writer to append in document order.
+/// Encodes rows as CSV bytes (RFC 4180, quoting only where needed, `\n` line ends, as the
+/// csv crate writes them), with the table style. Used by [`Table`] and by the workers,
+/// which render their documents' rows in parallel for the writer to append in document
+/// order.
+///
+/// Cells are serialized straight into the row bytes: the tables hold millions of cells and
+/// almost none needs quoting, so a cell is copied as is unless csv-core says it must be
+/// quoted, and only then goes through csv-core's quoting.
 pub struct RowEncoder {
     core: csv_core::Writer,
     bytes: Vec<u8>,
-    /// csv-core writes into a slice: this one is reused rather than zero-filled per field.
-    scratch: Box<[u8]>,
-    record: Vec<Vec<u8>>,
+    /// A cell to be quoted, with its `--excel` prefix.
+    quoted: Vec<u8>,
+    /// Cells written in the current record, and where its bytes start.
+    fields: usize,
+    record_start: usize,
     excel: bool,
 }
 
@@ -113,63 +120,88 @@ impl RowEncoder {
                 .terminator(csv_core::Terminator::Any(b'\n'))
                 .build(),
             bytes: Vec::new(),
-            scratch: vec![0; 4096].into_boxed_slice(),
-            record: Vec::new(),
+            quoted: Vec::new(),
+            fields: 0,
+            record_start: 0,
             excel: style.excel,
         }
     }
 
-    /// Append one row (any flat `Serialize` struct).
+    /// Append one row (any flat `Serialize` struct); a row that cannot be serialized
+    /// leaves nothing behind.
     pub fn encode<T: Serialize>(&mut self, row: &T) -> Result<()> {
-        let mut record = std::mem::take(&mut self.record);
-        record.clear();
+        self.begin_record();
         let result = row.serialize(RowSerializer {
-            cells: &mut record,
-            excel: self.excel,
+            encoder: self,
             keys: None,
         });
-        if result.is_ok() {
-            self.push_record(record.iter().map(Vec::as_slice));
-        }
-        self.record = record;
-        Ok(result?)
-    }
-
-    fn push_record<'c>(&mut self, cells: impl Iterator<Item = &'c [u8]>) {
-        for (i, cell) in cells.enumerate() {
-            if i > 0 {
-                self.step(csv_core::Writer::delimiter);
+        match result {
+            Ok(()) => {
+                self.end_record();
+                Ok(())
             }
-            self.field(cell);
-        }
-        self.step(csv_core::Writer::terminator);
-    }
-
-    /// Encode one field, growing the buffer until csv-core has taken all of it.
-    fn field(&mut self, mut input: &[u8]) {
-        loop {
-            let (result, nin, nout) = self.core.field(input, &mut self.scratch);
-            self.bytes.extend_from_slice(&self.scratch[..nout]);
-            input = &input[nin..];
-            if input.is_empty() && matches!(result, csv_core::WriteResult::InputEmpty) {
-                return;
+            Err(e) => {
+                self.bytes.truncate(self.record_start);
+                Err(e.into())
             }
         }
     }
 
-    /// A delimiter or terminator (which may first close a quoted field).
-    fn step(&mut self, f: fn(&mut csv_core::Writer, &mut [u8]) -> (csv_core::WriteResult, usize)) {
-        loop {
-            let (result, nout) = f(&mut self.core, &mut self.scratch);
-            self.bytes.extend_from_slice(&self.scratch[..nout]);
-            if matches!(result, csv_core::WriteResult::InputEmpty) {
-                return;
-            }
+    fn begin_record(&mut self) {
+        self.fields = 0;
+        self.record_start = self.bytes.len();
+    }
+
+    /// Close the record; a record of one empty cell is written `""`, as csv-core does, so
+    /// that it is not read back as an empty line.
+    fn end_record(&mut self) {
+        if self.bytes.len() == self.record_start {
+            self.bytes.extend_from_slice(b"\"\"");
         }
+        self.bytes.push(b'\n');
+    }
+
+    /// Append one cell: `prefix` (the `--excel` neutralizer) then `cell`.
+    fn cell(&mut self, prefix: Option<u8>, cell: &[u8]) {
+        if self.fields > 0 {
+            self.bytes.push(b',');
+        }
+        self.fields += 1;
+        // The prefix (`'`) never needs quoting, so the cell alone decides.
+        if !self.core.should_quote(cell) {
+            self.bytes.extend(prefix);
+            self.bytes.extend_from_slice(cell);
+            return;
+        }
+        self.quoted.clear();
+        self.quoted.extend(prefix);
+        self.quoted.extend_from_slice(cell);
+        // csv-core writes at most 2 + 2n bytes for the field, and 1 to close the quotes.
+        let at = self.bytes.len();
+        self.bytes.resize(at + 3 + 2 * self.quoted.len(), 0);
+        let (_, _, n) = self.core.field(&self.quoted, &mut self.bytes[at..]);
+        let (_, closed) = self.core.finish(&mut self.bytes[at + n..]);
+        self.bytes.truncate(at + n + closed);
+    }
+
+    /// Append a cell that never needs quoting (a number), written by `write`.
+    fn unquoted_cell(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>,
+    ) -> Result<(), CellError> {
+        if self.fields > 0 {
+            self.bytes.push(b',');
+        }
+        self.fields += 1;
+        write(&mut self.bytes).map_err(|e| CellError(e.to_string()))
     }
 
     fn header(&mut self, keys: &[String]) {
-        self.push_record(keys.iter().map(|k| k.as_bytes()));
+        self.begin_record();
+        for key in keys {
+            self.cell(None, key.as_bytes());
+        }
+        self.end_record();
     }
 
     /// The bytes encoded so far, leaving the encoder empty.
@@ -247,10 +279,8 @@ impl<R: Serialize + Default> Table<R> {
 /// The field names of a row type, from a default instance.
 fn header_of<R: Serialize>(row: &R) -> Result<Vec<String>> {
     let mut keys = Vec::new();
-    let mut cells = Vec::new();
     row.serialize(RowSerializer {
-        cells: &mut cells,
-        excel: false,
+        encoder: &mut RowEncoder::new(CsvStyle::default()),
         keys: Some(&mut keys),
     })?;
     Ok(keys)
@@ -281,8 +311,7 @@ impl ser::Error for CellError {
 
 /// Serializes a flat struct into one cell per field.
 struct RowSerializer<'a> {
-    cells: &'a mut Vec<Vec<u8>>,
-    excel: bool,
+    encoder: &'a mut RowEncoder,
     keys: Option<&'a mut Vec<String>>,
 }
 
@@ -297,13 +326,9 @@ impl ser::SerializeStruct for RowSerializer<'_> {
         if let Some(keys) = self.keys.as_mut() {
             keys.push(key.to_string());
         }
-        let mut cell = Vec::new();
         value.serialize(CellSerializer {
-            out: &mut cell,
-            excel: self.excel,
-        })?;
-        self.cells.push(cell);
-        Ok(())
+            encoder: self.encoder,
+        })
     }
     fn end(self) -> Result<(), CellError> {
         Ok(())
@@ -374,20 +399,22 @@ impl<'a> ser::Serializer for RowSerializer<'a> {
 /// Serializes one cell: text (neutralized under `--excel`), an integer, or a float in plain
 /// decimal (never scientific notation; NaN and infinities are written as an empty cell).
 struct CellSerializer<'a> {
-    out: &'a mut Vec<u8>,
-    excel: bool,
+    encoder: &'a mut RowEncoder,
 }
 
 impl CellSerializer<'_> {
     fn text(self, s: &str) -> Result<(), CellError> {
-        if self.excel && is_formula_like(s) {
-            self.out.push(b'\'');
-        }
-        self.out.extend_from_slice(s.as_bytes());
+        let prefix = (self.encoder.excel && is_formula_like(s)).then_some(b'\'');
+        self.encoder.cell(prefix, s.as_bytes());
         Ok(())
     }
-    fn int(self, v: impl std::fmt::Display) -> Result<(), CellError> {
-        write!(self.out, "{v}").map_err(|e| CellError(e.to_string()))
+    fn int(self, v: impl itoa::Integer) -> Result<(), CellError> {
+        self.encoder.cell(None, itoa::Buffer::new().format(v).as_bytes());
+        Ok(())
+    }
+    fn empty(self) -> Result<(), CellError> {
+        self.encoder.cell(None, b"");
+        Ok(())
     }
 }
 
@@ -436,9 +463,9 @@ impl ser::Serializer for CellSerializer<'_> {
         if v.is_finite() {
             // Rust's Display for f64 is the shortest round-trip decimal, never exponent form.
             let v = if v == 0.0 { 0.0 } else { v }; // no "-0"
-            write!(self.out, "{v}").map_err(|e| CellError(e.to_string()))
+            self.encoder.unquoted_cell(|out| write!(out, "{v}"))
         } else {
-            Ok(())
+            self.empty()
         }
     }
     fn serialize_char(self, v: char) -> Result<(), CellError> {
@@ -451,16 +478,16 @@ impl ser::Serializer for CellSerializer<'_> {
         self.text(&String::from_utf8_lossy(v))
     }
     fn serialize_none(self) -> Result<(), CellError> {
-        Ok(())
+        self.empty()
     }
     fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), CellError> {
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<(), CellError> {
-        Ok(())
+        self.empty()
     }
     fn serialize_unit_struct(self, _: &'static str) -> Result<(), CellError> {
-        Ok(())
+        self.empty()
     }
     fn serialize_unit_variant(
         self,
@@ -565,6 +592,31 @@ mod tests {
              \"軟骨, 再生\",1,0.000001,2.5\n"
         );
         assert_eq!(render(false, &[]), "text,count,score,maybe\n");
+    }
+
+    #[test]
+    fn a_lone_empty_cell_is_quoted_and_a_failed_row_leaves_nothing() {
+        #[derive(Serialize)]
+        struct One {
+            text: &'static str,
+        }
+        #[derive(Serialize)]
+        struct Bad {
+            text: &'static str,
+            list: Vec<u8>,
+        }
+        let mut enc = RowEncoder::new(CsvStyle::default());
+        enc.encode(&One { text: "" }).unwrap();
+        enc.encode(&One { text: "a\"b" }).unwrap();
+        assert!(
+            enc.encode(&Bad {
+                text: "x",
+                list: vec![1]
+            })
+            .is_err()
+        );
+        enc.encode(&One { text: "c" }).unwrap();
+        assert_eq!(enc.take(), b"\"\"\n\"a\"\"b\"\nc\n");
     }
 
     #[test]
