@@ -104,13 +104,24 @@ pub struct Key<'a> {
     pub token: usize,
 }
 
-/// The key of one token, or `None` when it is dropped (ます).
-pub fn token_key<'a>(f: &Features<'a>, surface: &'a str) -> Option<&'a str> {
+/// How a token's key is derived from the token; for a dictionary word it depends on the
+/// word alone, so it is computed once per word and cached (see [`KeyCache`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyRule {
+    /// The token has no key (ます).
+    Dropped,
+    /// The base form (the surface when the dictionary gives none).
+    Base,
+    Surface,
+    /// A fixed key.
+    Fixed(&'static str),
+}
+
+fn key_rule(f: &Features<'_>, surface: &str) -> KeyRule {
     let base = if f.base() == "*" { surface } else { f.base() };
-    let pos = f.pos();
     let pos1 = f.pos_detail(1);
-    Some(match (pos, base) {
-        ("助動詞", "ます") => return None,
+    let fixed = match (f.pos(), base) {
+        ("助動詞", "ます") => return KeyRule::Dropped,
         ("助動詞", "ない" | "ぬ" | "ん") => NEG,
         ("形容詞", "ない" | "なし") => NEG,
         // 言い難い, 認めがたい: "hard to" says no.
@@ -120,20 +131,61 @@ pub fn token_key<'a>(f: &Features<'a>, surface: &'a str) -> Option<&'a str> {
         ("助詞", "で") if pos1 == "格助詞" => "だ",
         // The attributive な (強力な, ような) is not the predicative だ.
         ("助動詞", "だ") if surface == "な" => "な",
-        _ => base,
-    })
+        _ if f.base() == "*" => return KeyRule::Surface,
+        _ => return KeyRule::Base,
+    };
+    KeyRule::Fixed(fixed)
+}
+
+impl KeyRule {
+    fn apply<'a>(self, f: &Features<'a>, surface: &'a str) -> Option<&'a str> {
+        match self {
+            KeyRule::Dropped => None,
+            KeyRule::Base => Some(f.base()),
+            KeyRule::Surface => Some(surface),
+            KeyRule::Fixed(key) => Some(key),
+        }
+    }
+}
+
+/// The key of one token, or `None` when it is dropped (ます).
+pub fn token_key<'a>(f: &Features<'a>, surface: &'a str) -> Option<&'a str> {
+    key_rule(f, surface).apply(f, surface)
+}
+
+/// Key rules of dictionary words by feature-cache slot, kept by a worker across sentences
+/// (an unknown word's key depends on its surface, so it is never cached).
+#[derive(Debug, Default)]
+pub struct KeyCache {
+    rules: Vec<Option<KeyRule>>,
 }
 
 /// The keys of a tokenized text, with ある merged into a following negation.
+/// `slots` are the tokens' feature-cache slots, for `cache` (empty: no caching).
 pub fn canonical_keys<'a>(
     text: &'a str,
     tokens: &[Token],
     feats: &[Features<'a>],
+    slots: &[u32],
+    cache: &mut KeyCache,
     out: &mut Vec<Key<'a>>,
 ) {
     out.clear();
     for (i, (t, f)) in tokens.iter().zip(feats).enumerate() {
-        let Some(key) = text.get(t.range()).and_then(|s| token_key(f, s)) else {
+        let Some(surface) = text.get(t.range()) else {
+            continue;
+        };
+        let rule = match slots.get(i) {
+            Some(&slot) if !f.unknown => {
+                let slot = slot as usize;
+                if cache.rules.len() <= slot {
+                    cache.rules.resize(slot + 1, None);
+                }
+                *cache.rules[slot].get_or_insert_with(|| key_rule(f, surface))
+            }
+            _ => key_rule(f, surface),
+        };
+        let Some(key) = rule.apply(f, surface) else {
             continue;
         };
         if key == NEG
@@ -225,7 +277,7 @@ impl Lexicon {
                     let feats: Vec<Features> =
                         tokens.iter().map(|t| tokenizer.features(t.word)).collect();
                     let mut keys = Vec::new();
-                    canonical_keys(&norm.text, &tokens, &feats, &mut keys);
+                    canonical_keys(&norm.text, &tokens, &feats, &[], &mut KeyCache::default(), &mut keys);
                     let mut segment: Vec<String> = keys.iter().map(|k| k.key.to_string()).collect();
                     loop {
                         // のです/のだ goes as a pair; a lone の (夢の) is part of the pattern.

@@ -30,7 +30,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 
-use crate::lexicon::{CueStance, Key, Lexicon, NEG, SIMILE, TOPIC, canonical_keys};
+use crate::lexicon::{CueStance, Key, KeyCache, Lexicon, NEG, SIMILE, TOPIC, canonical_keys};
 use crate::tokenize::{Features, Token};
 
 /// The stance of a sentence.
@@ -100,6 +100,7 @@ pub struct StanceScratch {
     haystack: String,
     /// Vocabulary id of each known word by feature-cache slot (`u32::MAX`: not looked up).
     ids_by_slot: Vec<u32>,
+    key_rules: KeyCache,
 }
 
 const RISK: u8 = 1;
@@ -211,7 +212,7 @@ impl StanceMatcher {
     ) -> SentenceStance {
         out.clear();
         let mut keys: Vec<Key<'t>> = Vec::with_capacity(tokens.len());
-        canonical_keys(text, tokens, feats, &mut keys);
+        canonical_keys(text, tokens, feats, slots, &mut scratch.key_rules, &mut keys);
         let keys = &keys;
         scratch.ids.clear();
         scratch.haystack.clear();
