@@ -166,7 +166,7 @@ fn disambiguate(per_root: Vec<(&PathBuf, Vec<Input>)>) -> Vec<Input> {
 /// Read and decode one input. Errors are reasons for `skipped.csv`.
 pub fn read(input: &Input) -> Result<Document, String> {
     let bytes = std::fs::read(&input.path).map_err(|e| io_reason(&e))?;
-    let decoded = decode::decode(&bytes).map_err(|e| e.to_string())?;
+    let decoded = decode::decode_owned(bytes).map_err(|e| e.to_string())?;
     Ok(Document {
         input: input.clone(),
         decoded,

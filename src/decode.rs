@@ -77,6 +77,25 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
     }
 }
 
+/// As [`decode`], taking the bytes: valid UTF-8 without a BOM (nearly every file) becomes
+/// the text as it is, without a second validation and a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, NotText> {
+    if Encoding::for_bom(&bytes).is_some()
+        || sniff_utf16_without_bom(&bytes).is_some()
+        || binary_signature(&bytes).is_some()
+    {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded {
+            text,
+            encoding: UTF_8.name().to_string(),
+            replacements: 0,
+        }),
+        Err(e) => decode(e.as_bytes()),
+    }
+}
+
 /// Shift_JIS and EUC-JP, the one chardetng prefers first.
 fn legacy_order(bytes: &[u8]) -> [&'static Encoding; 2] {
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
@@ -310,6 +329,7 @@ mod tests {
             assert_eq!(decoded.text, TEXT, "{name}");
             assert_eq!(decoded.encoding, name);
             assert_eq!(decoded.replacements, 0, "{name}");
+            assert_eq!(decode_owned(bytes), Ok(decoded), "{name}: owned");
         }
     }
 
@@ -338,6 +358,10 @@ mod tests {
     fn png_and_binary_junk_are_rejected() {
         let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01";
         assert_eq!(decode(png), Err(NotText::Binary("PNG image".into())));
+        assert_eq!(
+            decode_owned(png.to_vec()),
+            Err(NotText::Binary("PNG image".into()))
+        );
         let junk: Vec<u8> = (0..4096u32)
             .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
             .collect();
@@ -352,6 +376,7 @@ mod tests {
         assert_eq!(decoded.encoding, "UTF-8");
         assert_eq!(decoded.replacements, 1);
         assert!(decoded.text.contains('\u{FFFD}'));
+        assert_eq!(decode_owned(bytes), Ok(decoded));
     }
 
     #[test]
