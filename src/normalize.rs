@@ -61,18 +61,42 @@ impl Normalized {
     }
 
     /// Normalize `source` into this value, reusing its buffers.
+    ///
+    /// Runs of stable starters (nearly all of Japanese text) are copied as they are, in
+    /// one piece; every other chunk goes through [`Self::push_chunk`].
     pub fn rebuild(&mut self, source: &str) {
         self.text.clear();
         self.segments.clear();
-        let mut chunk_start = 0;
-        for (i, c) in source.char_indices() {
-            if i > chunk_start && (stable_starter(c) || starts_chunk(c)) {
-                self.push_chunk(&source[chunk_start..i], chunk_start);
-                chunk_start = i;
+        let char_at = |i: usize| source[i..].chars().next();
+        let mut i = 0;
+        while let Some(first) = char_at(i) {
+            if stable_starter(first) {
+                // The run of stable starters from `i`; its last one is a chunk with what
+                // follows it unless that starts a chunk of its own.
+                let mut last = i;
+                let mut j = i;
+                let mut next = Some(first);
+                while let Some(c) = next.filter(|&c| stable_starter(c)) {
+                    last = j;
+                    j += c.len_utf8();
+                    next = char_at(j);
+                }
+                let end = match next {
+                    Some(c) if !starts_chunk(c) => last,
+                    _ => j,
+                };
+                if end > i {
+                    self.push_identity(&source[i..end], i);
+                    i = end;
+                    continue;
+                }
             }
-        }
-        if chunk_start < source.len() {
-            self.push_chunk(&source[chunk_start..], chunk_start);
+            let mut end = i + first.len_utf8();
+            while let Some(c) = char_at(end).filter(|&c| !stable_starter(c) && !starts_chunk(c)) {
+                end += c.len_utf8();
+            }
+            self.push_chunk(&source[i..end], i);
+            i = end;
         }
         self.segments.push(Segment {
             norm: self.text.len() as u32,
@@ -81,22 +105,27 @@ impl Normalized {
         });
     }
 
+    /// Append text that normalization keeps as it is: it joins (or starts) an identity
+    /// run, which needs no entry of its own.
+    fn push_identity(&mut self, run: &str, src_offset: usize) {
+        if !self.segments.last().is_some_and(|s| s.identity) {
+            self.segments.push(Segment {
+                norm: self.text.len() as u32,
+                src: src_offset as u32,
+                identity: true,
+            });
+        }
+        self.text.push_str(run);
+    }
+
     fn push_chunk(&mut self, chunk: &str, src_offset: usize) {
         let mut chars = chunk.chars();
         if let (Some(c), None) = (chars.next(), chars.next())
             && (stable_starter(c)
                 || (clean(c).is_none() && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes))
         {
-            // The common case: a character that normalization keeps. It joins (or starts)
-            // an identity run, which needs no entry of its own.
-            if !self.segments.last().is_some_and(|s| s.identity) {
-                self.segments.push(Segment {
-                    norm: self.text.len() as u32,
-                    src: src_offset as u32,
-                    identity: true,
-                });
-            }
-            self.text.push(c);
+            // A character that normalization keeps.
+            self.push_identity(chunk, src_offset);
             return;
         }
         self.segments.push(Segment {
@@ -191,6 +220,45 @@ fn clean(c: char) -> Option<Option<char>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The chunking by definition, one character at a time: what the run-copying
+    /// `rebuild` must agree with.
+    fn rebuild_char_by_char(source: &str) -> Normalized {
+        let mut out = Normalized::default();
+        let mut chunk_start = 0;
+        for (i, c) in source.char_indices() {
+            if i > chunk_start && (stable_starter(c) || starts_chunk(c)) {
+                out.push_chunk(&source[chunk_start..i], chunk_start);
+                chunk_start = i;
+            }
+        }
+        if chunk_start < source.len() {
+            out.push_chunk(&source[chunk_start..], chunk_start);
+        }
+        out.segments.push(Segment {
+            norm: out.text.len() as u32,
+            src: source.len() as u32,
+            identity: false,
+        });
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn run_copying_agrees_with_char_by_char_chunking(
+            source in "[a-z0-9 あかがはぱアカガ漢字ｶﾞﾊﾟｶ\u{3099}\u{309A}\u{FF9E}\u{0301}０１ＡＢ㍉①\u{200B}\u{0}、。]{0,40}"
+        ) {
+            let fast = Normalized::new(&source);
+            let slow = rebuild_char_by_char(&source);
+            prop_assert_eq!(&fast.text, &slow.text);
+            for a in 0..=fast.text.len() {
+                for b in a..=fast.text.len() {
+                    prop_assert_eq!(fast.source_range(a..b), slow.source_range(a..b));
+                }
+            }
+        }
+    }
 
     fn surfaces(source: &str, n: &Normalized, needle: &str) -> String {
         let at = n.text.find(needle).expect("needle in normalized text");
