@@ -277,7 +277,14 @@ impl Lexicon {
                     let feats: Vec<Features> =
                         tokens.iter().map(|t| tokenizer.features(t.word)).collect();
                     let mut keys = Vec::new();
-                    canonical_keys(&norm.text, &tokens, &feats, &[], &mut KeyCache::default(), &mut keys);
+                    canonical_keys(
+                        &norm.text,
+                        &tokens,
+                        &feats,
+                        &[],
+                        &mut KeyCache::default(),
+                        &mut keys,
+                    );
                     let mut segment: Vec<String> = keys.iter().map(|k| k.key.to_string()).collect();
                     loop {
                         // のです/のだ goes as a pair; a lone の (夢の) is part of the pattern.

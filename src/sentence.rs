@@ -18,6 +18,7 @@ use std::ops::Range;
 /// Byte ranges of the sentences of `text`, in order.
 pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    let mut scratch = LineScratch::default();
     let mut line_start = 0;
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -42,14 +43,14 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
             _ => 0,
         };
         if brk > 0 {
-            split_line(text, line_start..i, &mut out);
+            split_line(text, line_start..i, &mut scratch, &mut out);
             i += brk;
             line_start = i;
         } else {
             i += 1;
         }
     }
-    split_line(text, line_start..text.len(), &mut out);
+    split_line(text, line_start..text.len(), &mut scratch, &mut out);
     out
 }
 
@@ -98,15 +99,37 @@ fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}'
 }
 
-fn split_line(text: &str, line: Range<usize>, out: &mut Vec<Range<usize>>) {
-    let chars: Vec<(usize, char)> = text[line.clone()]
-        .char_indices()
-        .map(|(i, c)| (i + line.start, c))
-        .collect();
+/// Buffers of [`split_line`], reused from line to line.
+#[derive(Default)]
+struct LineScratch {
+    chars: Vec<(usize, char)>,
+    matched: Vec<bool>,
+    stack: Vec<usize>,
+}
+
+fn split_line(
+    text: &str,
+    line: Range<usize>,
+    scratch: &mut LineScratch,
+    out: &mut Vec<Range<usize>>,
+) {
+    let LineScratch {
+        chars,
+        matched,
+        stack,
+    } = scratch;
+    chars.clear();
+    chars.extend(
+        text[line.clone()]
+            .char_indices()
+            .map(|(i, c)| (i + line.start, c)),
+    );
+    let chars = &chars[..];
 
     // Pass 1: which brackets are matched within this line.
-    let mut matched = vec![false; chars.len()];
-    let mut stack: Vec<usize> = Vec::new();
+    matched.clear();
+    matched.resize(chars.len(), false);
+    stack.clear();
     for (k, &(_, c)) in chars.iter().enumerate() {
         if is_opener(c) {
             stack.push(k);
@@ -195,7 +218,10 @@ fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     }
     let mut start = range.start + trimmed_start;
     let end = range.start + trimmed_end;
-    while text[start..end].chars().nth(MAX_SENTENCE_CHARS).is_some() {
+    // (A piece of no more bytes than the limit cannot have more characters.)
+    while end - start > MAX_SENTENCE_CHARS
+        && text[start..end].chars().nth(MAX_SENTENCE_CHARS).is_some()
+    {
         let window: Vec<(usize, char)> = text[start..end]
             .char_indices()
             .take(MAX_SENTENCE_CHARS)

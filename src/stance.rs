@@ -212,7 +212,14 @@ impl StanceMatcher {
     ) -> SentenceStance {
         out.clear();
         let mut keys: Vec<Key<'t>> = Vec::with_capacity(tokens.len());
-        canonical_keys(text, tokens, feats, slots, &mut scratch.key_rules, &mut keys);
+        canonical_keys(
+            text,
+            tokens,
+            feats,
+            slots,
+            &mut scratch.key_rules,
+            &mut keys,
+        );
         let keys = &keys;
         scratch.ids.clear();
         scratch.haystack.clear();

@@ -409,7 +409,8 @@ impl CellSerializer<'_> {
         Ok(())
     }
     fn int(self, v: impl itoa::Integer) -> Result<(), CellError> {
-        self.encoder.cell(None, itoa::Buffer::new().format(v).as_bytes());
+        self.encoder
+            .cell(None, itoa::Buffer::new().format(v).as_bytes());
         Ok(())
     }
     fn empty(self) -> Result<(), CellError> {
