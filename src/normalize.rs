@@ -67,6 +67,7 @@ impl Normalized {
     pub fn rebuild(&mut self, source: &str) {
         self.text.clear();
         self.segments.clear();
+        let bytes = source.as_bytes();
         let char_at = |i: usize| source[i..].chars().next();
         let mut i = 0;
         while let Some(first) = char_at(i) {
@@ -75,13 +76,15 @@ impl Normalized {
                 // follows it unless that starts a chunk of its own.
                 let mut last = i;
                 let mut j = i;
-                let mut next = Some(first);
-                while let Some(c) = next.filter(|&c| stable_starter(c)) {
+                loop {
+                    let n = stable_starter_len(&bytes[j..]);
+                    if n == 0 {
+                        break;
+                    }
                     last = j;
-                    j += c.len_utf8();
-                    next = char_at(j);
+                    j += n;
                 }
-                let end = match next {
+                let end = match char_at(j) {
                     Some(c) if !starts_chunk(c) => last,
                     _ => j,
                 };
@@ -197,6 +200,23 @@ impl Normalized {
 /// ideographs — nearly every character of Japanese text.
 fn stable_starter(c: char) -> bool {
     matches!(c, ' '..='~' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{30FC}' | '\u{4E00}'..='\u{9FFF}')
+}
+
+/// The UTF-8 length of the stable starter `bytes` begin with, 0 if they begin otherwise
+/// (read from the bytes: this runs for every character of the corpus).
+fn stable_starter_len(bytes: &[u8]) -> usize {
+    match *bytes {
+        [b, ..] if b.is_ascii() => usize::from(stable_starter(char::from(b))),
+        // Hiragana, katakana (U+3xxx) and CJK ideographs (U+4E00..U+9FFF) are 3 bytes.
+        [lead @ 0xE3..=0xE9, b1, b2, ..] => {
+            let cp =
+                (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            char::from_u32(cp)
+                .filter(|&c| stable_starter(c))
+                .map_or(0, |_| 3)
+        }
+        _ => 0,
+    }
 }
 
 /// Whether `c` begins a new normalization chunk.

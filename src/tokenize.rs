@@ -233,26 +233,29 @@ const LINDERA_MAX_CHUNK_BYTES: usize = 32 * 1024;
 
 /// The end of the chunk starting at `start`: after the next `\n`, `\t`, 。 or 、, or at
 /// lindera's length limit (as `lindera::segmenter::find_sentence_end` does).
+///
+/// 。 and 、 are E3 80 82 and E3 80 81: the search skips with memchr to the bytes `\n`,
+/// `\t` and 0x80 (rare in kana and kanji, which are nearly all of the text) and checks
+/// its neighbours there.
 fn chunk_end(text: &str, start: usize) -> usize {
     let bytes = text.as_bytes();
-    let mut end = start;
-    while end < bytes.len() {
-        let b = bytes[end];
-        end += 1;
-        if b == b'\n' || b == b'\t' {
-            return end;
-        }
-        if (b == 0x81 || b == 0x82) && end >= 3 {
-            let last = &bytes[end - 3..end];
-            if last == "。".as_bytes() || last == "、".as_bytes() {
-                return end;
-            }
-        }
-        if end - start >= LINDERA_MAX_CHUNK_BYTES && text.is_char_boundary(end) {
-            return end;
+    let mut cap = bytes.len();
+    if cap - start > LINDERA_MAX_CHUNK_BYTES {
+        cap = start + LINDERA_MAX_CHUNK_BYTES;
+        while !text.is_char_boundary(cap) {
+            cap += 1;
         }
     }
-    end
+    for at in memchr::memchr3_iter(b'\n', b'\t', 0x80, &bytes[start..cap]) {
+        let at = start + at;
+        if bytes[at] != 0x80 {
+            return at + 1;
+        }
+        if at > start && bytes[at - 1] == 0xE3 && matches!(bytes.get(at + 1), Some(0x81 | 0x82)) {
+            return at + 2;
+        }
+    }
+    cap
 }
 
 /// Per-thread tokenizer state: lindera's Viterbi lattice and backtrace buffer, driven
@@ -311,6 +314,48 @@ impl Worker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// lindera's cut, byte by byte: what the memchr search must agree with.
+    fn chunk_end_bytewise(text: &str, start: usize) -> usize {
+        let bytes = text.as_bytes();
+        let mut end = start;
+        while end < bytes.len() {
+            let b = bytes[end];
+            end += 1;
+            if b == b'\n' || b == b'\t' {
+                return end;
+            }
+            if (b == 0x81 || b == 0x82) && end >= 3 {
+                let last = &bytes[end - 3..end];
+                if last == "。".as_bytes() || last == "、".as_bytes() {
+                    return end;
+                }
+            }
+            if end - start >= LINDERA_MAX_CHUNK_BYTES && text.is_char_boundary(end) {
+                return end;
+            }
+        }
+        end
+    }
+
+    proptest! {
+        #[test]
+        fn chunk_ends_agree_with_the_bytewise_cut(
+            text in "[a\t\n。、「」〜ぁ぀ー一\u{3000}\u{3001}\u{3002}\u{3003}\u{C0}\u{800}\u{1F600}]{0,60}",
+            repeat in 1usize..3000,
+        ) {
+            // Long repeats cross the 32 KiB limit at every alignment of a character.
+            let text = if repeat > 2000 { text.replace(['\n', '\t', '。', '、'], "").repeat(repeat) } else { text };
+            let mut start = 0;
+            while start < text.len() {
+                let end = chunk_end(&text, start);
+                prop_assert_eq!(end, chunk_end_bytewise(&text, start));
+                prop_assert!(end > start);
+                start = end;
+            }
+        }
+    }
 
     #[test]
     fn cartilage_sentence_has_the_expected_surfaces_and_base_forms() {
