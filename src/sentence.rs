@@ -157,8 +157,8 @@ fn split_line(
             }
         } else if depth == 0
             && is_terminator(c)
-            && !ascii_mark_inside_token(&chars, k)
-            && !decimal_point(&chars, k)
+            && !ascii_mark_inside_token(chars, k)
+            && !decimal_point(chars, k)
         {
             let mut end = pos + c.len_utf8();
             let mut m = k + 1;
