@@ -195,6 +195,18 @@ impl Normalized {
     }
 }
 
+/// `s` normalized as [`Normalized`] does, borrowed when that changes nothing (a base form
+/// from the dictionary, a word of a list): no allocation in the common case.
+pub fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
+    let unchanged = s.chars().all(|c| stable_starter(c) || clean(c).is_none())
+        && is_nfkc_quick(s.chars()) == IsNormalized::Yes;
+    if unchanged {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(Normalized::new(s).text)
+    }
+}
+
 /// Characters that NFKC keeps as they are and that never combine with a neighbour, known
 /// without a table lookup: printable ASCII, hiragana, katakana and the CJK unified
 /// ideographs — nearly every character of Japanese text.
@@ -324,6 +336,29 @@ mod tests {
         assert_eq!(surfaces(source, &n, "再生医療"), "再生\u{200B}医療");
         let whole = n.source_range(0..n.text.len());
         assert_eq!(&source[whole], "軟骨\u{0}再生\u{200B}医療");
+    }
+
+    #[test]
+    fn normalized_borrows_only_what_normalization_keeps() {
+        for s in [
+            "改善",
+            "再生医療",
+            "abc",
+            "",
+            "ＣＲＰ",
+            "ｶﾞｲﾄﾞ",
+            "軟骨\u{200B}",
+            "a\u{0}b",
+            "か\u{3099}",
+        ] {
+            let cow = normalized(s);
+            assert_eq!(cow, Normalized::new(s).text, "{s:?}");
+            assert_eq!(
+                matches!(cow, std::borrow::Cow::Borrowed(_)),
+                Normalized::new(s).text == s,
+                "{s:?}"
+            );
+        }
     }
 
     #[test]

@@ -323,7 +323,7 @@ impl Analyzer {
                 b.tokens
                     .iter()
                     .zip(&b.feats)
-                    .filter(|(_, f)| f.pos() == "名詞" && f.pos_detail(1) == "数")
+                    .filter(|(_, f)| f.numeral)
                     .map(|(t, _)| t.range()),
             );
             b.numbers.clear();

@@ -540,12 +540,12 @@ impl StanceMatcher {
             if through {
                 continue;
             }
-            let word = crate::normalize::Normalized::new(base).text;
-            if negated || !self.lexicon.claims.efficacy.contains(&word) {
+            let word = crate::normalize::normalized(base);
+            if negated || !self.lexicon.claims.efficacy.contains(word.as_ref()) {
                 return None;
             }
             let end = tokens[last.unwrap_or(i)].end as usize;
-            return Some((word, t.start as usize..end));
+            return Some((word.into_owned(), t.start as usize..end));
         }
         None
     }

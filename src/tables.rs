@@ -168,7 +168,7 @@ impl RowEncoder {
         }
         self.fields += 1;
         // The prefix (`'`) never needs quoting, so the cell alone decides.
-        if !self.core.should_quote(cell) {
+        if !needs_quotes(cell) {
             self.bytes.extend(prefix);
             self.bytes.extend_from_slice(cell);
             return;
@@ -218,6 +218,12 @@ impl RowEncoder {
         self.bytes.clear();
         Ok(())
     }
+}
+
+/// Whether csv-core (as the encoder configures it) would quote `cell`: it holds a comma,
+/// a quote or a line break. Searched with memchr, as sentences are long cells.
+fn needs_quotes(cell: &[u8]) -> bool {
+    memchr::memchr3(b',', b'"', b'\n', cell).is_some() || memchr::memchr(b'\r', cell).is_some()
 }
 
 /// A CSV table of rows of type `R`.
@@ -593,6 +599,20 @@ mod tests {
              \"軟骨, 再生\",1,0.000001,2.5\n"
         );
         assert_eq!(render(false, &[]), "text,count,score,maybe\n");
+    }
+
+    #[test]
+    fn the_quoting_test_is_csv_cores() {
+        let core = RowEncoder::new(CsvStyle::default()).core;
+        for b in 0..=255u8 {
+            for cell in [
+                vec![b],
+                vec![b'a', b, b'b'],
+                [b"0123456789abcdef".as_slice(), &[b]].concat(),
+            ] {
+                assert_eq!(needs_quotes(&cell), core.should_quote(&cell), "{cell:?}");
+            }
+        }
     }
 
     #[test]

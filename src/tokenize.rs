@@ -50,6 +50,9 @@ pub struct Features<'a> {
     base: &'a str,
     /// The word is not in any dictionary (an unknown-word guess from char.def).
     pub unknown: bool,
+    /// 名詞,数: a numeral, which the number stage reads (decided once per word, not per
+    /// token).
+    pub numeral: bool,
 }
 
 impl<'a> Features<'a> {
@@ -59,6 +62,7 @@ impl<'a> Features<'a> {
             pos: [details[0], details[1], details[2], details[3]],
             base: details[6],
             unknown,
+            numeral: details[0] == "名詞" && details[1] == "数",
         }
     }
 
