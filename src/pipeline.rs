@@ -476,9 +476,8 @@ impl Analyzer {
                     .unwrap_or_else(|| self.scratch()),
             ),
         };
-        let mut done = 0;
-        for batch in batches(inputs) {
-            let outcomes: Vec<Outcome> = pool.install(|| {
+        let analyze_batch = |batch: &[Input]| -> Vec<Outcome> {
+            pool.install(|| {
                 batch
                     .par_iter()
                     .map_init(lease, |lease, input| match lease.scratch.as_mut() {
@@ -486,17 +485,27 @@ impl Analyzer {
                         None => Outcome::Cancelled,
                     })
                     .collect()
+            })
+        };
+        // While the pool analyzes a batch, this thread hands out the one before it (the
+        // writing), so that the workers never wait for the writer.
+        let mut done = 0;
+        let mut previous: Vec<Outcome> = Vec::new();
+        for batch in batches(inputs) {
+            let (outcomes, handed) = std::thread::scope(|s| {
+                let analyzing = s.spawn(|| analyze_batch(batch));
+                let handed = hand_out(std::mem::take(&mut previous), &mut each);
+                (analyzing.join(), handed)
             });
+            handed?;
+            let outcomes = outcomes
+                .map_err(|_| anyhow::anyhow!("a worker thread panicked outside any document"))?;
             self.cancel.check()?;
             done += batch.len();
             reporter.advance(batch.iter().map(|i| i.size).sum(), done, inputs.len());
-            for outcome in outcomes {
-                if let Outcome::Failed(e) = outcome {
-                    return Err(e);
-                }
-                each(outcome)?;
-            }
+            previous = outcomes;
         }
+        hand_out(previous, &mut each)?;
         let scratches = scratches
             .into_inner()
             .map_err(|_| anyhow::anyhow!("a worker panicked while holding its counts"))?;
@@ -505,6 +514,17 @@ impl Analyzer {
             pairs: scratches.into_iter().map(|s| s.pairs).collect(),
         })
     }
+}
+
+/// Hand `outcomes` to `each` in order; a [`Outcome::Failed`] document stops the run.
+fn hand_out(outcomes: Vec<Outcome>, each: &mut impl FnMut(Outcome) -> Result<()>) -> Result<()> {
+    for outcome in outcomes {
+        if let Outcome::Failed(e) = outcome {
+            return Err(e);
+        }
+        each(outcome)?;
+    }
+    Ok(())
 }
 
 /// Consecutive slices of `inputs`, each under the batch limits (a single document larger
