@@ -219,7 +219,8 @@ pub fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
 /// UTF-16 without a BOM shows as NUL in every other byte of ASCII-range text.
 fn sniff_utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    if head.len() < 16 || !head.len().is_multiple_of(2) {
+    // Either verdict needs a NUL byte: text without one (nearly all) is decided at once.
+    if head.len() < 16 || !head.len().is_multiple_of(2) || memchr::memchr(0, head).is_none() {
         return None;
     }
     let pairs = head.len() / 2;
@@ -272,7 +273,8 @@ fn binary_signature(bytes: &[u8]) -> Option<String> {
         }
     }
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    if head.is_empty() {
+    let suspicious = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b);
+    if !head.iter().any(|&b| suspicious(b)) {
         return None;
     }
     let nul = head.iter().filter(|b| **b == 0).count();
