@@ -98,6 +98,8 @@ pub struct StanceMatcher {
 pub struct StanceScratch {
     ids: Vec<u32>,
     haystack: String,
+    /// Where each key's character starts in `haystack`.
+    key_at: Vec<u32>,
     /// Vocabulary id of each known word by feature-cache slot (`u32::MAX`: not looked up).
     ids_by_slot: Vec<u32>,
     key_rules: KeyCache,
@@ -107,7 +109,8 @@ const RISK: u8 = 1;
 const COMMITMENT: u8 = 2;
 
 /// Key ids become characters outside the BMP (always 4 bytes in UTF-8), so a haystack of
-/// them can be searched by a byte automaton and offsets divide by 4.
+/// them can be searched by a byte automaton; a key outside the vocabulary (id 0, most of
+/// them) is a space, which no pattern holds, to keep the haystack short.
 fn id_char(id: u32) -> char {
     char::from_u32(0x10000 + id).unwrap_or('\u{10FFFF}')
 }
@@ -223,6 +226,7 @@ impl StanceMatcher {
         let keys = &keys;
         scratch.ids.clear();
         scratch.haystack.clear();
+        scratch.key_at.clear();
         for k in keys {
             let lookup = || self.vocab.get(k.key).copied().unwrap_or(0);
             // A known word's key is fixed (but for the simile よう, which depends on the
@@ -245,7 +249,10 @@ impl StanceMatcher {
                 _ => lookup(),
             };
             scratch.ids.push(id);
-            scratch.haystack.push(id_char(id));
+            scratch.key_at.push(scratch.haystack.len() as u32);
+            scratch
+                .haystack
+                .push(if id == 0 { ' ' } else { id_char(id) });
         }
         let key_range = |ks: &Range<usize>| -> Range<usize> {
             match (
@@ -261,8 +268,10 @@ impl StanceMatcher {
         if let Some(ac) = &self.token_ac {
             for m in ac.find_overlapping_iter(&scratch.haystack) {
                 let entry = &self.lexicon.entries[self.token_entries[m.pattern().as_usize()]];
-                let start = m.start() / 4;
-                let mut end = m.end() / 4;
+                // Matches start and end on key boundaries (`end` maybe the haystack's).
+                let key_of = |at: usize| scratch.key_at.partition_point(|&k| (k as usize) < at);
+                let start = key_of(m.start());
+                let mut end = key_of(m.end());
                 let mut complete = true;
                 for segment in &entry.segments[1..] {
                     let seg: Vec<u32> = segment.iter().map(|k| self.vocab[k]).collect();
