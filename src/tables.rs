@@ -161,12 +161,17 @@ impl RowEncoder {
         self.bytes.push(b'\n');
     }
 
-    /// Append one cell: `prefix` (the `--excel` neutralizer) then `cell`.
-    fn cell(&mut self, prefix: Option<u8>, cell: &[u8]) {
+    /// The delimiter before every cell but the first of the record.
+    fn begin_cell(&mut self) {
         if self.fields > 0 {
             self.bytes.push(b',');
         }
         self.fields += 1;
+    }
+
+    /// Append one cell: `prefix` (the `--excel` neutralizer) then `cell`.
+    fn cell(&mut self, prefix: Option<u8>, cell: &[u8]) {
+        self.begin_cell();
         // The prefix (`'`) never needs quoting, so the cell alone decides.
         if !needs_quotes(cell) {
             self.bytes.extend(prefix);
@@ -189,10 +194,7 @@ impl RowEncoder {
         &mut self,
         write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>,
     ) -> Result<(), CellError> {
-        if self.fields > 0 {
-            self.bytes.push(b',');
-        }
-        self.fields += 1;
+        self.begin_cell();
         write(&mut self.bytes).map_err(|e| CellError(e.to_string()))
     }
 
