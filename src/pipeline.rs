@@ -117,8 +117,8 @@ pub struct Buffers<'a> {
     feats: Vec<Features<'a>>,
     slots: Vec<u32>,
     classes: Vec<u8>,
-    norm: Normalized,
-    tokens: Vec<Token>,
+    /// The window of sentences normalized and tokenized ahead of the other stages.
+    window: Window,
     terms: SentenceTerms,
     numerals: Vec<std::ops::Range<usize>>,
     numbers: Vec<NumberOcc>,
@@ -129,6 +129,34 @@ pub struct Buffers<'a> {
     doc: DocCounts,
     /// Corpus id of each local id of the document.
     ids: Vec<u32>,
+}
+
+/// Sentences a window holds at most, and the text length after which it takes no more:
+/// enough to amortize the switch between the lattice and the other stages, small enough
+/// that a window's tokens stay in cache and its memory does not grow with the document.
+const WINDOW_SENTENCES: usize = 64;
+const WINDOW_BYTES: usize = 16 * 1024;
+
+/// One sentence of a window: its normalized text and tokens.
+#[derive(Default)]
+struct Tokenized {
+    norm: Normalized,
+    tokens: Vec<Token>,
+}
+
+/// The sentences tokenized ahead of the extraction stages; its buffers are reused.
+#[derive(Default)]
+struct Window {
+    sentences: Vec<Tokenized>,
+}
+
+impl Window {
+    fn slot(&mut self, i: usize) -> &mut Tokenized {
+        if self.sentences.len() <= i {
+            self.sentences.resize_with(i + 1, Tokenized::default);
+        }
+        &mut self.sentences[i]
+    }
 }
 
 /// A worker's state: its buffers and the pairs of every document it analyzed.
@@ -178,8 +206,7 @@ impl Analyzer {
             feats: Vec::new(),
             slots: Vec::new(),
             classes: Vec::new(),
-            norm: Normalized::default(),
-            tokens: Vec::new(),
+            window: Window::default(),
             terms: SentenceTerms::default(),
             numerals: Vec::new(),
             numbers: Vec::new(),
@@ -231,131 +258,145 @@ impl Analyzer {
         let [_, _, enc_numbers, enc_sentences, enc_cues] = &mut b.encoders;
         let sentences = sentence::split(text);
         times.lap(Stage::Normalize, &mut clock);
-        for range in sentences {
-            if row.sentences % 256 == 255 {
-                self.cancel.check()?;
+        let mut next = 0;
+        while next < sentences.len() {
+            // Tokenize a window of sentences, then run the other stages over it: the
+            // lattice's dictionary and cost matrix stay in cache while it runs, instead
+            // of being evicted by the stages' tables after every sentence.
+            self.cancel.check()?;
+            let first = next;
+            let mut bytes = 0;
+            while next < sentences.len() && next - first < WINDOW_SENTENCES && bytes < WINDOW_BYTES
+            {
+                let source = &text[sentences[next].clone()];
+                bytes += source.len();
+                let slot = b.window.slot(next - first);
+                slot.norm.rebuild(source);
+                times.lap(Stage::Normalize, &mut clock);
+                b.worker.tokenize(&slot.norm.text, &mut slot.tokens)?;
+                times.lap(Stage::Tokenize, &mut clock);
+                next += 1;
             }
-            let source = &text[range];
-            b.norm.rebuild(source);
-            let norm = &b.norm;
-            times.lap(Stage::Normalize, &mut clock);
-            b.worker.tokenize(&norm.text, &mut b.tokens)?;
-            b.cache.all(&b.tokens, &mut b.feats, &mut b.slots);
-            times.lap(Stage::Tokenize, &mut clock);
-            row.sentences += 1;
-            row.tokens += b.tokens.len() as u64;
-            let sentence_no = row.sentences;
-            let as_written = |r: std::ops::Range<usize>| &source[norm.source_range(r)];
+            for (i, range) in sentences[first..next].iter().enumerate() {
+                let source = &text[range.clone()];
+                let Tokenized { norm, tokens } = &b.window.sentences[i];
+                b.cache.all(tokens, &mut b.feats, &mut b.slots);
+                times.lap(Stage::Tokenize, &mut clock);
+                row.sentences += 1;
+                row.tokens += tokens.len() as u64;
+                let sentence_no = row.sentences;
+                let as_written = |r: std::ops::Range<usize>| &source[norm.source_range(r)];
 
-            // URLs and e-mail addresses: neither terms nor numbers.
-            let urls = numbers::url_spans(&norm.text);
+                // URLs and e-mail addresses: neither terms nor numbers.
+                let urls = numbers::url_spans(&norm.text);
 
-            // Terms.
-            b.terms.clear();
-            extractor.extract(
-                &norm.text,
-                &b.tokens,
-                &b.feats,
-                &b.slots,
-                &mut b.classes,
-                &urls,
-                &mut b.terms,
-                &mut b.doc.neighbors,
-            );
-            b.doc.add_sentence(&b.terms);
-            times.lap(Stage::Terms, &mut clock);
-            if self.cooc_unit == Unit::Sentence {
-                b.doc.end_unit();
-            }
-            times.lap(Stage::Rows, &mut clock);
-
-            // Stance.
-            let stance = self.stance.analyze(
-                &norm.text,
-                &b.tokens,
-                &b.feats,
-                &b.slots,
-                &mut b.stance,
-                &mut b.cues,
-            );
-            let (mut hedges, mut absolutes) = (0, 0);
-            for cue in &b.cues {
-                match cue.stance {
-                    CueStance::Hedge => hedges += 1,
-                    CueStance::Absolute => absolutes += 1,
+                // Terms.
+                b.terms.clear();
+                extractor.extract(
+                    &norm.text,
+                    tokens,
+                    &b.feats,
+                    &b.slots,
+                    &mut b.classes,
+                    &urls,
+                    &mut b.terms,
+                    &mut b.doc.neighbors,
+                );
+                b.doc.add_sentence(&b.terms);
+                times.lap(Stage::Terms, &mut clock);
+                if self.cooc_unit == Unit::Sentence {
+                    b.doc.end_unit();
                 }
-                b.doc.add_cue(cue.stance, &cue.category, &cue.cue);
-                enc_cues.encode(&CueRow {
+                times.lap(Stage::Rows, &mut clock);
+
+                // Stance.
+                let stance = self.stance.analyze(
+                    &norm.text,
+                    tokens,
+                    &b.feats,
+                    &b.slots,
+                    &mut b.stance,
+                    &mut b.cues,
+                );
+                let (mut hedges, mut absolutes) = (0, 0);
+                for cue in &b.cues {
+                    match cue.stance {
+                        CueStance::Hedge => hedges += 1,
+                        CueStance::Absolute => absolutes += 1,
+                    }
+                    b.doc.add_cue(cue.stance, &cue.category, &cue.cue);
+                    enc_cues.encode(&CueRow {
+                        doc: doc_id,
+                        sentence_no,
+                        stance: cue.stance,
+                        category: &cue.category,
+                        cue: &cue.cue,
+                        surface: as_written(cue.range.clone()),
+                    })?;
+                }
+                let side = match stance {
+                    SentenceStance::Hedged => {
+                        row.hedged_sentences += 1;
+                        Some(0)
+                    }
+                    SentenceStance::Absolute => {
+                        row.absolute_sentences += 1;
+                        Some(1)
+                    }
+                    SentenceStance::Mixed => {
+                        row.mixed_sentences += 1;
+                        None
+                    }
+                    SentenceStance::Neutral => {
+                        row.neutral_sentences += 1;
+                        None
+                    }
+                };
+                b.doc.end_sentence(side);
+                row.hedge_cues += hedges;
+                row.absolute_cues += absolutes;
+                times.lap(Stage::Stance, &mut clock);
+
+                // Numbers.
+                b.numerals.clear();
+                b.numerals.extend(
+                    tokens
+                        .iter()
+                        .zip(&b.feats)
+                        .filter(|(_, f)| f.numeral)
+                        .map(|(t, _)| t.range()),
+                );
+                b.numbers.clear();
+                numbers::extract_with_urls(&norm.text, &b.numerals, &urls, &mut b.numbers);
+                let sentence_numbers = b.numbers.len() as u64;
+                numbers_total += sentence_numbers;
+                times.lap(Stage::Numbers, &mut clock);
+                for occ in &b.numbers {
+                    enc_numbers.encode(&NumberRow {
+                        doc: doc_id,
+                        sentence_no,
+                        surface: as_written(occ.range.clone()),
+                        value_min: occ.value_min.render(),
+                        value_max: occ.value_max.render(),
+                        unit: occ.unit,
+                        kind: occ.kind,
+                        qualifier: occ.qualifier_text(),
+                        stance: stance.as_str(),
+                        analyte: occ.analyte.as_deref().unwrap_or_default(),
+                    })?;
+                }
+
+                enc_sentences.encode(&SentenceRow {
                     doc: doc_id,
                     sentence_no,
-                    stance: cue.stance,
-                    category: &cue.category,
-                    cue: &cue.cue,
-                    surface: as_written(cue.range.clone()),
+                    stance,
+                    hedge_cues: hedges,
+                    absolute_cues: absolutes,
+                    numbers: sentence_numbers,
+                    text: source,
                 })?;
+                times.lap(Stage::Rows, &mut clock);
             }
-            let side = match stance {
-                SentenceStance::Hedged => {
-                    row.hedged_sentences += 1;
-                    Some(0)
-                }
-                SentenceStance::Absolute => {
-                    row.absolute_sentences += 1;
-                    Some(1)
-                }
-                SentenceStance::Mixed => {
-                    row.mixed_sentences += 1;
-                    None
-                }
-                SentenceStance::Neutral => {
-                    row.neutral_sentences += 1;
-                    None
-                }
-            };
-            b.doc.end_sentence(side);
-            row.hedge_cues += hedges;
-            row.absolute_cues += absolutes;
-            times.lap(Stage::Stance, &mut clock);
-
-            // Numbers.
-            b.numerals.clear();
-            b.numerals.extend(
-                b.tokens
-                    .iter()
-                    .zip(&b.feats)
-                    .filter(|(_, f)| f.numeral)
-                    .map(|(t, _)| t.range()),
-            );
-            b.numbers.clear();
-            numbers::extract_with_urls(&norm.text, &b.numerals, &urls, &mut b.numbers);
-            let sentence_numbers = b.numbers.len() as u64;
-            numbers_total += sentence_numbers;
-            times.lap(Stage::Numbers, &mut clock);
-            for occ in &b.numbers {
-                enc_numbers.encode(&NumberRow {
-                    doc: doc_id,
-                    sentence_no,
-                    surface: as_written(occ.range.clone()),
-                    value_min: occ.value_min.render(),
-                    value_max: occ.value_max.render(),
-                    unit: occ.unit,
-                    kind: occ.kind,
-                    qualifier: occ.qualifier_text(),
-                    stance: stance.as_str(),
-                    analyte: occ.analyte.as_deref().unwrap_or_default(),
-                })?;
-            }
-
-            enc_sentences.encode(&SentenceRow {
-                doc: doc_id,
-                sentence_no,
-                stance,
-                hedge_cues: hedges,
-                absolute_cues: absolutes,
-                numbers: sentence_numbers,
-                text: source,
-            })?;
-            times.lap(Stage::Rows, &mut clock);
         }
         if self.cooc_unit == Unit::Document {
             b.doc.end_unit();
@@ -592,9 +633,8 @@ mod properties {
         })
     }
 
-    /// Analyze `text` and check that everything written as "as in the source" is.
-    fn check(text: &str) {
-        let doc = Document {
+    fn document(text: &str) -> Document {
+        Document {
             input: Input {
                 path: "x".into(),
                 display: "x".into(),
@@ -607,18 +647,31 @@ mod properties {
                 encoding: "UTF-8".into(),
                 replacements: 0,
             },
-        };
+        }
+    }
+
+    fn analyze(text: &str) -> DocAnalysis {
         let a = analyzer();
         let mut scratch = a.scratch();
-        let out = a.analyze(&mut scratch, &doc).expect("analysis");
+        a.analyze(&mut scratch, &document(text)).expect("analysis")
+    }
+
+    /// The rendered rows of one table, as records.
+    fn records(bytes: &[u8]) -> Vec<csv::StringRecord> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(bytes)
+            .records()
+            .map(|r| r.expect("valid CSV"))
+            .collect()
+    }
+
+    /// Analyze `text` and check that everything written as "as in the source" is.
+    fn check(text: &str) {
+        let out = analyze(text);
         // Column `col` of every rendered row of one table.
         let column = |bytes: &[u8], col: usize| -> Vec<String> {
-            csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(bytes)
-                .records()
-                .map(|r| r.expect("valid CSV")[col].to_string())
-                .collect()
+            records(bytes).iter().map(|r| r[col].to_string()).collect()
         };
         let r = &out.rendered;
         let sentences = column(&r.sentences, 6);
@@ -632,6 +685,63 @@ mod properties {
             assert!(text.contains(c.as_str()), "cue {c:?}");
         }
         assert_eq!(out.row.sentences as usize, sentences.len());
+    }
+
+    /// A document of many windows (a sample article 12 times over, plus a sentence longer
+    /// than a window's byte limit) has the rows of its parts, in order: no sentence is
+    /// lost, repeated or paired with another's tokens at a window's edge.
+    #[test]
+    fn sentences_across_windows_keep_their_own_rows() {
+        let article = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("corpus/000_58525d2d109e6d9c.txt"),
+        )
+        .expect("sample article");
+        let article = article.trim_end().to_string() + "\n";
+        // Longer than a window's byte limit (the splitter cuts it into several sentences).
+        let long = "再生医療の".repeat(WINDOW_BYTES / 10) + "効果が期待される。\n";
+        let times = 12;
+        let whole = article.repeat(times) + &long;
+        let one = analyze(&article);
+        let tail = analyze(&long);
+        let all = analyze(&whole);
+        let (one_s, tail_s, all_s) = (
+            records(&one.rendered.sentences),
+            records(&tail.rendered.sentences),
+            records(&all.rendered.sentences),
+        );
+        assert!(
+            one_s.len() * times > 2 * WINDOW_SENTENCES,
+            "crosses windows"
+        );
+        assert_eq!(all_s.len(), one_s.len() * times + tail_s.len());
+        let expected = (0..times).flat_map(|_| one_s.iter()).chain(tail_s.iter());
+        for (i, (got, want)) in all_s.iter().zip(expected).enumerate() {
+            assert_eq!(got[1], (i + 1).to_string(), "sentence_no");
+            // Everything but doc and sentence_no: stance, cue and number counts, text.
+            assert_eq!(
+                got.iter().skip(2).collect::<Vec<_>>(),
+                want.iter().skip(2).collect::<Vec<_>>()
+            );
+        }
+        let count = |a: &DocAnalysis| {
+            (
+                records(&a.rendered.cues).len(),
+                records(&a.rendered.numbers).len(),
+            )
+        };
+        let (c1, n1) = count(&one);
+        let (ct, nt) = count(&tail);
+        assert_eq!(count(&all), (c1 * times + ct, n1 * times + nt));
+        assert!(c1 > 0 && n1 > 0, "{c1} {n1}");
+        assert!(
+            ct > 0 && tail_s.len() > 1,
+            "the long piece is split, its cue kept"
+        );
+        assert_eq!(
+            all.row.tokens,
+            one.row.tokens * times as u64 + tail.row.tokens
+        );
     }
 
     proptest! {
