@@ -270,7 +270,9 @@ impl DocCounts {
             })
             .map(|(id, p, f)| (self.names.get(id as u32), p, f))
             .collect();
-        rows.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (a.0, a.1).cmp(&(b.0, b.1))));
+        // (term, pos) is unique, so the order is total and an unstable sort (no scratch
+        // buffer) gives the same rows.
+        rows.sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| (a.0, a.1).cmp(&(b.0, b.1))));
         rows
     }
 
