@@ -222,7 +222,7 @@ impl RowEncoder {
             let mut frac = n % 10_000;
             if frac > 0 {
                 let mut width = 4;
-                while frac % 10 == 0 {
+                while frac.is_multiple_of(10) {
                     frac /= 10;
                     width -= 1;
                 }
