@@ -20,12 +20,50 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut scratch = LineScratch::default();
     let mut line_start = 0;
-    let bytes = text.as_bytes();
+    for_each_line_break(text.as_bytes(), |at, len| {
+        split_line(text, line_start..at, &mut scratch, &mut out);
+        line_start = at + len;
+    });
+    split_line(text, line_start..text.len(), &mut scratch, &mut out);
+    out
+}
+
+/// Calls `each(at, len)` for every line break, in order: `\n`, `\r\n`, `\r`, U+2028 and
+/// U+2029 (E2 80 A8/A9) and NEL (C2 85).
+///
+/// Text without NEL (nearly all) is searched with memchr for `\n`, `\r` and the byte 0x80
+/// of U+2028/U+2029, which is rare in kana and kanji; otherwise byte by byte.
+fn for_each_line_break(bytes: &[u8], mut each: impl FnMut(usize, usize)) {
+    if memchr::memmem::find(bytes, "\u{85}".as_bytes()).is_some() {
+        return line_breaks_bytewise(bytes, each);
+    }
+    let mut next = 0; // the first byte not yet consumed by a break
+    for at in memchr::memchr3_iter(b'\n', b'\r', 0x80, bytes) {
+        if at < next {
+            continue; // the \n of a \r\n
+        }
+        let (start, len) = match bytes[at] {
+            b'\n' => (at, 1),
+            b'\r' if bytes.get(at + 1) == Some(&b'\n') => (at, 2),
+            b'\r' => (at, 1),
+            _ if at > 0
+                && bytes[at - 1] == 0xE2
+                && matches!(bytes.get(at + 1), Some(0xA8 | 0xA9)) =>
+            {
+                (at - 1, 3)
+            }
+            _ => continue,
+        };
+        each(start, len);
+        next = start + len;
+    }
+}
+
+/// [`for_each_line_break`], one byte at a time.
+fn line_breaks_bytewise(bytes: &[u8], mut each: impl FnMut(usize, usize)) {
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        // Line breaks: \n, \r\n, \r; also U+2028/U+2029 (3 bytes, E2 80 A8/A9) and NEL (C2 85).
-        let brk = match b {
+        let brk = match bytes[i] {
             b'\n' => 1,
             b'\r' => {
                 if bytes.get(i + 1) == Some(&b'\n') {
@@ -43,15 +81,12 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
             _ => 0,
         };
         if brk > 0 {
-            split_line(text, line_start..i, &mut scratch, &mut out);
+            each(i, brk);
             i += brk;
-            line_start = i;
         } else {
             i += 1;
         }
     }
-    split_line(text, line_start..text.len(), &mut scratch, &mut out);
-    out
 }
 
 fn is_terminator(c: char) -> bool {
@@ -245,6 +280,41 @@ fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    fn breaks(bytes: &[u8], fast: bool) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        if fast {
+            for_each_line_break(bytes, |a, l| out.push((a, l)));
+        } else {
+            line_breaks_bytewise(bytes, |a, l| out.push((a, l)));
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn the_memchr_line_breaks_are_the_bytewise_ones(
+            text in "[a\r\n。、「」ー一\u{80}\u{85}\u{2000}\u{2028}\u{2029}\u{2080}\u{20A8}\u{3000}\u{3040}]{0,40}",
+        ) {
+            // Without NEL too, so that the memchr path runs.
+            for text in [text.clone(), text.replace('\u{85}', "")] {
+                prop_assert_eq!(breaks(text.as_bytes(), true), breaks(text.as_bytes(), false));
+            }
+        }
+    }
+
+    #[test]
+    fn line_breaks_of_every_kind_are_found() {
+        let text = "a\r\nb\rc\nd\u{2028}e\u{2029}f\u{80}g\u{2080}h";
+        assert_eq!(
+            breaks(text.as_bytes(), true),
+            [(1, 2), (4, 1), (6, 1), (8, 3), (12, 3)]
+        );
+        let nel = "a\u{85}b\nc";
+        assert_eq!(breaks(nel.as_bytes(), true), [(1, 2), (4, 1)]);
+    }
+
     use super::*;
 
     fn sentences(text: &str) -> Vec<&str> {

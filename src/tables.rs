@@ -267,7 +267,9 @@ impl RowEncoder {
 fn needs_quotes(cell: &[u8]) -> bool {
     const SHORT: usize = 32;
     if cell.len() < SHORT {
-        return cell.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+        return cell
+            .iter()
+            .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
     }
     memchr::memchr3(b',', b'"', b'\n', cell).is_some() || memchr::memchr(b'\r', cell).is_some()
 }
@@ -658,8 +660,26 @@ mod tests {
     #[test]
     fn floats_are_written_as_display_writes_them() {
         for v in [
-            0.0, 1.0, -1.0, 0.5, 0.0001, -0.0001, 0.001, 0.1234, 12.3456, 99999.9999, 1e10,
-            1e11, 3e11, 1e21, 0.00001, 1.23456, 0.1 + 0.2, 1.0 / 3.0, 2.5e-7, -7.25,
+            0.0,
+            1.0,
+            -1.0,
+            0.5,
+            0.0001,
+            -0.0001,
+            0.001,
+            0.1234,
+            12.3456,
+            99999.9999,
+            1e10,
+            1e11,
+            3e11,
+            1e21,
+            0.00001,
+            1.23456,
+            0.1 + 0.2,
+            1.0 / 3.0,
+            2.5e-7,
+            -7.25,
         ] {
             assert_eq!(float_cell(v), format!("{v}"), "{v}");
         }
