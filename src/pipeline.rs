@@ -114,11 +114,9 @@ pub struct Analyzer {
 pub struct Buffers<'a> {
     worker: Worker<'a>,
     cache: FeatureCache<'a>,
-    feats: Vec<Features<'a>>,
-    slots: Vec<u32>,
     classes: Vec<u8>,
     /// The window of sentences normalized and tokenized ahead of the other stages.
-    window: Window,
+    window: Window<'a>,
     terms: SentenceTerms,
     numerals: Vec<std::ops::Range<usize>>,
     numbers: Vec<NumberOcc>,
@@ -137,21 +135,24 @@ pub struct Buffers<'a> {
 const WINDOW_SENTENCES: usize = 64;
 const WINDOW_BYTES: usize = 16 * 1024;
 
-/// One sentence of a window: its normalized text and tokens.
+/// One sentence of a window: its normalized text, tokens, and their features and
+/// feature-cache slots.
 #[derive(Default)]
-struct Tokenized {
+struct Tokenized<'a> {
     norm: Normalized,
     tokens: Vec<Token>,
+    feats: Vec<Features<'a>>,
+    slots: Vec<u32>,
 }
 
 /// The sentences tokenized ahead of the extraction stages; its buffers are reused.
 #[derive(Default)]
-struct Window {
-    sentences: Vec<Tokenized>,
+struct Window<'a> {
+    sentences: Vec<Tokenized<'a>>,
 }
 
-impl Window {
-    fn slot(&mut self, i: usize) -> &mut Tokenized {
+impl<'a> Window<'a> {
+    fn slot(&mut self, i: usize) -> &mut Tokenized<'a> {
         if self.sentences.len() <= i {
             self.sentences.resize_with(i + 1, Tokenized::default);
         }
@@ -203,8 +204,6 @@ impl Analyzer {
         Buffers {
             worker: self.tokenizer.worker(),
             cache: FeatureCache::new(&self.tokenizer),
-            feats: Vec::new(),
-            slots: Vec::new(),
             classes: Vec::new(),
             window: Window::default(),
             terms: SentenceTerms::default(),
@@ -274,14 +273,18 @@ impl Analyzer {
                 slot.norm.rebuild(source);
                 times.lap(Stage::Normalize, &mut clock);
                 b.worker.tokenize(&slot.norm.text, &mut slot.tokens)?;
+                b.cache.all(&slot.tokens, &mut slot.feats, &mut slot.slots);
                 times.lap(Stage::Tokenize, &mut clock);
                 next += 1;
             }
             for (i, range) in sentences[first..next].iter().enumerate() {
                 let source = &text[range.clone()];
-                let Tokenized { norm, tokens } = &b.window.sentences[i];
-                b.cache.all(tokens, &mut b.feats, &mut b.slots);
-                times.lap(Stage::Tokenize, &mut clock);
+                let Tokenized {
+                    norm,
+                    tokens,
+                    feats,
+                    slots,
+                } = &b.window.sentences[i];
                 row.sentences += 1;
                 row.tokens += tokens.len() as u64;
                 let sentence_no = row.sentences;
@@ -295,8 +298,8 @@ impl Analyzer {
                 extractor.extract(
                     &norm.text,
                     tokens,
-                    &b.feats,
-                    &b.slots,
+                    feats,
+                    slots,
                     &mut b.classes,
                     &urls,
                     &mut b.terms,
@@ -313,8 +316,8 @@ impl Analyzer {
                 let stance = self.stance.analyze(
                     &norm.text,
                     tokens,
-                    &b.feats,
-                    &b.slots,
+                    feats,
+                    slots,
                     &mut b.stance,
                     &mut b.cues,
                 );
@@ -362,7 +365,7 @@ impl Analyzer {
                 b.numerals.extend(
                     tokens
                         .iter()
-                        .zip(&b.feats)
+                        .zip(feats)
                         .filter(|(_, f)| f.numeral)
                         .map(|(t, _)| t.range()),
                 );
