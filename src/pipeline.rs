@@ -152,11 +152,35 @@ struct Window<'a> {
 }
 
 impl<'a> Window<'a> {
-    fn slot(&mut self, i: usize) -> &mut Tokenized<'a> {
-        if self.sentences.len() <= i {
-            self.sentences.resize_with(i + 1, Tokenized::default);
+    /// Normalize, tokenize and look up the features of the first of `sentences` (ranges
+    /// of `text`) up to the window's limits; returns how many (at least one, if any).
+    fn fill(
+        &mut self,
+        text: &str,
+        sentences: &[std::ops::Range<usize>],
+        worker: &mut Worker<'a>,
+        cache: &mut FeatureCache<'a>,
+        times: &mut Timings,
+        clock: &mut Instant,
+    ) -> Result<usize> {
+        let mut bytes = 0;
+        for (i, range) in sentences.iter().enumerate() {
+            if i == WINDOW_SENTENCES || bytes >= WINDOW_BYTES {
+                return Ok(i);
+            }
+            let source = &text[range.clone()];
+            bytes += source.len();
+            if self.sentences.len() <= i {
+                self.sentences.resize_with(i + 1, Tokenized::default);
+            }
+            let slot = &mut self.sentences[i];
+            slot.norm.rebuild(source);
+            times.lap(Stage::Normalize, clock);
+            worker.tokenize(&slot.norm.text, &mut slot.tokens)?;
+            cache.all(&slot.tokens, &mut slot.feats, &mut slot.slots);
+            times.lap(Stage::Tokenize, clock);
         }
-        &mut self.sentences[i]
+        Ok(sentences.len())
     }
 }
 
@@ -257,149 +281,139 @@ impl Analyzer {
         let [_, _, enc_numbers, enc_sentences, enc_cues] = &mut b.encoders;
         let sentences = sentence::split(text);
         times.lap(Stage::Normalize, &mut clock);
-        let mut next = 0;
-        while next < sentences.len() {
-            // Tokenize a window of sentences, then run the other stages over it: the
-            // lattice's dictionary and cost matrix stay in cache while it runs, instead
-            // of being evicted by the stages' tables after every sentence.
-            self.cancel.check()?;
-            let first = next;
-            let mut bytes = 0;
-            while next < sentences.len() && next - first < WINDOW_SENTENCES && bytes < WINDOW_BYTES
-            {
-                let source = &text[sentences[next].clone()];
-                bytes += source.len();
-                let slot = b.window.slot(next - first);
-                slot.norm.rebuild(source);
-                times.lap(Stage::Normalize, &mut clock);
-                b.worker.tokenize(&slot.norm.text, &mut slot.tokens)?;
-                b.cache.all(&slot.tokens, &mut slot.feats, &mut slot.slots);
-                times.lap(Stage::Tokenize, &mut clock);
-                next += 1;
+        // Sentences are tokenized a window at a time, then the other stages run over the
+        // window: the lattice's dictionary and cost matrix stay in cache while it runs,
+        // instead of being evicted by the stages' tables after every sentence.
+        let (mut first, mut end) = (0, 0);
+        for (k, range) in sentences.iter().enumerate() {
+            if k == end {
+                self.cancel.check()?;
+                first = k;
+                end = k + b.window.fill(
+                    text,
+                    &sentences[k..],
+                    &mut b.worker,
+                    &mut b.cache,
+                    times,
+                    &mut clock,
+                )?;
             }
-            for (i, range) in sentences[first..next].iter().enumerate() {
-                let source = &text[range.clone()];
-                let Tokenized {
-                    norm,
-                    tokens,
-                    feats,
-                    slots,
-                } = &b.window.sentences[i];
-                row.sentences += 1;
-                row.tokens += tokens.len() as u64;
-                let sentence_no = row.sentences;
-                let as_written = |r: std::ops::Range<usize>| &source[norm.source_range(r)];
+            let source = &text[range.clone()];
+            let Tokenized {
+                norm,
+                tokens,
+                feats,
+                slots,
+            } = &b.window.sentences[k - first];
+            row.sentences += 1;
+            row.tokens += tokens.len() as u64;
+            let sentence_no = row.sentences;
+            let as_written = |r: std::ops::Range<usize>| &source[norm.source_range(r)];
 
-                // URLs and e-mail addresses: neither terms nor numbers.
-                let urls = numbers::url_spans(&norm.text);
+            // URLs and e-mail addresses: neither terms nor numbers.
+            let urls = numbers::url_spans(&norm.text);
 
-                // Terms.
-                b.terms.clear();
-                extractor.extract(
-                    &norm.text,
-                    tokens,
-                    feats,
-                    slots,
-                    &mut b.classes,
-                    &urls,
-                    &mut b.terms,
-                    &mut b.doc.neighbors,
-                );
-                b.doc.add_sentence(&b.terms);
-                times.lap(Stage::Terms, &mut clock);
-                if self.cooc_unit == Unit::Sentence {
-                    b.doc.end_unit();
+            // Terms.
+            b.terms.clear();
+            extractor.extract(
+                &norm.text,
+                tokens,
+                feats,
+                slots,
+                &mut b.classes,
+                &urls,
+                &mut b.terms,
+                &mut b.doc.neighbors,
+            );
+            b.doc.add_sentence(&b.terms);
+            times.lap(Stage::Terms, &mut clock);
+            if self.cooc_unit == Unit::Sentence {
+                b.doc.end_unit();
+            }
+            times.lap(Stage::Rows, &mut clock);
+
+            // Stance.
+            let stance =
+                self.stance
+                    .analyze(&norm.text, tokens, feats, slots, &mut b.stance, &mut b.cues);
+            let (mut hedges, mut absolutes) = (0, 0);
+            for cue in &b.cues {
+                match cue.stance {
+                    CueStance::Hedge => hedges += 1,
+                    CueStance::Absolute => absolutes += 1,
                 }
-                times.lap(Stage::Rows, &mut clock);
-
-                // Stance.
-                let stance = self.stance.analyze(
-                    &norm.text,
-                    tokens,
-                    feats,
-                    slots,
-                    &mut b.stance,
-                    &mut b.cues,
-                );
-                let (mut hedges, mut absolutes) = (0, 0);
-                for cue in &b.cues {
-                    match cue.stance {
-                        CueStance::Hedge => hedges += 1,
-                        CueStance::Absolute => absolutes += 1,
-                    }
-                    b.doc.add_cue(cue.stance, &cue.category, &cue.cue);
-                    enc_cues.encode(&CueRow {
-                        doc: doc_id,
-                        sentence_no,
-                        stance: cue.stance,
-                        category: &cue.category,
-                        cue: &cue.cue,
-                        surface: as_written(cue.range.clone()),
-                    })?;
-                }
-                let side = match stance {
-                    SentenceStance::Hedged => {
-                        row.hedged_sentences += 1;
-                        Some(0)
-                    }
-                    SentenceStance::Absolute => {
-                        row.absolute_sentences += 1;
-                        Some(1)
-                    }
-                    SentenceStance::Mixed => {
-                        row.mixed_sentences += 1;
-                        None
-                    }
-                    SentenceStance::Neutral => {
-                        row.neutral_sentences += 1;
-                        None
-                    }
-                };
-                b.doc.end_sentence(side);
-                row.hedge_cues += hedges;
-                row.absolute_cues += absolutes;
-                times.lap(Stage::Stance, &mut clock);
-
-                // Numbers.
-                b.numerals.clear();
-                b.numerals.extend(
-                    tokens
-                        .iter()
-                        .zip(feats)
-                        .filter(|(_, f)| f.numeral)
-                        .map(|(t, _)| t.range()),
-                );
-                b.numbers.clear();
-                numbers::extract_with_urls(&norm.text, &b.numerals, &urls, &mut b.numbers);
-                let sentence_numbers = b.numbers.len() as u64;
-                numbers_total += sentence_numbers;
-                times.lap(Stage::Numbers, &mut clock);
-                for occ in &b.numbers {
-                    enc_numbers.encode(&NumberRow {
-                        doc: doc_id,
-                        sentence_no,
-                        surface: as_written(occ.range.clone()),
-                        value_min: occ.value_min.render(),
-                        value_max: occ.value_max.render(),
-                        unit: occ.unit,
-                        kind: occ.kind,
-                        qualifier: occ.qualifier_text(),
-                        stance: stance.as_str(),
-                        analyte: occ.analyte.as_deref().unwrap_or_default(),
-                    })?;
-                }
-
-                enc_sentences.encode(&SentenceRow {
+                b.doc.add_cue(cue.stance, &cue.category, &cue.cue);
+                enc_cues.encode(&CueRow {
                     doc: doc_id,
                     sentence_no,
-                    stance,
-                    hedge_cues: hedges,
-                    absolute_cues: absolutes,
-                    numbers: sentence_numbers,
-                    text: source,
+                    stance: cue.stance,
+                    category: &cue.category,
+                    cue: &cue.cue,
+                    surface: as_written(cue.range.clone()),
                 })?;
-                times.lap(Stage::Rows, &mut clock);
             }
+            let side = match stance {
+                SentenceStance::Hedged => {
+                    row.hedged_sentences += 1;
+                    Some(0)
+                }
+                SentenceStance::Absolute => {
+                    row.absolute_sentences += 1;
+                    Some(1)
+                }
+                SentenceStance::Mixed => {
+                    row.mixed_sentences += 1;
+                    None
+                }
+                SentenceStance::Neutral => {
+                    row.neutral_sentences += 1;
+                    None
+                }
+            };
+            b.doc.end_sentence(side);
+            row.hedge_cues += hedges;
+            row.absolute_cues += absolutes;
+            times.lap(Stage::Stance, &mut clock);
+
+            // Numbers.
+            b.numerals.clear();
+            b.numerals.extend(
+                tokens
+                    .iter()
+                    .zip(feats)
+                    .filter(|(_, f)| f.numeral)
+                    .map(|(t, _)| t.range()),
+            );
+            b.numbers.clear();
+            numbers::extract_with_urls(&norm.text, &b.numerals, &urls, &mut b.numbers);
+            let sentence_numbers = b.numbers.len() as u64;
+            numbers_total += sentence_numbers;
+            times.lap(Stage::Numbers, &mut clock);
+            for occ in &b.numbers {
+                enc_numbers.encode(&NumberRow {
+                    doc: doc_id,
+                    sentence_no,
+                    surface: as_written(occ.range.clone()),
+                    value_min: occ.value_min.render(),
+                    value_max: occ.value_max.render(),
+                    unit: occ.unit,
+                    kind: occ.kind,
+                    qualifier: occ.qualifier_text(),
+                    stance: stance.as_str(),
+                    analyte: occ.analyte.as_deref().unwrap_or_default(),
+                })?;
+            }
+
+            enc_sentences.encode(&SentenceRow {
+                doc: doc_id,
+                sentence_no,
+                stance,
+                hedge_cues: hedges,
+                absolute_cues: absolutes,
+                numbers: sentence_numbers,
+                text: source,
+            })?;
+            times.lap(Stage::Rows, &mut clock);
         }
         if self.cooc_unit == Unit::Document {
             b.doc.end_unit();
