@@ -104,11 +104,14 @@ impl Interner {
 type Span = (u32, u32);
 
 /// The texts of a split (a span of part ids).
-fn split_texts<'n>(parts: &[u32], names: &'n Interner, span: Span) -> Vec<&'n str> {
+fn split_texts<'n>(
+    parts: &'n [u32],
+    names: &'n Interner,
+    span: Span,
+) -> impl Iterator<Item = &'n str> + 'n {
     parts[span.0 as usize..span.1 as usize]
         .iter()
         .map(|&p| names.get(p))
-        .collect()
 }
 
 /// The same compound text can (rarely) be segmented two ways; keep the smaller split, so
@@ -116,7 +119,7 @@ fn split_texts<'n>(parts: &[u32], names: &'n Interner, span: Span) -> Vec<&'n st
 /// is `parts[start..]`; it is dropped again if the `old` one stays. Returns the kept span.
 fn keep_smaller_split(parts: &mut Vec<u32>, names: &Interner, old: Span, start: u32) -> Span {
     let new = (start, parts.len() as u32);
-    if old.0 == old.1 || split_texts(parts, names, new) < split_texts(parts, names, old) {
+    if old.0 == old.1 || split_texts(parts, names, new).lt(split_texts(parts, names, old)) {
         new
     } else {
         parts.truncate(start as usize);
@@ -202,13 +205,21 @@ impl DocCounts {
         for occ in &terms.occs {
             let id = self.id(terms.term(occ));
             self.local[id as usize].freq[occ.pos.index()] += 1;
-            if occ.is_compound() {
+            let old = self.local[id as usize].parts;
+            // Usually a compound is split as it was before: nothing to intern or weigh.
+            let as_before = || {
+                let before = &self.part_ids[old.0 as usize..old.1 as usize];
+                old.0 != old.1
+                    && terms
+                        .parts(occ)
+                        .eq(before.iter().map(|&p| self.names.get(p)))
+            };
+            if occ.is_compound() && !as_before() {
                 let start = self.part_ids.len() as u32;
                 for part in terms.parts(occ) {
                     let part = self.id(part);
                     self.part_ids.push(part);
                 }
-                let old = self.local[id as usize].parts;
                 self.local[id as usize].parts =
                     keep_smaller_split(&mut self.part_ids, &self.names, old, start);
             }
@@ -514,7 +525,7 @@ impl CorpusCounts {
     /// The constituents of a compound; the term itself for a single word.
     pub fn parts(&self, id: u32) -> Vec<&str> {
         if self.is_compound(id) {
-            split_texts(&self.parts, &self.names, self.records[id as usize].parts)
+            split_texts(&self.parts, &self.names, self.records[id as usize].parts).collect()
         } else {
             vec![self.text(id)]
         }
