@@ -135,14 +135,19 @@ pub struct Buffers<'a> {
 const WINDOW_SENTENCES: usize = 64;
 const WINDOW_BYTES: usize = 16 * 1024;
 
-/// One sentence of a window: its normalized text, tokens, and their features and
-/// feature-cache slots.
+/// One sentence of a window: its normalized text, URL spans, tokens, and their features
+/// and feature-cache slots; then what the stages found that its rows need.
 #[derive(Default)]
 struct Tokenized<'a> {
     norm: Normalized,
+    urls: Vec<std::ops::Range<usize>>,
     tokens: Vec<Token>,
     feats: Vec<Features<'a>>,
     slots: Vec<u32>,
+    stance: SentenceStance,
+    hedges: u64,
+    absolutes: u64,
+    numbers: u64,
 }
 
 /// The sentences tokenized ahead of the extraction stages; its buffers are reused.
@@ -163,24 +168,29 @@ impl<'a> Window<'a> {
         times: &mut Timings,
         clock: &mut Instant,
     ) -> Result<usize> {
-        let mut bytes = 0;
-        for (i, range) in sentences.iter().enumerate() {
-            if i == WINDOW_SENTENCES || bytes >= WINDOW_BYTES {
-                return Ok(i);
+        let (mut n, mut bytes) = (0, 0);
+        for range in sentences {
+            if n == WINDOW_SENTENCES || bytes >= WINDOW_BYTES {
+                break;
             }
             let source = &text[range.clone()];
             bytes += source.len();
-            if self.sentences.len() <= i {
-                self.sentences.resize_with(i + 1, Tokenized::default);
+            if self.sentences.len() == n {
+                self.sentences.push(Tokenized::default());
             }
-            let slot = &mut self.sentences[i];
-            slot.norm.rebuild(source);
-            times.lap(Stage::Normalize, clock);
-            worker.tokenize(&slot.norm.text, &mut slot.tokens)?;
-            cache.all(&slot.tokens, &mut slot.feats, &mut slot.slots);
-            times.lap(Stage::Tokenize, clock);
+            let s = &mut self.sentences[n];
+            s.norm.rebuild(source);
+            // URLs and e-mail addresses: neither terms nor numbers.
+            s.urls = numbers::url_spans(&s.norm.text);
+            n += 1;
         }
-        Ok(sentences.len())
+        times.lap(Stage::Normalize, clock);
+        for s in &mut self.sentences[..n] {
+            worker.tokenize(&s.norm.text, &mut s.tokens)?;
+            cache.all(&s.tokens, &mut s.feats, &mut s.slots);
+        }
+        times.lap(Stage::Tokenize, clock);
+        Ok(n)
     }
 }
 
@@ -280,140 +290,141 @@ impl Analyzer {
         let doc_id = doc.input.doc.as_str();
         let [_, _, enc_numbers, enc_sentences, enc_cues] = &mut b.encoders;
         let sentences = sentence::split(text);
+        row.sentences = sentences.len() as u64;
         times.lap(Stage::Normalize, &mut clock);
-        // Sentences are tokenized a window at a time, then the other stages run over the
-        // window: the lattice's dictionary and cost matrix stay in cache while it runs,
-        // instead of being evicted by the stages' tables after every sentence.
-        let (mut first, mut end) = (0, 0);
-        for (k, range) in sentences.iter().enumerate() {
-            if k == end {
-                self.cancel.check()?;
-                first = k;
-                end = k + b.window.fill(
-                    text,
-                    &sentences[k..],
-                    &mut b.worker,
-                    &mut b.cache,
-                    times,
-                    &mut clock,
-                )?;
-            }
-            let source = &text[range.clone()];
-            let Tokenized {
-                norm,
-                tokens,
-                feats,
-                slots,
-            } = &b.window.sentences[k - first];
-            row.sentences += 1;
-            row.tokens += tokens.len() as u64;
-            let sentence_no = row.sentences;
-            let as_written = |r: std::ops::Range<usize>| &source[norm.source_range(r)];
+        // A window of sentences is normalized and tokenized, then each stage runs over the
+        // whole window before the next: the lattice's dictionary and cost matrix, and each
+        // stage's own tables, stay in cache while they are used, instead of being evicted
+        // by the other stages after every sentence.
+        let mut first = 0;
+        while first < sentences.len() {
+            self.cancel.check()?;
+            let n = b.window.fill(
+                text,
+                &sentences[first..],
+                &mut b.worker,
+                &mut b.cache,
+                times,
+                &mut clock,
+            )?;
+            let window = &mut b.window.sentences[..n];
+            let sources = &sentences[first..first + n];
+            let sentence_no = |i: usize| (first + i + 1) as u64;
 
-            // URLs and e-mail addresses: neither terms nor numbers.
-            let urls = numbers::url_spans(&norm.text);
-
-            // Terms.
-            b.terms.clear();
-            extractor.extract(
-                &norm.text,
-                tokens,
-                feats,
-                slots,
-                &mut b.classes,
-                &urls,
-                &mut b.terms,
-                &mut b.doc.neighbors,
-            );
-            b.doc.add_sentence(&b.terms);
-            times.lap(Stage::Terms, &mut clock);
-            if self.cooc_unit == Unit::Sentence {
-                b.doc.end_unit();
+            // Stance, and the cue rows.
+            for (i, s) in window.iter_mut().enumerate() {
+                let source = &text[sources[i].clone()];
+                s.stance = self.stance.analyze(
+                    &s.norm.text,
+                    &s.tokens,
+                    &s.feats,
+                    &s.slots,
+                    &mut b.stance,
+                    &mut b.cues,
+                );
+                (s.hedges, s.absolutes) = (0, 0);
+                for cue in &b.cues {
+                    match cue.stance {
+                        CueStance::Hedge => s.hedges += 1,
+                        CueStance::Absolute => s.absolutes += 1,
+                    }
+                    b.doc.add_cue(cue.stance, &cue.category, &cue.cue);
+                    enc_cues.encode(&CueRow {
+                        doc: doc_id,
+                        sentence_no: sentence_no(i),
+                        stance: cue.stance,
+                        category: &cue.category,
+                        cue: &cue.cue,
+                        surface: &source[s.norm.source_range(cue.range.clone())],
+                    })?;
+                }
+                match s.stance {
+                    SentenceStance::Hedged => row.hedged_sentences += 1,
+                    SentenceStance::Absolute => row.absolute_sentences += 1,
+                    SentenceStance::Mixed => row.mixed_sentences += 1,
+                    SentenceStance::Neutral => row.neutral_sentences += 1,
+                }
+                row.hedge_cues += s.hedges;
+                row.absolute_cues += s.absolutes;
             }
-            times.lap(Stage::Rows, &mut clock);
-
-            // Stance.
-            let stance =
-                self.stance
-                    .analyze(&norm.text, tokens, feats, slots, &mut b.stance, &mut b.cues);
-            let (mut hedges, mut absolutes) = (0, 0);
-            for cue in &b.cues {
-                match cue.stance {
-                    CueStance::Hedge => hedges += 1,
-                    CueStance::Absolute => absolutes += 1,
-                }
-                b.doc.add_cue(cue.stance, &cue.category, &cue.cue);
-                enc_cues.encode(&CueRow {
-                    doc: doc_id,
-                    sentence_no,
-                    stance: cue.stance,
-                    category: &cue.category,
-                    cue: &cue.cue,
-                    surface: as_written(cue.range.clone()),
-                })?;
-            }
-            let side = match stance {
-                SentenceStance::Hedged => {
-                    row.hedged_sentences += 1;
-                    Some(0)
-                }
-                SentenceStance::Absolute => {
-                    row.absolute_sentences += 1;
-                    Some(1)
-                }
-                SentenceStance::Mixed => {
-                    row.mixed_sentences += 1;
-                    None
-                }
-                SentenceStance::Neutral => {
-                    row.neutral_sentences += 1;
-                    None
-                }
-            };
-            b.doc.end_sentence(side);
-            row.hedge_cues += hedges;
-            row.absolute_cues += absolutes;
             times.lap(Stage::Stance, &mut clock);
 
-            // Numbers.
-            b.numerals.clear();
-            b.numerals.extend(
-                tokens
-                    .iter()
-                    .zip(feats)
-                    .filter(|(_, f)| f.numeral)
-                    .map(|(t, _)| t.range()),
-            );
+            // Terms, counted with their sentence's stance and in their co-occurrence unit.
+            for s in window.iter() {
+                row.tokens += s.tokens.len() as u64;
+                b.terms.clear();
+                extractor.extract(
+                    &s.norm.text,
+                    &s.tokens,
+                    &s.feats,
+                    &s.slots,
+                    &mut b.classes,
+                    &s.urls,
+                    &mut b.terms,
+                    &mut b.doc.neighbors,
+                );
+                b.doc.add_sentence(&b.terms);
+                b.doc.end_sentence(match s.stance {
+                    SentenceStance::Hedged => Some(0),
+                    SentenceStance::Absolute => Some(1),
+                    SentenceStance::Mixed | SentenceStance::Neutral => None,
+                });
+                if self.cooc_unit == Unit::Sentence {
+                    b.doc.end_unit();
+                }
+            }
+            times.lap(Stage::Terms, &mut clock);
+
+            // Numbers: the window's occurrences one after the other, each sentence's count
+            // telling whose they are.
             b.numbers.clear();
-            numbers::extract_with_urls(&norm.text, &b.numerals, &urls, &mut b.numbers);
-            let sentence_numbers = b.numbers.len() as u64;
-            numbers_total += sentence_numbers;
+            for s in window.iter_mut() {
+                b.numerals.clear();
+                b.numerals.extend(
+                    s.tokens
+                        .iter()
+                        .zip(&s.feats)
+                        .filter(|(_, f)| f.numeral)
+                        .map(|(t, _)| t.range()),
+                );
+                let before = b.numbers.len();
+                numbers::extract_with_urls(&s.norm.text, &b.numerals, &s.urls, &mut b.numbers);
+                s.numbers = (b.numbers.len() - before) as u64;
+            }
             times.lap(Stage::Numbers, &mut clock);
-            for occ in &b.numbers {
-                enc_numbers.encode(&NumberRow {
+
+            // The number and sentence rows.
+            let mut occs = b.numbers.iter();
+            for (i, s) in window.iter().enumerate() {
+                let source = &text[sources[i].clone()];
+                let as_written = |r: std::ops::Range<usize>| &source[s.norm.source_range(r)];
+                for occ in occs.by_ref().take(s.numbers as usize) {
+                    enc_numbers.encode(&NumberRow {
+                        doc: doc_id,
+                        sentence_no: sentence_no(i),
+                        surface: as_written(occ.range.clone()),
+                        value_min: occ.value_min.render(),
+                        value_max: occ.value_max.render(),
+                        unit: occ.unit,
+                        kind: occ.kind,
+                        qualifier: occ.qualifier_text(),
+                        stance: s.stance.as_str(),
+                        analyte: occ.analyte.as_deref().unwrap_or_default(),
+                    })?;
+                }
+                numbers_total += s.numbers;
+                enc_sentences.encode(&SentenceRow {
                     doc: doc_id,
-                    sentence_no,
-                    surface: as_written(occ.range.clone()),
-                    value_min: occ.value_min.render(),
-                    value_max: occ.value_max.render(),
-                    unit: occ.unit,
-                    kind: occ.kind,
-                    qualifier: occ.qualifier_text(),
-                    stance: stance.as_str(),
-                    analyte: occ.analyte.as_deref().unwrap_or_default(),
+                    sentence_no: sentence_no(i),
+                    stance: s.stance,
+                    hedge_cues: s.hedges,
+                    absolute_cues: s.absolutes,
+                    numbers: s.numbers,
+                    text: source,
                 })?;
             }
-
-            enc_sentences.encode(&SentenceRow {
-                doc: doc_id,
-                sentence_no,
-                stance,
-                hedge_cues: hedges,
-                absolute_cues: absolutes,
-                numbers: sentence_numbers,
-                text: source,
-            })?;
             times.lap(Stage::Rows, &mut clock);
+            first += n;
         }
         if self.cooc_unit == Unit::Document {
             b.doc.end_unit();
