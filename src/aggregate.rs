@@ -205,23 +205,23 @@ impl DocCounts {
         for occ in &terms.occs {
             let id = self.id(terms.term(occ));
             self.local[id as usize].freq[occ.pos.index()] += 1;
-            let old = self.local[id as usize].parts;
-            // Usually a compound is split as it was before: nothing to intern or weigh.
-            let as_before = || {
+            if occ.is_compound() {
+                let old = self.local[id as usize].parts;
+                // Usually a compound is split as it was before: nothing to intern or weigh.
                 let before = &self.part_ids[old.0 as usize..old.1 as usize];
-                old.0 != old.1
+                let as_before = old.0 != old.1
                     && terms
                         .parts(occ)
-                        .eq(before.iter().map(|&p| self.names.get(p)))
-            };
-            if occ.is_compound() && !as_before() {
-                let start = self.part_ids.len() as u32;
-                for part in terms.parts(occ) {
-                    let part = self.id(part);
-                    self.part_ids.push(part);
+                        .eq(before.iter().map(|&p| self.names.get(p)));
+                if !as_before {
+                    let start = self.part_ids.len() as u32;
+                    for part in terms.parts(occ) {
+                        let part = self.id(part);
+                        self.part_ids.push(part);
+                    }
+                    self.local[id as usize].parts =
+                        keep_smaller_split(&mut self.part_ids, &self.names, old, start);
                 }
-                self.local[id as usize].parts =
-                    keep_smaller_split(&mut self.part_ids, &self.names, old, start);
             }
             self.sentence.push((id, occ.pos));
             self.unit.push(id);
