@@ -163,6 +163,9 @@ pub struct DocCounts {
     /// Co-occurrence units closed (sentences, or 1 for a whole document).
     pub units: u64,
     pub cues: HashMap<CueKey, u64>,
+    /// The doc_terms rows (local id, pos, freq), sorted by [`DocCounts::sorted`]; kept so
+    /// that every document does not grow a fresh buffer.
+    rows: Vec<(u32, TermPos, u64)>,
 }
 
 /// Two ids as one pair key, the lower id in the high half.
@@ -188,6 +191,9 @@ impl DocCounts {
         self.unit_ends.clear();
         self.units = 0;
         reset(&mut self.cues);
+        if self.rows.capacity() > 1 << 16 {
+            self.rows = Vec::new();
+        }
     }
 
     fn id(&mut self, text: &str) -> u32 {
@@ -268,23 +274,29 @@ impl DocCounts {
     }
 
     /// (term, pos, freq) sorted by freq desc, then term, then pos — the doc_terms order.
-    pub fn sorted(&self) -> Vec<(&str, TermPos, u64)> {
-        let mut rows: Vec<(&str, TermPos, u64)> = self
-            .local
-            .iter()
-            .enumerate()
-            .flat_map(|(id, t)| {
-                TermPos::ALL
-                    .iter()
-                    .filter(|p| t.freq[p.index()] > 0)
-                    .map(move |p| (id, *p, t.freq[p.index()]))
-            })
-            .map(|(id, p, f)| (self.names.get(id as u32), p, f))
-            .collect();
+    pub fn sorted(&mut self) -> impl Iterator<Item = (&str, TermPos, u64)> + '_ {
+        let DocCounts {
+            names,
+            local,
+            rows,
+            ..
+        } = self;
+        rows.clear();
+        for (id, t) in local.iter().enumerate() {
+            for p in TermPos::ALL {
+                if t.freq[p.index()] > 0 {
+                    rows.push((id as u32, p, t.freq[p.index()]));
+                }
+            }
+        }
         // (term, pos) is unique, so the order is total and an unstable sort (no scratch
         // buffer) gives the same rows.
-        rows.sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| (a.0, a.1).cmp(&(b.0, b.1))));
-        rows
+        rows.sort_unstable_by(|a, b| {
+            b.2.cmp(&a.2)
+                .then_with(|| (names.get(a.0), a.1).cmp(&(names.get(b.0), b.1)))
+        });
+        let names = &*names;
+        rows.iter().map(move |&(id, p, f)| (names.get(id), p, f))
     }
 
     /// The distinct local ids of each unit with two terms or more.
@@ -742,24 +754,24 @@ mod tests {
 
     #[test]
     fn units_keep_each_term_once() {
-        let d = doc(&["軟骨と軟骨が再生する。"]);
+        let mut d = doc(&["軟骨と軟骨が再生する。"]);
         let names: Vec<&str> = (0..d.names.len() as u32).map(|i| d.names.get(i)).collect();
         let units: Vec<Vec<&str>> = d
             .units()
             .map(|u| u.iter().map(|&i| names[i as usize]).collect())
             .collect();
         assert_eq!(units, [["軟骨", "再生"]]);
+        assert_eq!(d.distinct(), 2);
         assert_eq!(
-            d.sorted(),
+            d.sorted().collect::<Vec<_>>(),
             [("軟骨", TermPos::Noun, 2), ("再生", TermPos::Noun, 1)]
         );
-        assert_eq!(d.distinct(), 2);
     }
 
     #[test]
     fn doc_terms_sort_by_freq_then_term() {
-        let d = doc(&["膝の軟骨と軟骨の炎症。"]);
-        let got: Vec<(&str, u64)> = d.sorted().iter().map(|(t, _, f)| (*t, *f)).collect();
+        let mut d = doc(&["膝の軟骨と軟骨の炎症。"]);
+        let got: Vec<(&str, u64)> = d.sorted().map(|(t, _, f)| (t, f)).collect();
         assert_eq!(got, [("軟骨", 2), ("炎症", 1), ("膝", 1)]);
     }
 }
