@@ -276,10 +276,7 @@ impl DocCounts {
     /// (term, pos, freq) sorted by freq desc, then term, then pos — the doc_terms order.
     pub fn sorted(&mut self) -> impl Iterator<Item = (&str, TermPos, u64)> + '_ {
         let DocCounts {
-            names,
-            local,
-            rows,
-            ..
+            names, local, rows, ..
         } = self;
         rows.clear();
         for (id, t) in local.iter().enumerate() {

@@ -137,9 +137,48 @@ fn is_space(c: char) -> bool {
 /// Buffers of [`split_line`], reused from line to line.
 #[derive(Default)]
 struct LineScratch {
-    chars: Vec<(usize, char)>,
+    /// The line's marks (see [`is_mark`]) with their byte positions, in order.
+    marks: Vec<(usize, char)>,
     matched: Vec<bool>,
     stack: Vec<usize>,
+}
+
+/// Characters that can open, close or end a sentence: the only ones [`split_line`] has
+/// to look at (with their neighbours).
+fn is_mark(c: char) -> bool {
+    is_terminator(c) || is_opener(c) || is_trailing_closer(c) || opener_of(c).is_some()
+}
+
+/// The marks of `text[range]` with their byte positions, appended to `out`.
+///
+/// Every mark is ASCII or starts with E2 80 (”’), E3 80 (CJK punctuation: 。「」…) or
+/// EF BC / EF BD (full-width forms): the bytes of kana and kanji are skipped without
+/// decoding them.
+fn find_marks(text: &str, range: Range<usize>, out: &mut Vec<(usize, char)>) {
+    let bytes = text.as_bytes();
+    let mut i = range.start;
+    while i < range.end {
+        let b = bytes[i];
+        let len = match b {
+            0x00..=0x7F => 1,
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        let candidate = match b {
+            b'!' | b'?' | b'(' | b')' | b']' | b'"' | b'\'' => true,
+            0xE2 | 0xE3 => bytes.get(i + 1) == Some(&0x80),
+            0xEF => matches!(bytes.get(i + 1), Some(0xBC | 0xBD)),
+            _ => false,
+        };
+        if candidate
+            && let Some(c) = text[i..].chars().next()
+            && is_mark(c)
+        {
+            out.push((i, c));
+        }
+        i += len;
+    }
 }
 
 fn split_line(
@@ -149,27 +188,23 @@ fn split_line(
     out: &mut Vec<Range<usize>>,
 ) {
     let LineScratch {
-        chars,
+        marks,
         matched,
         stack,
     } = scratch;
-    chars.clear();
-    chars.extend(
-        text[line.clone()]
-            .char_indices()
-            .map(|(i, c)| (i + line.start, c)),
-    );
-    let chars = &chars[..];
+    marks.clear();
+    find_marks(text, line.clone(), marks);
+    let marks = &marks[..];
 
-    // Pass 1: which brackets are matched within this line.
+    // Pass 1: which brackets are matched within this line (other characters play no part).
     matched.clear();
-    matched.resize(chars.len(), false);
+    matched.resize(marks.len(), false);
     stack.clear();
-    for (k, &(_, c)) in chars.iter().enumerate() {
+    for (k, &(_, c)) in marks.iter().enumerate() {
         if is_opener(c) {
             stack.push(k);
         } else if let Some(open) = opener_of(c)
-            && let Some(depth) = stack.iter().rposition(|&o| chars[o].1 == open)
+            && let Some(depth) = stack.iter().rposition(|&o| marks[o].1 == open)
         {
             // Openers above the match are left unclosed (unmatched).
             matched[stack[depth]] = true;
@@ -179,11 +214,15 @@ fn split_line(
     }
 
     // Pass 2: cut at terminators outside matched brackets.
+    let within = &text[line.clone()];
+    let next_char = |pos: usize| within[pos - line.start..].chars().next();
+    let prev_char = |pos: usize| within[..pos - line.start].chars().next_back();
     let mut depth = 0usize;
     let mut start = line.start;
     let mut k = 0;
-    while k < chars.len() {
-        let (pos, c) = chars[k];
+    while k < marks.len() {
+        let (pos, c) = marks[k];
+        let after = pos + c.len_utf8();
         if matched[k] {
             if is_opener(c) {
                 depth += 1;
@@ -192,15 +231,14 @@ fn split_line(
             }
         } else if depth == 0
             && is_terminator(c)
-            && !ascii_mark_inside_token(chars, k)
-            && !decimal_point(chars, k)
+            && !ascii_mark_inside_token(c, next_char(after))
+            && !decimal_point(prev_char(pos), c, next_char(after))
         {
-            let mut end = pos + c.len_utf8();
+            let mut end = after;
             let mut m = k + 1;
-            while m < chars.len() {
-                let (p, d) = chars[m];
-                // A following closer is kept only if it is not the close of an open pair.
-                if is_terminator(d) || (is_trailing_closer(d) && !matched[m]) {
+            // The marks right after it (no other character between) that go with it.
+            while let Some(&(p, d)) = marks.get(m) {
+                if p == end && (is_terminator(d) || (is_trailing_closer(d) && !matched[m])) {
                     end = p + d.len_utf8();
                     m += 1;
                 } else {
@@ -218,24 +256,15 @@ fn split_line(
 }
 
 /// `!` or `?` between ASCII word characters is part of a URL or identifier, not an end.
-fn ascii_mark_inside_token(chars: &[(usize, char)], k: usize) -> bool {
-    let c = chars[k].1;
-    if c != '!' && c != '?' {
-        return false;
-    }
-    match chars.get(k + 1) {
-        Some(&(_, next)) => next.is_ascii_alphanumeric() || matches!(next, '=' | '&' | '/' | '%'),
-        None => false,
-    }
+fn ascii_mark_inside_token(c: char, next: Option<char>) -> bool {
+    (c == '!' || c == '?')
+        && next.is_some_and(|n| n.is_ascii_alphanumeric() || matches!(n, '=' | '&' | '/' | '%'))
 }
 
 /// A full-width period between digits (０．４９２) is a decimal point.
-fn decimal_point(chars: &[(usize, char)], k: usize) -> bool {
+fn decimal_point(prev: Option<char>, c: char, next: Option<char>) -> bool {
     let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
-    chars[k].1 == '．'
-        && k > 0
-        && is_digit(chars[k - 1].1)
-        && chars.get(k + 1).is_some_and(|&(_, c)| is_digit(c))
+    c == '．' && prev.is_some_and(is_digit) && next.is_some_and(is_digit)
 }
 
 /// The longest sentence, in characters. Longer runs (a scraped page with no terminator and
@@ -316,6 +345,128 @@ mod tests {
     }
 
     use super::*;
+
+    /// The character-by-character splitter the mark-based one replaced: the reference.
+    #[derive(Default)]
+    struct RefScratch {
+        chars: Vec<(usize, char)>,
+        matched: Vec<bool>,
+        stack: Vec<usize>,
+    }
+
+    fn split_line_reference(
+        text: &str,
+        line: Range<usize>,
+        scratch: &mut RefScratch,
+        out: &mut Vec<Range<usize>>,
+    ) {
+        let RefScratch {
+            chars,
+            matched,
+            stack,
+        } = scratch;
+        chars.clear();
+        chars.extend(
+            text[line.clone()]
+                .char_indices()
+                .map(|(i, c)| (i + line.start, c)),
+        );
+        let chars = &chars[..];
+
+        // Pass 1: which brackets are matched within this line.
+        matched.clear();
+        matched.resize(chars.len(), false);
+        stack.clear();
+        for (k, &(_, c)) in chars.iter().enumerate() {
+            if is_opener(c) {
+                stack.push(k);
+            } else if let Some(open) = opener_of(c)
+                && let Some(depth) = stack.iter().rposition(|&o| chars[o].1 == open)
+            {
+                // Openers above the match are left unclosed (unmatched).
+                matched[stack[depth]] = true;
+                matched[k] = true;
+                stack.truncate(depth);
+            }
+        }
+
+        // Pass 2: cut at terminators outside matched brackets.
+        let mut depth = 0usize;
+        let mut start = line.start;
+        let mut k = 0;
+        while k < chars.len() {
+            let (pos, c) = chars[k];
+            if matched[k] {
+                if is_opener(c) {
+                    depth += 1;
+                } else {
+                    depth = depth.saturating_sub(1);
+                }
+            } else if depth == 0
+                && is_terminator(c)
+                && !ascii_mark_inside_token(c, chars.get(k + 1).map(|x| x.1))
+                && !decimal_point(
+                    k.checked_sub(1).map(|j| chars[j].1),
+                    c,
+                    chars.get(k + 1).map(|x| x.1),
+                )
+            {
+                let mut end = pos + c.len_utf8();
+                let mut m = k + 1;
+                while m < chars.len() {
+                    let (p, d) = chars[m];
+                    // A following closer is kept only if it is not the close of an open pair.
+                    if is_terminator(d) || (is_trailing_closer(d) && !matched[m]) {
+                        end = p + d.len_utf8();
+                        m += 1;
+                    } else {
+                        break;
+                    }
+                }
+                push_trimmed(text, start..end, out);
+                start = end;
+                k = m;
+                continue;
+            }
+            k += 1;
+        }
+        push_trimmed(text, start..line.end, out);
+    }
+
+    fn split_reference(text: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut scratch = RefScratch::default();
+        let mut line_start = 0;
+        for_each_line_break(text.as_bytes(), |at, len| {
+            split_line_reference(text, line_start..at, &mut scratch, &mut out);
+            line_start = at + len;
+        });
+        split_line_reference(text, line_start..text.len(), &mut scratch, &mut out);
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn the_mark_splitter_agrees_with_the_character_splitter(
+            text in "[a1１ \n。．！？!?｡「」『』（）()｢｣】〕〉》］\\]”’\"'=/、ー一あア\u{2000}\u{3000}\u{FF00}\u{FF61}\u{FFFF}]{0,40}",
+        ) {
+            prop_assert_eq!(split(&text), split_reference(&text));
+        }
+    }
+
+    #[test]
+    fn every_mark_is_found_by_its_bytes() {
+        // Each mark is a candidate of find_marks: none is skipped by the byte test.
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_mark(c))
+        {
+            let text = format!("あ{c}漢");
+            let mut marks = Vec::new();
+            find_marks(&text, 0..text.len(), &mut marks);
+            assert_eq!(marks, [(3, c)], "{c:?}");
+        }
+    }
 
     fn sentences(text: &str) -> Vec<&str> {
         split(text).into_iter().map(|r| &text[r]).collect()
