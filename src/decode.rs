@@ -274,7 +274,8 @@ fn binary_signature(bytes: &[u8]) -> Option<String> {
     }
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     let suspicious = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b);
-    if !head.iter().any(|&b| suspicious(b)) {
+    // A fold without an early exit vectorizes: this runs over the head of every file.
+    if !head.iter().fold(false, |seen, &b| seen | suspicious(b)) {
         return None;
     }
     let nul = head.iter().filter(|b| **b == 0).count();
