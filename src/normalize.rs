@@ -198,6 +198,10 @@ impl Normalized {
 /// `s` normalized as [`Normalized`] does, borrowed when that changes nothing (a base form
 /// from the dictionary, a word of a list): no allocation in the common case.
 pub fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
+    // Kana and kanji only (nearly every base form): nothing to look up.
+    if s.chars().all(stable_starter) {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let unchanged = s.chars().all(|c| stable_starter(c) || clean(c).is_none())
         && is_nfkc_quick(s.chars()) == IsNormalized::Yes;
     if unchanged {
@@ -207,11 +211,21 @@ pub fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Characters that NFKC keeps as they are and that never combine with a neighbour, known
-/// without a table lookup: printable ASCII, hiragana, katakana and the CJK unified
-/// ideographs — nearly every character of Japanese text.
+/// Characters that NFKC keeps as they are and that start a chunk (combining class 0),
+/// known without a table lookup: printable ASCII, the CJK punctuation of running text
+/// (、。「」『』【】〜 and their kin), hiragana, katakana and the CJK unified ideographs —
+/// nearly every character of Japanese text.
 fn stable_starter(c: char) -> bool {
-    matches!(c, ' '..='~' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{30FC}' | '\u{4E00}'..='\u{9FFF}')
+    matches!(
+        c,
+        ' '..='~'
+            | '\u{3001}'..='\u{3011}'
+            | '\u{3014}'..='\u{301F}'
+            | '\u{3041}'..='\u{3096}'
+            | '\u{30A1}'..='\u{30FA}'
+            | '\u{30FC}'
+            | '\u{4E00}'..='\u{9FFF}'
+    )
 }
 
 /// The UTF-8 length of the stable starter `bytes` begin with, 0 if they begin otherwise
@@ -253,6 +267,20 @@ fn clean(c: char) -> Option<Option<char>> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn stable_starters_are_kept_by_nfkc_and_start_a_chunk() {
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| stable_starter(c))
+        {
+            let one = c.to_string();
+            assert_eq!(one.nfkc().collect::<String>(), one, "{c:?}");
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert!(starts_chunk(c) && clean(c).is_none(), "{c:?}");
+            assert_eq!(stable_starter_len(one.as_bytes()), c.len_utf8(), "{c:?}");
+        }
+    }
 
     /// The chunking by definition, one character at a time: what the run-copying
     /// `rebuild` must agree with.
