@@ -89,6 +89,8 @@ pub struct StanceMatcher {
     flags: Vec<u8>,
     token_ac: Option<AhoCorasick>,
     token_entries: Vec<usize>,
+    /// Bytes per key id in the token automaton's haystack (see [`push_id`]).
+    width: usize,
     surface_ac: Option<AhoCorasick>,
     surface_entries: Vec<usize>,
 }
@@ -97,9 +99,8 @@ pub struct StanceMatcher {
 #[derive(Default)]
 pub struct StanceScratch {
     ids: Vec<u32>,
-    haystack: String,
-    /// Where each key's character starts in `haystack`.
-    key_at: Vec<u32>,
+    /// The keys' ids, [`StanceMatcher::width`] bytes each.
+    haystack: Vec<u8>,
     /// Vocabulary id of each known word by feature-cache slot (`u32::MAX`: not looked up).
     ids_by_slot: Vec<u32>,
     key_rules: KeyCache,
@@ -108,11 +109,29 @@ pub struct StanceScratch {
 const RISK: u8 = 1;
 const COMMITMENT: u8 = 2;
 
-/// Key ids become characters outside the BMP (always 4 bytes in UTF-8), so a haystack of
-/// them can be searched by a byte automaton; a key outside the vocabulary (id 0, most of
-/// them) is a space, which no pattern holds, to keep the haystack short.
-fn id_char(id: u32) -> char {
-    char::from_u32(0x10000 + id).unwrap_or('\u{10FFFF}')
+/// Key ids are written as `width` bytes each, so that a byte automaton searches a
+/// sentence's keys; a key outside the vocabulary (most of them) is id 0, which no pattern
+/// holds. With the built-in lexicon (under 256 keys) a key is one byte. Wider ids are
+/// written seven bits a byte, the first byte with its high bit set and the others
+/// without, so that a pattern can only match where a key starts.
+fn push_id(id: u32, width: usize, out: &mut Vec<u8>) {
+    if width == 1 {
+        out.push(id as u8);
+        return;
+    }
+    for i in (0..width).rev() {
+        let bits = ((id >> (7 * i)) & 0x7F) as u8;
+        out.push(if i == width - 1 { 0x80 | bits } else { bits });
+    }
+}
+
+/// The fewest bytes that hold every id up to `max` (see [`push_id`]).
+fn id_width(max: usize) -> usize {
+    match max {
+        0..=0xFF => 1,
+        0x100..=0x3FFF => 2,
+        _ => 4,
+    }
 }
 
 /// Keys that may stand between a cue and the negation that cancels it.
@@ -161,6 +180,7 @@ impl StanceMatcher {
                 flags[id as usize] |= COMMITMENT;
             }
         }
+        let width = id_width(vocab.len());
         let mut token_patterns = Vec::new();
         let mut token_entries = Vec::new();
         let mut surface_patterns = Vec::new();
@@ -170,11 +190,15 @@ impl StanceMatcher {
                 surface_patterns.push(s.clone());
                 surface_entries.push(i);
             } else if let Some(first) = e.segments.first() {
-                token_patterns.push(first.iter().map(|k| id_char(vocab[k])).collect::<String>());
+                let mut pattern = Vec::new();
+                for k in first {
+                    push_id(vocab[k], width, &mut pattern);
+                }
+                token_patterns.push(pattern);
                 token_entries.push(i);
             }
         }
-        let build = |patterns: &[String]| -> Result<Option<AhoCorasick>> {
+        fn build<P: AsRef<[u8]>>(patterns: &[P]) -> Result<Option<AhoCorasick>> {
             if patterns.is_empty() {
                 return Ok(None);
             }
@@ -184,9 +208,10 @@ impl StanceMatcher {
                 .build(patterns)
                 .map(Some)
                 .context("building the stance matcher")
-        };
+        }
         Ok(StanceMatcher {
             flags,
+            width,
             token_ac: build(&token_patterns)?,
             surface_ac: build(&surface_patterns)?,
             lexicon,
@@ -226,7 +251,7 @@ impl StanceMatcher {
         let keys = &keys;
         scratch.ids.clear();
         scratch.haystack.clear();
-        scratch.key_at.clear();
+        let width = self.width;
         for k in keys {
             let lookup = || self.vocab.get(k.key).copied().unwrap_or(0);
             // A known word's key is fixed (but for the simile よう, which depends on the
@@ -249,10 +274,7 @@ impl StanceMatcher {
                 _ => lookup(),
             };
             scratch.ids.push(id);
-            scratch.key_at.push(scratch.haystack.len() as u32);
-            scratch
-                .haystack
-                .push(if id == 0 { ' ' } else { id_char(id) });
+            push_id(id, width, &mut scratch.haystack);
         }
         let key_range = |ks: &Range<usize>| -> Range<usize> {
             match (
@@ -268,10 +290,9 @@ impl StanceMatcher {
         if let Some(ac) = &self.token_ac {
             for m in ac.find_overlapping_iter(&scratch.haystack) {
                 let entry = &self.lexicon.entries[self.token_entries[m.pattern().as_usize()]];
-                // Matches start and end on key boundaries (`end` maybe the haystack's).
-                let key_of = |at: usize| scratch.key_at.partition_point(|&k| (k as usize) < at);
-                let start = key_of(m.start());
-                let mut end = key_of(m.end());
+                debug_assert_eq!(m.start() % width, 0, "matches start where a key does");
+                let start = m.start() / width;
+                let mut end = m.end() / width;
                 let mut complete = true;
                 for segment in &entry.segments[1..] {
                     let seg: Vec<u32> = segment.iter().map(|k| self.vocab[k]).collect();
@@ -614,6 +635,86 @@ mod tests {
             .map(|c| (c.category, sentence[norm.source_range(c.range)].to_string()))
             .collect();
         (s.as_str(), cues)
+    }
+
+    /// Stance and cues of every sentence of `text` with `m`: (stance, [(category, cue, range)]).
+    fn all_cues(
+        m: &StanceMatcher,
+        text: &str,
+    ) -> Vec<(&'static str, Vec<(String, String, Range<usize>)>)> {
+        let mut worker = tokenizer().worker();
+        let mut scratch = StanceScratch::default();
+        let (mut tokens, mut cues) = (Vec::new(), Vec::new());
+        crate::sentence::split(text)
+            .into_iter()
+            .map(|r| {
+                let norm = Normalized::new(&text[r]);
+                worker.tokenize(&norm.text, &mut tokens).unwrap();
+                let feats: Vec<Features> = tokens
+                    .iter()
+                    .map(|t| tokenizer().features(t.word))
+                    .collect();
+                let s = m.analyze(&norm.text, &tokens, &feats, &[], &mut scratch, &mut cues);
+                let found = cues
+                    .drain(..)
+                    .map(|c| (c.category, c.cue, c.range))
+                    .collect();
+                (s.as_str(), found)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wide_ids_are_self_synchronizing() {
+        // Only the first byte of an id has its high bit set: no id's bytes can be found
+        // astride two ids.
+        for width in [2, 4] {
+            let max = if width == 2 { 0x3FFF } else { 0x0FFF_FFFF };
+            for id in [0, 1, 0x7F, 0x80, 0x101, 0x3FFF, max] {
+                let mut bytes = Vec::new();
+                push_id(id, width, &mut bytes);
+                assert_eq!(bytes.len(), width);
+                assert!(bytes[0] & 0x80 != 0 && bytes[1..].iter().all(|b| b & 0x80 == 0));
+                let back = bytes
+                    .iter()
+                    .fold(0u32, |n, b| (n << 7) | u32::from(b & 0x7F));
+                assert_eq!(back, id, "{id:#x} in {width} bytes");
+            }
+        }
+    }
+
+    #[test]
+    fn a_lexicon_of_many_keys_matches_as_the_builtin_one_does() {
+        // 400 more entries, each a katakana word of its own: over 255 keys, so key ids
+        // take two bytes in the automaton's haystack.
+        let kana: Vec<char> = ('ァ'..='ヶ').collect();
+        let mut text = crate::lexicon::BUILTIN_LEXICON.to_string();
+        for i in 0..400 {
+            let (a, b) = (kana[i % kana.len()], kana[i / kana.len()]);
+            text.push_str(&format!("hedge\tpossibility\tゾ{a}{b}ゾ\n"));
+        }
+        let claims = crate::lexicon::ClaimWords::parse(&crate::resources::Source::builtin(
+            "claim_words",
+            crate::lexicon::BUILTIN_CLAIM_WORDS,
+        ))
+        .unwrap();
+        let source = crate::resources::Source::builtin("big lexicon", &text);
+        let big =
+            StanceMatcher::new(Lexicon::compile(&source, claims, tokenizer()).unwrap()).unwrap();
+        assert_eq!((matcher().width, big.width), (1, 2));
+        let mut found = 0;
+        for entry in std::fs::read_dir("corpus").unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let builtin = all_cues(matcher(), &text);
+            found += builtin.iter().map(|s| s.1.len()).sum::<usize>();
+            assert_eq!(all_cues(&big, &text), builtin);
+        }
+        assert!(found > 100, "the sample corpus has cues: {found}");
+        let added = all_cues(&big, "ゾアァゾがあります。");
+        assert_eq!(
+            added[0].1.iter().map(|c| c.1.as_str()).collect::<Vec<_>>(),
+            ["ゾアァゾ"]
+        );
     }
 
     fn cats(sentence: &str) -> (&'static str, Vec<String>) {
