@@ -637,11 +637,10 @@ mod tests {
         (s.as_str(), cues)
     }
 
+    type FoundCue = (String, String, Range<usize>);
+
     /// Stance and cues of every sentence of `text` with `m`: (stance, [(category, cue, range)]).
-    fn all_cues(
-        m: &StanceMatcher,
-        text: &str,
-    ) -> Vec<(&'static str, Vec<(String, String, Range<usize>)>)> {
+    fn all_cues(m: &StanceMatcher, text: &str) -> Vec<(&'static str, Vec<FoundCue>)> {
         let mut worker = tokenizer().worker();
         let mut scratch = StanceScratch::default();
         let (mut tokens, mut cues) = (Vec::new(), Vec::new());
