@@ -59,7 +59,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
     if let Some(what) = binary_signature(bytes) {
         return Err(NotText::Binary(what));
     }
-    if std::str::from_utf8(bytes).is_ok() {
+    if simdutf8::basic::from_utf8(bytes).is_ok() {
         return Ok(decode_with(UTF_8, bytes));
     }
     let legacy = legacy_order(bytes);
@@ -86,14 +86,18 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, NotText> {
     {
         return decode(&bytes);
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(Decoded {
-            text,
-            encoding: UTF_8.name().to_string(),
-            replacements: 0,
-        }),
-        Err(e) => decode(e.as_bytes()),
+    // simdutf8 validates several times faster than the standard library on Japanese
+    // text, where nearly every byte is part of a multi-byte character.
+    if simdutf8::basic::from_utf8(&bytes).is_err() {
+        return decode(&bytes);
     }
+    // SAFETY: `bytes` was just validated as UTF-8, and is moved without change.
+    let text = unsafe { String::from_utf8_unchecked(bytes) };
+    Ok(Decoded {
+        text,
+        encoding: UTF_8.name().to_string(),
+        replacements: 0,
+    })
 }
 
 /// Shift_JIS and EUC-JP, the one chardetng prefers first.
