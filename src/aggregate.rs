@@ -100,6 +100,15 @@ impl Interner {
     }
 }
 
+/// The first eight bytes of `s` as a big-endian integer (zero-padded): where two of these
+/// differ, the texts compare the same way (bytewise, as `str` does).
+fn prefix_key(s: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = s.len().min(8);
+    bytes[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
+}
+
 /// A range of a part-id arena; empty for a single word.
 type Span = (u32, u32);
 
@@ -163,9 +172,9 @@ pub struct DocCounts {
     /// Co-occurrence units closed (sentences, or 1 for a whole document).
     pub units: u64,
     pub cues: HashMap<CueKey, u64>,
-    /// The doc_terms rows (local id, pos, freq), sorted by [`DocCounts::sorted`]; kept so
+    /// The doc_terms rows (freq, [`prefix_key`] of the text, local id, pos), sorted by [`DocCounts::sorted`]; kept so
     /// that every document does not grow a fresh buffer.
-    rows: Vec<(u32, TermPos, u64)>,
+    rows: Vec<(u64, u64, u32, TermPos)>,
 }
 
 /// Two ids as one pair key, the lower id in the high half.
@@ -280,20 +289,24 @@ impl DocCounts {
         } = self;
         rows.clear();
         for (id, t) in local.iter().enumerate() {
+            let name = names.get(id as u32);
             for p in TermPos::ALL {
                 if t.freq[p.index()] > 0 {
-                    rows.push((id as u32, p, t.freq[p.index()]));
+                    rows.push((t.freq[p.index()], prefix_key(name), id as u32, p));
                 }
             }
         }
+        // Most rows are told apart by their count or by the first eight bytes of their
+        // text, compared as one integer; only the rest go on to compare whole texts.
         // (term, pos) is unique, so the order is total and an unstable sort (no scratch
         // buffer) gives the same rows.
         rows.sort_unstable_by(|a, b| {
-            b.2.cmp(&a.2)
-                .then_with(|| (names.get(a.0), a.1).cmp(&(names.get(b.0), b.1)))
+            b.0.cmp(&a.0)
+                .then(a.1.cmp(&b.1))
+                .then_with(|| (names.get(a.2), a.3).cmp(&(names.get(b.2), b.3)))
         });
         let names = &*names;
-        rows.iter().map(move |&(id, p, f)| (names.get(id), p, f))
+        rows.iter().map(move |&(f, _, id, p)| (names.get(id), p, f))
     }
 
     /// The distinct local ids of each unit with two terms or more.
@@ -747,6 +760,16 @@ mod tests {
         counts.add_pos(id, TermPos::Noun, [10, 1, 0, 0]);
         let c = counts.counts(id, TermPos::Noun);
         assert_eq!((c.freq, c.doc_freq), (u64::from(u32::MAX) + 10, 2));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prefix_keys_never_contradict_the_text_order(a in "[a\\x00あア漢]{0,5}", b in "[a\\x00あア漢]{0,5}") {
+            let (ka, kb) = (prefix_key(&a), prefix_key(&b));
+            if ka != kb {
+                proptest::prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
+            }
+        }
     }
 
     #[test]
