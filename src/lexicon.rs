@@ -97,11 +97,13 @@ impl ClaimWords {
     }
 }
 
-/// A canonical key of one token, and the index of that token.
+/// A canonical key of one token, the index of that token, and the key's id in the
+/// matcher's vocabulary (0 when it has none, or when no vocabulary was given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key<'a> {
     pub key: &'a str,
     pub token: usize,
+    pub id: u32,
 }
 
 /// How a token's key is derived from the token; for a dictionary word it depends on the
@@ -153,40 +155,73 @@ pub fn token_key<'a>(f: &Features<'a>, surface: &'a str) -> Option<&'a str> {
     key_rule(f, surface).apply(f, surface)
 }
 
-/// Key rules of dictionary words by feature-cache slot, kept by a worker across sentences
-/// (an unknown word's key depends on its surface, so it is never cached).
-#[derive(Debug, Default)]
-pub struct KeyCache {
-    rules: Vec<Option<KeyRule>>,
+/// A dictionary word's key as far as it depends on the word alone.
+#[derive(Debug, Clone, Copy)]
+enum Resolved<'a> {
+    Dropped,
+    /// The key depends on the surface (a word without a base form).
+    Surface,
+    /// The key and its id.
+    Key(&'a str, u32),
 }
 
-/// The keys of a tokenized text, with ある merged into a following negation.
-/// `slots` are the tokens' feature-cache slots, for `cache` (empty: no caching).
-pub fn canonical_keys<'a>(
-    text: &'a str,
+/// Keys of dictionary words (and their ids) by feature-cache slot, kept by a worker across
+/// sentences (an unknown word's key depends on its surface, so it is never cached).
+#[derive(Debug, Default)]
+pub struct KeyCache<'a> {
+    words: Vec<Option<Resolved<'a>>>,
+}
+
+/// The keys of a tokenized text, with ある merged into a following negation; `id_of`
+/// gives each key its id. `slots` are the tokens' feature-cache slots, for `cache` (empty:
+/// no caching).
+pub fn canonical_keys<'t, 'd: 't>(
+    text: &'t str,
     tokens: &[Token],
-    feats: &[Features<'a>],
+    feats: &[Features<'d>],
     slots: &[u32],
-    cache: &mut KeyCache,
-    out: &mut Vec<Key<'a>>,
+    cache: &mut KeyCache<'d>,
+    id_of: &impl Fn(&str) -> u32,
+    out: &mut Vec<Key<'t>>,
 ) {
     out.clear();
+    let surface = |t: &Token| text.get(t.range());
+    let from_surface = |t: &Token, f: &Features<'t>| {
+        let surface = surface(t)?;
+        let key = key_rule(f, surface).apply(f, surface)?;
+        Some((key, id_of(key)))
+    };
     for (i, (t, f)) in tokens.iter().zip(feats).enumerate() {
-        let Some(surface) = text.get(t.range()) else {
-            continue;
-        };
-        let rule = match slots.get(i) {
+        let resolved = match slots.get(i) {
             Some(&slot) if !f.unknown => {
                 let slot = slot as usize;
-                if cache.rules.len() <= slot {
-                    cache.rules.resize(slot + 1, None);
+                if cache.words.len() <= slot {
+                    cache.words.resize(slot + 1, None);
                 }
-                *cache.rules[slot].get_or_insert_with(|| key_rule(f, surface))
+                match cache.words[slot] {
+                    Some(r) => Some(r),
+                    None => {
+                        let Some(surface) = surface(t) else { continue };
+                        let r = match key_rule(f, surface) {
+                            KeyRule::Dropped => Resolved::Dropped,
+                            KeyRule::Surface => Resolved::Surface,
+                            KeyRule::Base => Resolved::Key(f.base(), id_of(f.base())),
+                            KeyRule::Fixed(key) => Resolved::Key(key, id_of(key)),
+                        };
+                        cache.words[slot] = Some(r);
+                        Some(r)
+                    }
+                }
             }
-            _ => key_rule(f, surface),
+            _ => None,
         };
-        let Some(key) = rule.apply(f, surface) else {
-            continue;
+        let (key, id) = match resolved {
+            Some(Resolved::Dropped) => continue,
+            Some(Resolved::Key(key, id)) => (key, id),
+            Some(Resolved::Surface) | None => match from_surface(t, f) {
+                Some(found) => found,
+                None => continue,
+            },
         };
         if key == NEG
             && let Some(prev) = out.last()
@@ -195,12 +230,12 @@ pub fn canonical_keys<'a>(
             out.pop();
         }
         // 〜のようだ is a simile (宅配便のようなもの), not an inference.
-        let key = if key == "よう" && out.last().is_some_and(|p| p.key == "の") {
-            SIMILE
+        let (key, id) = if key == "よう" && out.last().is_some_and(|p| p.key == "の") {
+            (SIMILE, id_of(SIMILE))
         } else {
-            key
+            (key, id)
         };
-        out.push(Key { key, token: i });
+        out.push(Key { key, token: i, id });
     }
 }
 
@@ -283,6 +318,7 @@ impl Lexicon {
                         &feats,
                         &[],
                         &mut KeyCache::default(),
+                        &|_| 0,
                         &mut keys,
                     );
                     let mut segment: Vec<String> = keys.iter().map(|k| k.key.to_string()).collect();

@@ -120,7 +120,7 @@ pub struct Buffers<'a> {
     terms: SentenceTerms,
     numerals: Vec<std::ops::Range<usize>>,
     numbers: Vec<NumberOcc>,
-    stance: StanceScratch,
+    stance: StanceScratch<'a>,
     cues: Vec<Cue>,
     encoders: [RowEncoder; 5],
     /// Per-document counts, cleared and reused so their maps keep their capacity.

@@ -30,7 +30,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 
-use crate::lexicon::{CueStance, Key, KeyCache, Lexicon, NEG, SIMILE, TOPIC, canonical_keys};
+use crate::lexicon::{CueStance, Key, KeyCache, Lexicon, NEG, TOPIC, canonical_keys};
 use crate::tokenize::{Features, Token};
 
 /// The stance of a sentence.
@@ -97,13 +97,12 @@ pub struct StanceMatcher {
 
 /// Per-thread buffers.
 #[derive(Default)]
-pub struct StanceScratch {
+pub struct StanceScratch<'d> {
     ids: Vec<u32>,
     /// The keys' ids, [`StanceMatcher::width`] bytes each.
     haystack: Vec<u8>,
-    /// Vocabulary id of each known word by feature-cache slot (`u32::MAX`: not looked up).
-    ids_by_slot: Vec<u32>,
-    key_rules: KeyCache,
+    /// Keys and ids of known words by feature-cache slot.
+    keys: KeyCache<'d>,
 }
 
 const RISK: u8 = 1;
@@ -229,23 +228,25 @@ impl StanceMatcher {
     ///
     /// `slots` (the feature-cache slot of each token, or empty) lets a worker look up each
     /// known word's vocabulary id once.
-    pub fn analyze<'t>(
+    pub fn analyze<'t, 'd: 't>(
         &self,
         text: &'t str,
         tokens: &[Token],
-        feats: &[Features<'t>],
+        feats: &[Features<'d>],
         slots: &[u32],
-        scratch: &mut StanceScratch,
+        scratch: &mut StanceScratch<'d>,
         out: &mut Vec<Cue>,
     ) -> SentenceStance {
         out.clear();
         let mut keys: Vec<Key<'t>> = Vec::with_capacity(tokens.len());
+        let id_of = |key: &str| self.vocab.get(key).copied().unwrap_or(0);
         canonical_keys(
             text,
             tokens,
             feats,
             slots,
-            &mut scratch.key_rules,
+            &mut scratch.keys,
+            &id_of,
             &mut keys,
         );
         let keys = &keys;
@@ -253,26 +254,7 @@ impl StanceMatcher {
         scratch.haystack.clear();
         let width = self.width;
         for k in keys {
-            let lookup = || self.vocab.get(k.key).copied().unwrap_or(0);
-            // A known word's key is fixed (but for the simile よう, which depends on the
-            // word before it), so its id can be cached by slot.
-            let id = match slots.get(k.token) {
-                Some(&slot) if !feats[k.token].unknown && k.key != SIMILE => {
-                    let slot = slot as usize;
-                    if scratch.ids_by_slot.len() <= slot {
-                        scratch.ids_by_slot.resize(slot + 1, u32::MAX);
-                    }
-                    match scratch.ids_by_slot[slot] {
-                        u32::MAX => {
-                            let id = lookup();
-                            scratch.ids_by_slot[slot] = id;
-                            id
-                        }
-                        id => id,
-                    }
-                }
-                _ => lookup(),
-            };
+            let id = k.id;
             scratch.ids.push(id);
             push_id(id, width, &mut scratch.haystack);
         }
