@@ -112,23 +112,28 @@ fn prefix_key(s: &str) -> u64 {
 /// A range of a part-id arena; empty for a single word.
 type Span = (u32, u32);
 
-/// The texts of a split (a span of part ids).
+/// The texts of a split (a span of part ids, named by `name`).
 fn split_texts<'n>(
-    parts: &'n [u32],
-    names: &'n Interner,
+    parts: &[u32],
+    name: impl Fn(u32) -> &'n str,
     span: Span,
-) -> impl Iterator<Item = &'n str> + 'n {
+) -> impl Iterator<Item = &'n str> {
     parts[span.0 as usize..span.1 as usize]
         .iter()
-        .map(|&p| names.get(p))
+        .map(move |&p| name(p))
 }
 
 /// The same compound text can (rarely) be segmented two ways; keep the smaller split, so
 /// the result does not depend on which occurrence or document came first. The new split
 /// is `parts[start..]`; it is dropped again if the `old` one stays. Returns the kept span.
-fn keep_smaller_split(parts: &mut Vec<u32>, names: &Interner, old: Span, start: u32) -> Span {
+fn keep_smaller_split<'n>(
+    parts: &mut Vec<u32>,
+    name: impl Fn(u32) -> &'n str + Copy,
+    old: Span,
+    start: u32,
+) -> Span {
     let new = (start, parts.len() as u32);
-    if old.0 == old.1 || split_texts(parts, names, new).lt(split_texts(parts, names, old)) {
+    if old.0 == old.1 || split_texts(parts, name, new).lt(split_texts(parts, name, old)) {
         new
     } else {
         parts.truncate(start as usize);
@@ -152,9 +157,27 @@ struct LocalTerm {
 pub type CueKey = (CueStance, String, String);
 
 /// Every count of one document, under document-local term ids.
+///
+/// The texts are interned for the whole worker, not per document, under worker ids that
+/// stay the same from document to document: a known word's term is found by its
+/// feature-cache slot without hashing its text, and a worker id that was folded into the
+/// corpus before keeps its corpus id (see [`CorpusCounts::fold`]).
 #[derive(Debug, Clone, Default)]
 pub struct DocCounts {
+    /// Every text the worker has counted, under worker ids.
     names: Interner,
+    /// Worker id of each single-word term by feature-cache slot (`u32::MAX`: not yet).
+    by_slot: Vec<u32>,
+    /// Corpus id of each worker id (`u32::MAX`: not folded yet) in the store numbered
+    /// `corpus_store`.
+    corpus_ids: Vec<u32>,
+    corpus_store: u64,
+    /// The current document's number, and per worker id the number of the document that
+    /// last gave it a local id ([`NEVER`] for none), and that id.
+    generation: u32,
+    local_of: Vec<(u32, u32)>,
+    /// Worker id of each local id.
+    wids: Vec<u32>,
     /// Counts by local id (constituents that are not terms themselves have zero counts).
     local: Vec<LocalTerm>,
     part_ids: Vec<u32>,
@@ -177,6 +200,13 @@ pub struct DocCounts {
     rows: Vec<(u64, u64, u32, TermPos)>,
 }
 
+/// No document's number (see [`DocCounts::local_of`]).
+const NEVER: u32 = u32::MAX;
+
+/// Texts a worker keeps interned across documents before it starts afresh (its memory is
+/// then about 40 bytes a text plus the texts).
+const WORKER_TEXTS: usize = 1 << 20;
+
 /// Two ids as one pair key, the lower id in the high half.
 pub fn pack(a: u32, b: u32) -> u64 {
     let (lo, hi) = if a < b { (a, b) } else { (b, a) };
@@ -188,9 +218,18 @@ pub fn unpack(key: u64) -> (u32, u32) {
 }
 
 impl DocCounts {
-    /// Empty it for the next document, keeping its memory.
+    /// Empty it for the next document, keeping its memory (and the worker's texts, unless
+    /// they grew past a million).
     pub fn clear(&mut self) {
-        self.names.clear();
+        if self.names.len() > WORKER_TEXTS || self.generation + 1 == NEVER {
+            self.names.clear();
+            self.by_slot.clear();
+            self.corpus_ids.clear();
+            self.local_of.clear();
+            self.generation = 0;
+        }
+        self.generation += 1;
+        self.wids.clear();
         self.local.clear();
         self.part_ids.clear();
         reset(&mut self.neighbors);
@@ -205,12 +244,31 @@ impl DocCounts {
         }
     }
 
-    fn id(&mut self, text: &str) -> u32 {
-        let id = self.names.intern(text);
-        if id as usize == self.local.len() {
-            self.local.push(LocalTerm::default());
+    /// The local id of a worker id, given on its first sight in the document.
+    fn local(&mut self, wid: u32) -> u32 {
+        let w = wid as usize;
+        if self.local_of.len() <= w {
+            self.local_of.resize(w + 1, (NEVER, 0));
         }
-        id
+        let (generation, local) = self.local_of[w];
+        if generation == self.generation {
+            return local;
+        }
+        let local = self.wids.len() as u32;
+        self.wids.push(wid);
+        self.local.push(LocalTerm::default());
+        self.local_of[w] = (self.generation, local);
+        local
+    }
+
+    fn id(&mut self, text: &str) -> u32 {
+        let wid = self.names.intern(text);
+        self.local(wid)
+    }
+
+    /// The text of a local id.
+    fn name(&self, local: u32) -> &str {
+        self.names.get(self.wids[local as usize])
     }
 
     /// Count the terms of one sentence; they also join the current co-occurrence unit
@@ -218,24 +276,44 @@ impl DocCounts {
     pub fn add_sentence(&mut self, terms: &SentenceTerms) {
         self.sentence.clear();
         for occ in &terms.occs {
-            let id = self.id(terms.term(occ));
+            let id = match occ.slot() {
+                Some(slot) => {
+                    let slot = slot as usize;
+                    if self.by_slot.len() <= slot {
+                        self.by_slot.resize(slot + 1, u32::MAX);
+                    }
+                    let wid = match self.by_slot[slot] {
+                        u32::MAX => {
+                            let wid = self.names.intern(terms.term(occ));
+                            self.by_slot[slot] = wid;
+                            wid
+                        }
+                        wid => wid,
+                    };
+                    self.local(wid)
+                }
+                None => self.id(terms.term(occ)),
+            };
             self.local[id as usize].freq[occ.pos.index()] += 1;
             if occ.is_compound() {
                 let old = self.local[id as usize].parts;
                 // Usually a compound is split as it was before: nothing to intern or weigh.
                 let before = &self.part_ids[old.0 as usize..old.1 as usize];
-                let as_before = old.0 != old.1
-                    && terms
-                        .parts(occ)
-                        .eq(before.iter().map(|&p| self.names.get(p)));
+                let as_before =
+                    old.0 != old.1 && terms.parts(occ).eq(before.iter().map(|&p| self.name(p)));
                 if !as_before {
                     let start = self.part_ids.len() as u32;
                     for part in terms.parts(occ) {
                         let part = self.id(part);
                         self.part_ids.push(part);
                     }
-                    self.local[id as usize].parts =
-                        keep_smaller_split(&mut self.part_ids, &self.names, old, start);
+                    let (names, wids) = (&self.names, &self.wids);
+                    self.local[id as usize].parts = keep_smaller_split(
+                        &mut self.part_ids,
+                        |p| names.get(wids[p as usize]),
+                        old,
+                        start,
+                    );
                 }
             }
             self.sentence.push((id, occ.pos));
@@ -285,11 +363,16 @@ impl DocCounts {
     /// (term, pos, freq) sorted by freq desc, then term, then pos — the doc_terms order.
     pub fn sorted(&mut self) -> impl Iterator<Item = (&str, TermPos, u64)> + '_ {
         let DocCounts {
-            names, local, rows, ..
+            names,
+            wids,
+            local,
+            rows,
+            ..
         } = self;
+        let name = |id: u32| names.get(wids[id as usize]);
         rows.clear();
         for (id, t) in local.iter().enumerate() {
-            let name = names.get(id as u32);
+            let name = name(id as u32);
             for p in TermPos::ALL {
                 if t.freq[p.index()] > 0 {
                     rows.push((t.freq[p.index()], prefix_key(name), id as u32, p));
@@ -303,10 +386,9 @@ impl DocCounts {
         rows.sort_unstable_by(|a, b| {
             b.0.cmp(&a.0)
                 .then(a.1.cmp(&b.1))
-                .then_with(|| (names.get(a.2), a.3).cmp(&(names.get(b.2), b.3)))
+                .then_with(|| (name(a.2), a.3).cmp(&(name(b.2), b.3)))
         });
-        let names = &*names;
-        rows.iter().map(move |&(f, _, id, p)| (names.get(id), p, f))
+        rows.iter().map(move |&(f, _, id, p)| (name(id), p, f))
     }
 
     /// The distinct local ids of each unit with two terms or more.
@@ -382,8 +464,11 @@ struct TermRecord {
 
 /// Every mergeable count of the corpus but the co-occurrence pairs: each distinct text
 /// once, in about 70 bytes plus its own length.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub struct CorpusCounts {
+    /// Which store this is: the corpus ids a worker remembers (see [`DocCounts`]) are
+    /// valid for this store only.
+    store: u64,
     names: Interner,
     records: Vec<TermRecord>,
     pos: Vec<PosSlot>,
@@ -393,6 +478,24 @@ pub struct CorpusCounts {
     pub cues: HashMap<(String, CueKey), (u64, u64)>,
     /// Co-occurrence units of the corpus.
     pub units: u64,
+}
+
+/// Numbers for [`CorpusCounts::store`], unique in the process.
+static STORES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl Default for CorpusCounts {
+    fn default() -> Self {
+        CorpusCounts {
+            store: STORES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            names: Interner::default(),
+            records: Vec::new(),
+            pos: Vec::new(),
+            parts: Vec::new(),
+            carries: Carries::default(),
+            cues: HashMap::default(),
+            units: 0,
+        }
+    }
 }
 
 impl CorpusCounts {
@@ -436,12 +539,25 @@ impl CorpusCounts {
     }
 
     /// Add one complete document's counts under its group; `ids` receives the corpus id
-    /// of each of the document's local ids (for its co-occurrence pairs).
-    pub fn fold(&mut self, doc: &DocCounts, group: &str, ids: &mut Vec<u32>) {
+    /// of each of the document's local ids (for its co-occurrence pairs). The worker ids
+    /// of `doc` learn their corpus ids, so that the next document need not look them up.
+    pub fn fold(&mut self, doc: &mut DocCounts, group: &str, ids: &mut Vec<u32>) {
         ids.clear();
-        for id in 0..doc.names.len() {
-            ids.push(self.id(doc.names.get(id as u32)));
+        if doc.corpus_store != self.store {
+            doc.corpus_ids.clear();
+            doc.corpus_store = self.store;
         }
+        for &wid in &doc.wids {
+            let w = wid as usize;
+            if doc.corpus_ids.len() <= w {
+                doc.corpus_ids.resize(w + 1, u32::MAX);
+            }
+            if doc.corpus_ids[w] == u32::MAX {
+                doc.corpus_ids[w] = self.id(doc.names.get(wid));
+            }
+            ids.push(doc.corpus_ids[w]);
+        }
+        let doc = &*doc;
         for (local, &id) in doc.local.iter().zip(ids.iter()) {
             self.add_text(id, local.units, [0, 0]);
             for pos in TermPos::ALL {
@@ -475,8 +591,9 @@ impl CorpusCounts {
         let start = self.parts.len() as u32;
         self.parts.extend(parts);
         let old = self.records[id as usize].parts;
+        let names = &self.names;
         self.records[id as usize].parts =
-            keep_smaller_split(&mut self.parts, &self.names, old, start);
+            keep_smaller_split(&mut self.parts, |p| names.get(p), old, start);
     }
 
     fn part_ids(&self, span: Span) -> &[u32] {
@@ -547,7 +664,13 @@ impl CorpusCounts {
     /// The constituents of a compound; the term itself for a single word.
     pub fn parts(&self, id: u32) -> Vec<&str> {
         if self.is_compound(id) {
-            split_texts(&self.parts, &self.names, self.records[id as usize].parts).collect()
+            let names = &self.names;
+            split_texts(
+                &self.parts,
+                |p| names.get(p),
+                self.records[id as usize].parts,
+            )
+            .collect()
         } else {
             vec![self.text(id)]
         }
@@ -626,6 +749,78 @@ mod tests {
     use crate::test_support::{stopwords, tokenizer};
 
     /// The counts of `sentences` (one document), as the pipeline makes them.
+    /// Count `sentences` into `d` (cleared first) as the pipeline does, with the worker's
+    /// feature cache giving slots (so known words go by slot).
+    fn count_into<'a>(
+        d: &mut DocCounts,
+        cache: &mut crate::tokenize::FeatureCache<'a>,
+        classes: &mut Vec<u8>,
+        sentences: &[&str],
+    ) {
+        let tokenizer = tokenizer();
+        let mut worker = tokenizer.worker();
+        let ex = TermExtractor {
+            stopwords: stopwords(),
+            compounds: true,
+        };
+        d.clear();
+        let (mut tokens, mut feats, mut slots) = (Vec::new(), Vec::new(), Vec::new());
+        let mut terms = SentenceTerms::default();
+        for s in sentences {
+            worker.tokenize(s, &mut tokens).unwrap();
+            cache.all(&tokens, &mut feats, &mut slots);
+            terms.clear();
+            ex.extract(
+                s,
+                &tokens,
+                &feats,
+                &slots,
+                classes,
+                &[],
+                &mut terms,
+                &mut d.neighbors,
+            );
+            d.add_sentence(&terms);
+            d.end_sentence(None);
+            d.end_unit();
+        }
+    }
+
+    #[test]
+    fn a_worker_reusing_its_counts_gets_what_a_fresh_one_gets() {
+        let mut cache = crate::tokenize::FeatureCache::new(tokenizer());
+        let mut classes = Vec::new();
+        let first = ["関節軟骨の軟骨が再生する。", "幹細胞を注射する。"];
+        let second = ["幹細胞が軟骨を再生させる。", "膝の痛み。"];
+        let mut reused = DocCounts::default();
+        count_into(&mut reused, &mut cache, &mut classes, &first);
+        let mut store = CorpusCounts::default();
+        let mut ids = Vec::new();
+        store.fold(&mut reused, "", &mut ids);
+        count_into(&mut reused, &mut cache, &mut classes, &second);
+        let mut fresh = DocCounts::default();
+        count_into(&mut fresh, &mut cache, &mut classes, &second);
+        let rows = |d: &mut DocCounts| -> Vec<(String, TermPos, u64)> {
+            d.sorted().map(|(t, p, f)| (t.to_string(), p, f)).collect()
+        };
+        assert_eq!(rows(&mut reused), rows(&mut fresh));
+        assert_eq!(
+            rows(&mut fresh)
+                .iter()
+                .map(|r| r.0.as_str())
+                .collect::<Vec<_>>(),
+            ["再生", "幹細胞", "痛み", "膝", "軟骨"]
+        );
+        // The second document's ids in the store: the first document's terms keep theirs.
+        store.fold(&mut reused, "", &mut ids);
+        let texts: Vec<&str> = ids.iter().map(|&id| store.text(id)).collect();
+        let names: Vec<&str> = (0..reused.wids.len() as u32)
+            .map(|i| reused.name(i))
+            .collect();
+        assert_eq!(texts, names);
+        assert_eq!(store.term("軟骨", TermPos::Noun).freq, 2);
+    }
+
     fn doc(sentences: &[&str]) -> DocCounts {
         let tokenizer = tokenizer();
         let mut worker = tokenizer.worker();
@@ -675,9 +870,9 @@ mod tests {
 
     #[test]
     fn folding_documents_in_any_order_or_in_parts_gives_the_same_counts() {
-        let a = doc(&["関節軟骨の軟骨が再生する。", "軟骨が減る。"]);
-        let b = doc(&["軟骨を守る。"]);
-        let c = doc(&["関節軟骨を再生させる。"]);
+        let mut a = doc(&["関節軟骨の軟骨が再生する。", "軟骨が減る。"]);
+        let mut b = doc(&["軟骨を守る。"]);
+        let mut c = doc(&["関節軟骨を再生させる。"]);
         let snapshot = |counts: &CorpusCounts| {
             let mut rows: Vec<(String, TermPos, PosCounts, Vec<String>, u64, u64)> = counts
                 .terms()
@@ -697,18 +892,19 @@ mod tests {
         };
         let mut ids = Vec::new();
         let mut whole = CorpusCounts::default();
-        for d in [&a, &b, &c] {
+        // The same documents go into several stores: each store has its own ids.
+        for d in [&mut a, &mut b, &mut c] {
             whole.fold(d, "", &mut ids);
         }
         let mut reversed = CorpusCounts::default();
-        for d in [&c, &b, &a] {
+        for d in [&mut c, &mut b, &mut a] {
             reversed.fold(d, "", &mut ids);
         }
         let mut left = CorpusCounts::default();
-        left.fold(&a, "", &mut ids);
+        left.fold(&mut a, "", &mut ids);
         let mut right = CorpusCounts::default();
-        right.fold(&b, "", &mut ids);
-        right.fold(&c, "", &mut ids);
+        right.fold(&mut b, "", &mut ids);
+        right.fold(&mut c, "", &mut ids);
         left.merge(&right);
         assert_eq!(snapshot(&whole), snapshot(&reversed));
         assert_eq!(snapshot(&whole), snapshot(&left));
@@ -775,7 +971,7 @@ mod tests {
     #[test]
     fn units_keep_each_term_once() {
         let mut d = doc(&["軟骨と軟骨が再生する。"]);
-        let names: Vec<&str> = (0..d.names.len() as u32).map(|i| d.names.get(i)).collect();
+        let names: Vec<&str> = (0..d.wids.len() as u32).map(|i| d.name(i)).collect();
         let units: Vec<Vec<&str>> = d
             .units()
             .map(|u| u.iter().map(|&i| names[i as usize]).collect())

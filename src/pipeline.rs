@@ -464,7 +464,7 @@ impl Analyzer {
         self.counts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .fold(&b.doc, &row.group, &mut b.ids);
+            .fold(&mut b.doc, &row.group, &mut b.ids);
         scratch
             .pairs
             .add_doc(&b.doc, &b.ids)

@@ -58,11 +58,19 @@ pub struct TermOcc {
     pub pos: TermPos,
     /// Constituents of a compound, as a range of `SentenceTerms::parts`; empty for a word.
     parts: (u32, u32),
+    /// The feature-cache slot of a term that is one known word (whose text the word alone
+    /// decides), `u32::MAX` otherwise.
+    slot: u32,
 }
 
 impl TermOcc {
     pub fn is_compound(&self) -> bool {
         self.parts.1 - self.parts.0 > 1
+    }
+
+    /// The feature-cache slot of a term that is one known word.
+    pub fn slot(&self) -> Option<u32> {
+        (self.slot != u32::MAX).then_some(self.slot)
     }
 }
 
@@ -183,6 +191,11 @@ impl TermExtractor<'_> {
                 self.flush(&mut run, out, neighbors);
                 continue;
             }
+            // A known word's form is its own, whatever the sentence: its slot stands for it.
+            let word = match slots.get(i) {
+                Some(&slot) if !features.unknown => slot,
+                _ => u32::MAX,
+            };
             let (class, form) = match slots.get(i) {
                 // A known word's class depends on the word alone: classify it once.
                 Some(&slot) if !features.unknown => {
@@ -207,17 +220,17 @@ impl TermExtractor<'_> {
                 _ => classify(features, surface),
             };
             match class {
-                Class::Noun => run.noun(form),
+                Class::Noun => run.noun(form, word),
                 Class::Suffix => {
-                    if !run.suffix(form) {
+                    if !run.suffix(form, word) {
                         self.flush(&mut run, out, neighbors);
                     }
                 }
-                Class::AdjStem => run.pending.push((form, true)),
-                Class::Prefix => run.pending.push((form, false)),
+                Class::AdjStem => run.pending.push((form, true, word)),
+                Class::Prefix => run.pending.push((form, false, word)),
                 Class::Word(pos) => {
                     self.flush(&mut run, out, neighbors);
-                    self.push(out, &[form], pos);
+                    self.push(out, &[form], pos, word);
                 }
                 Class::Other => self.flush(&mut run, out, neighbors),
             }
@@ -245,21 +258,22 @@ impl TermExtractor<'_> {
         }
         if self.compounds || parts.len() == 1 {
             if !parts.is_empty() {
-                self.push(out, parts, TermPos::Noun);
+                self.push(out, parts, TermPos::Noun, run.slots[0]);
             }
         } else {
             for (i, part) in parts.iter().enumerate() {
                 if !run.prefixes.contains(&i) {
-                    self.push(out, &[part], TermPos::Noun);
+                    self.push(out, &[part], TermPos::Noun, run.slots[i]);
                 }
             }
         }
         run.parts.clear();
+        run.slots.clear();
         run.prefixes.clear();
         for i in 0..run.pending.len() {
-            let (form, is_stem) = run.pending[i];
+            let (form, is_stem, slot) = run.pending[i];
             if is_stem {
-                self.push(out, &[form], TermPos::Noun);
+                self.push(out, &[form], TermPos::Noun, slot);
             }
         }
         run.pending.clear();
@@ -267,7 +281,8 @@ impl TermExtractor<'_> {
 
     /// Append a term made of `parts` unless it is a stopword or a lone Latin letter (the n
     /// of "n=12", the Q of "Q1"; in a compound such as T細胞 a letter stays).
-    fn push(&self, out: &mut SentenceTerms, parts: &[&str], pos: TermPos) {
+    /// `slot` is the word's feature-cache slot when `parts` is one known word.
+    fn push(&self, out: &mut SentenceTerms, parts: &[&str], pos: TermPos, slot: u32) {
         let start = out.len_u32();
         let first_part = out.parts.len() as u32;
         for part in parts {
@@ -288,6 +303,7 @@ impl TermExtractor<'_> {
             term: (start, out.len_u32()),
             pos,
             parts: (first_part, out.parts.len() as u32),
+            slot: if parts.len() == 1 { slot } else { u32::MAX },
         });
     }
 }
@@ -296,35 +312,40 @@ impl TermExtractor<'_> {
 #[derive(Default)]
 struct Run<'t> {
     parts: Vec<&'t str>,
-    /// (form, is adjectival stem); prefixes are `false`.
-    pending: Vec<(&'t str, bool)>,
+    /// The feature-cache slot of each part (`u32::MAX` for an unknown word).
+    slots: Vec<u32>,
+    /// (form, is adjectival stem, slot); prefixes are `false`.
+    pending: Vec<(&'t str, bool, u32)>,
     /// Positions in `parts` of absorbed prefixes, which the morpheme view leaves out.
     prefixes: Vec<usize>,
 }
 
 impl<'t> Run<'t> {
     fn absorb_pending(&mut self) {
-        for (form, is_stem) in self.pending.drain(..) {
+        for (form, is_stem, slot) in self.pending.drain(..) {
             if !is_stem {
                 self.prefixes.push(self.parts.len());
             }
             self.parts.push(form);
+            self.slots.push(slot);
         }
     }
 
-    fn noun(&mut self, form: &'t str) {
+    fn noun(&mut self, form: &'t str, slot: u32) {
         self.absorb_pending();
         self.parts.push(form);
+        self.slots.push(slot);
     }
 
     /// Attach a suffix; false when there is nothing for it to attach to.
-    fn suffix(&mut self, form: &'t str) -> bool {
-        let stem_pending = self.pending.iter().any(|(_, is_stem)| *is_stem);
+    fn suffix(&mut self, form: &'t str, slot: u32) -> bool {
+        let stem_pending = self.pending.iter().any(|(_, is_stem, _)| *is_stem);
         if self.parts.is_empty() && !stem_pending {
             return false;
         }
         self.absorb_pending();
         self.parts.push(form);
+        self.slots.push(slot);
         true
     }
 }
