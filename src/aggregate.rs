@@ -19,7 +19,7 @@ use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 
 use crate::lexicon::CueStance;
-use crate::terms::{Neighbors, SentenceTerms, TermPos};
+use crate::terms::{SentenceTerms, TermPos};
 
 /// Counts per part of speech (indexed by [`TermPos::index`]).
 pub type PerPos<T> = [T; 3];
@@ -149,6 +149,9 @@ struct LocalTerm {
     sides: PerPos<[u64; 2]>,
     /// Co-occurrence units containing the term.
     units: u64,
+    /// How often the noun is preceded (`[0]`) and followed (`[1]`) by another noun of its
+    /// run (FLR's L and R).
+    neighbors: [u64; 2],
     /// Constituents of a compound (local ids in `DocCounts::part_ids`).
     parts: Span,
 }
@@ -181,8 +184,6 @@ pub struct DocCounts {
     /// Counts by local id (constituents that are not terms themselves have zero counts).
     local: Vec<LocalTerm>,
     part_ids: Vec<u32>,
-    /// Noun neighbour counts for FLR, filled by the term extractor.
-    pub neighbors: Neighbors,
     /// (local id, pos) of each term occurrence of the current sentence.
     sentence: Vec<(u32, TermPos)>,
     /// Local ids of the terms of the current co-occurrence unit.
@@ -232,7 +233,6 @@ impl DocCounts {
         self.wids.clear();
         self.local.clear();
         self.part_ids.clear();
-        reset(&mut self.neighbors);
         self.sentence.clear();
         self.unit.clear();
         self.unit_terms.clear();
@@ -266,6 +266,27 @@ impl DocCounts {
         self.local(wid)
     }
 
+    /// The local id of `text`, which is the one known word of feature-cache slot `slot`
+    /// when there is one: found by the slot, without hashing the text.
+    fn word_id(&mut self, text: &str, slot: Option<u32>) -> u32 {
+        let Some(slot) = slot else {
+            return self.id(text);
+        };
+        let slot = slot as usize;
+        if self.by_slot.len() <= slot {
+            self.by_slot.resize(slot + 1, u32::MAX);
+        }
+        let wid = match self.by_slot[slot] {
+            u32::MAX => {
+                let wid = self.names.intern(text);
+                self.by_slot[slot] = wid;
+                wid
+            }
+            wid => wid,
+        };
+        self.local(wid)
+    }
+
     /// The text of a local id.
     fn name(&self, local: u32) -> &str {
         self.names.get(self.wids[local as usize])
@@ -276,24 +297,7 @@ impl DocCounts {
     pub fn add_sentence(&mut self, terms: &SentenceTerms) {
         self.sentence.clear();
         for occ in &terms.occs {
-            let id = match occ.slot() {
-                Some(slot) => {
-                    let slot = slot as usize;
-                    if self.by_slot.len() <= slot {
-                        self.by_slot.resize(slot + 1, u32::MAX);
-                    }
-                    let wid = match self.by_slot[slot] {
-                        u32::MAX => {
-                            let wid = self.names.intern(terms.term(occ));
-                            self.by_slot[slot] = wid;
-                            wid
-                        }
-                        wid => wid,
-                    };
-                    self.local(wid)
-                }
-                None => self.id(terms.term(occ)),
-            };
+            let id = self.word_id(terms.term(occ), occ.slot());
             self.local[id as usize].freq[occ.pos.index()] += 1;
             if occ.is_compound() {
                 let old = self.local[id as usize].parts;
@@ -318,6 +322,11 @@ impl DocCounts {
             }
             self.sentence.push((id, occ.pos));
             self.unit.push(id);
+        }
+        for (noun, slot, [l, r]) in terms.run_nouns() {
+            let id = self.word_id(noun, slot) as usize;
+            self.local[id].neighbors[0] += l;
+            self.local[id].neighbors[1] += r;
         }
     }
 
@@ -559,7 +568,7 @@ impl CorpusCounts {
         }
         let doc = &*doc;
         for (local, &id) in doc.local.iter().zip(ids.iter()) {
-            self.add_text(id, local.units, [0, 0]);
+            self.add_text(id, local.units, local.neighbors);
             for pos in TermPos::ALL {
                 let i = pos.index();
                 if local.freq[i] > 0 {
@@ -571,10 +580,6 @@ impl CorpusCounts {
                 let parts = &doc.part_ids[local.parts.0 as usize..local.parts.1 as usize];
                 self.add_parts(id, parts.iter().map(|&p| ids[p as usize]));
             }
-        }
-        for (noun, &neighbors) in &doc.neighbors {
-            let id = self.id(noun);
-            self.add_text(id, 0, neighbors);
         }
         for (cue, n) in &doc.cues {
             let e = self
@@ -770,16 +775,7 @@ mod tests {
             worker.tokenize(s, &mut tokens).unwrap();
             cache.all(&tokens, &mut feats, &mut slots);
             terms.clear();
-            ex.extract(
-                s,
-                &tokens,
-                &feats,
-                &slots,
-                classes,
-                &[],
-                &mut terms,
-                &mut d.neighbors,
-            );
+            ex.extract(s, &tokens, &feats, &slots, classes, &[], &mut terms);
             d.add_sentence(&terms);
             d.end_sentence(None);
             d.end_unit();
@@ -835,16 +831,7 @@ mod tests {
             worker.tokenize(s, &mut tokens).unwrap();
             let feats: Vec<_> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
             terms.clear();
-            ex.extract(
-                s,
-                &tokens,
-                &feats,
-                &[],
-                &mut Vec::new(),
-                &[],
-                &mut terms,
-                &mut d.neighbors,
-            );
+            ex.extract(s, &tokens, &feats, &[], &mut Vec::new(), &[], &mut terms);
             d.add_sentence(&terms);
             d.end_sentence(Some(0));
             d.end_unit();

@@ -361,7 +361,6 @@ impl Analyzer {
                     &mut b.classes,
                     &s.urls,
                     &mut b.terms,
-                    &mut b.doc.neighbors,
                 );
                 b.doc.add_sentence(&b.terms);
                 b.doc.end_sentence(match s.stance {

@@ -81,6 +81,11 @@ pub struct SentenceTerms {
     buf: String,
     parts: Vec<(u32, u32)>,
     pub occs: Vec<TermOcc>,
+    /// The nouns of every run of two or more (whatever became of the run as terms), as
+    /// ranges of `buf` with their feature-cache slots (`u32::MAX`: none) …
+    run_parts: Vec<(u32, u32, u32)>,
+    /// … and each run's span of `run_parts`.
+    runs: Vec<(u32, u32)>,
 }
 
 impl SentenceTerms {
@@ -88,6 +93,24 @@ impl SentenceTerms {
         self.buf.clear();
         self.parts.clear();
         self.occs.clear();
+        self.run_parts.clear();
+        self.runs.clear();
+    }
+
+    /// Every noun of the sentence's runs of two or more, with its feature-cache slot and
+    /// `[L, R]`: whether another noun of the run precedes and follows it (TermExtract's
+    /// neighbour counts, for FLR).
+    pub fn run_nouns(&self) -> impl Iterator<Item = (&str, Option<u32>, [u64; 2])> {
+        self.runs.iter().flat_map(move |&(a, b)| {
+            (a..b).map(move |i| {
+                let (start, end, slot) = self.run_parts[i as usize];
+                (
+                    &self.buf[start as usize..end as usize],
+                    (slot != u32::MAX).then_some(slot),
+                    [u64::from(i > a), u64::from(i + 1 < b)],
+                )
+            })
+        })
     }
 
     pub fn term(&self, occ: &TermOcc) -> &str {
@@ -162,8 +185,8 @@ pub struct TermExtractor<'a> {
 }
 
 impl TermExtractor<'_> {
-    /// Append the terms of `text` (a normalized sentence) and its `tokens` to `out`, and
-    /// count the noun neighbours of its runs into `neighbors`.
+    /// Append the terms of `text` (a normalized sentence) and its `tokens` to `out`, with
+    /// the nouns of its runs (see [`SentenceTerms::run_nouns`]).
     ///
     /// `slots` (the feature-cache slot of each token) and `classes` let a worker classify
     /// each known word once; pass an empty `slots` to classify every token afresh. Tokens
@@ -178,7 +201,6 @@ impl TermExtractor<'_> {
         classes: &mut Vec<u8>,
         urls: &[std::ops::Range<usize>],
         out: &mut SentenceTerms,
-        neighbors: &mut Neighbors,
     ) {
         let mut run = Run::default();
         for (i, (token, features)) in tokens.iter().zip(feats).enumerate() {
@@ -188,7 +210,7 @@ impl TermExtractor<'_> {
                 .iter()
                 .any(|u| u.start <= token.range().start && token.range().end <= u.end)
             {
-                self.flush(&mut run, out, neighbors);
+                self.flush(&mut run, out);
                 continue;
             }
             // A known word's form is its own, whatever the sentence: its slot stands for it.
@@ -223,38 +245,33 @@ impl TermExtractor<'_> {
                 Class::Noun => run.noun(form, word),
                 Class::Suffix => {
                     if !run.suffix(form, word) {
-                        self.flush(&mut run, out, neighbors);
+                        self.flush(&mut run, out);
                     }
                 }
                 Class::AdjStem => run.pending.push((form, true, word)),
                 Class::Prefix => run.pending.push((form, false, word)),
                 Class::Word(pos) => {
-                    self.flush(&mut run, out, neighbors);
+                    self.flush(&mut run, out);
                     self.push(out, &[form], pos, word);
                 }
-                Class::Other => self.flush(&mut run, out, neighbors),
+                Class::Other => self.flush(&mut run, out),
             }
         }
-        self.flush(&mut run, out, neighbors);
+        self.flush(&mut run, out);
     }
 
     /// End the current run: emit it (as one compound or as its morphemes) and any
     /// adjectival stems left pending after it.
-    fn flush(&self, run: &mut Run, out: &mut SentenceTerms, neighbors: &mut Neighbors) {
+    fn flush(&self, run: &mut Run, out: &mut SentenceTerms) {
         let parts = &run.parts;
         if parts.len() > 1 {
-            for (i, part) in parts.iter().enumerate() {
-                let counts = match neighbors.get_mut(*part) {
-                    Some(c) => c,
-                    None => neighbors.entry(part.to_string()).or_default(),
-                };
-                if i > 0 {
-                    counts[0] += 1;
-                }
-                if i + 1 < parts.len() {
-                    counts[1] += 1;
-                }
+            let first = out.run_parts.len() as u32;
+            for (part, &slot) in parts.iter().zip(&run.slots) {
+                let a = out.len_u32();
+                out.buf.push_str(part);
+                out.run_parts.push((a, out.len_u32(), slot));
             }
+            out.runs.push((first, out.run_parts.len() as u32));
         }
         if self.compounds || parts.len() == 1 {
             if !parts.is_empty() {
@@ -446,18 +463,14 @@ mod tests {
             .map(|t| tokenizer().features(t.word))
             .collect();
         let mut out = SentenceTerms::default();
-        let mut neighbors = Neighbors::default();
         let urls = crate::numbers::url_spans(text);
-        ex.extract(
-            text,
-            &tokens,
-            &feats,
-            &[],
-            &mut Vec::new(),
-            &urls,
-            &mut out,
-            &mut neighbors,
-        );
+        ex.extract(text, &tokens, &feats, &[], &mut Vec::new(), &urls, &mut out);
+        let mut neighbors = Neighbors::default();
+        for (noun, _, [l, r]) in out.run_nouns() {
+            let n = neighbors.entry(noun.to_string()).or_default();
+            n[0] += l;
+            n[1] += r;
+        }
         let occs = out
             .occs
             .iter()
