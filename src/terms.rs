@@ -148,6 +148,12 @@ enum Class {
     Other,
 }
 
+/// The per-worker class cache keeps a word's [`Class::code`] in its low bits, and in
+/// these two whether the word (as a term of its own) is a stopword, once looked up.
+const CLASS_BITS: u8 = 0x0F;
+const STOP_KNOWN: u8 = 0x10;
+const STOP: u8 = 0x20;
+
 impl Class {
     /// A non-zero byte for the per-worker class cache (0 = not classified yet).
     fn code(self) -> u8 {
@@ -164,7 +170,7 @@ impl Class {
     }
 
     fn from_code(code: u8) -> Class {
-        match code {
+        match code & CLASS_BITS {
             1 => Class::Noun,
             2 => Class::Suffix,
             3 => Class::AdjStem,
@@ -210,7 +216,7 @@ impl TermExtractor<'_> {
                 .iter()
                 .any(|u| u.start <= token.range().start && token.range().end <= u.end)
             {
-                self.flush(&mut run, out);
+                self.flush(&mut run, out, classes);
                 continue;
             }
             // A known word's form is its own, whatever the sentence: its slot stands for it.
@@ -225,10 +231,10 @@ impl TermExtractor<'_> {
                     if classes.len() <= slot {
                         classes.resize(slot + 1, 0);
                     }
-                    let class = match classes[slot] {
+                    let class = match classes[slot] & CLASS_BITS {
                         0 => {
                             let class = classify(features, surface).0;
-                            classes[slot] = class.code();
+                            classes[slot] |= class.code();
                             class
                         }
                         code => Class::from_code(code),
@@ -245,24 +251,24 @@ impl TermExtractor<'_> {
                 Class::Noun => run.noun(form, word),
                 Class::Suffix => {
                     if !run.suffix(form, word) {
-                        self.flush(&mut run, out);
+                        self.flush(&mut run, out, classes);
                     }
                 }
                 Class::AdjStem => run.pending.push((form, true, word)),
                 Class::Prefix => run.pending.push((form, false, word)),
                 Class::Word(pos) => {
-                    self.flush(&mut run, out);
-                    self.push(out, &[form], pos, word);
+                    self.flush(&mut run, out, classes);
+                    self.push(out, &[form], pos, word, classes);
                 }
-                Class::Other => self.flush(&mut run, out),
+                Class::Other => self.flush(&mut run, out, classes),
             }
         }
-        self.flush(&mut run, out);
+        self.flush(&mut run, out, classes);
     }
 
     /// End the current run: emit it (as one compound or as its morphemes) and any
     /// adjectival stems left pending after it.
-    fn flush(&self, run: &mut Run, out: &mut SentenceTerms) {
+    fn flush(&self, run: &mut Run, out: &mut SentenceTerms, classes: &mut [u8]) {
         let parts = &run.parts;
         if parts.len() > 1 {
             let first = out.run_parts.len() as u32;
@@ -275,12 +281,12 @@ impl TermExtractor<'_> {
         }
         if self.compounds || parts.len() == 1 {
             if !parts.is_empty() {
-                self.push(out, parts, TermPos::Noun, run.slots[0]);
+                self.push(out, parts, TermPos::Noun, run.slots[0], classes);
             }
         } else {
             for (i, part) in parts.iter().enumerate() {
                 if !run.prefixes.contains(&i) {
-                    self.push(out, &[part], TermPos::Noun, run.slots[i]);
+                    self.push(out, &[part], TermPos::Noun, run.slots[i], classes);
                 }
             }
         }
@@ -290,7 +296,7 @@ impl TermExtractor<'_> {
         for i in 0..run.pending.len() {
             let (form, is_stem, slot) = run.pending[i];
             if is_stem {
-                self.push(out, &[form], TermPos::Noun, slot);
+                self.push(out, &[form], TermPos::Noun, slot, classes);
             }
         }
         run.pending.clear();
@@ -298,8 +304,16 @@ impl TermExtractor<'_> {
 
     /// Append a term made of `parts` unless it is a stopword or a lone Latin letter (the n
     /// of "n=12", the Q of "Q1"; in a compound such as T細胞 a letter stays).
-    /// `slot` is the word's feature-cache slot when `parts` is one known word.
-    fn push(&self, out: &mut SentenceTerms, parts: &[&str], pos: TermPos, slot: u32) {
+    /// `slot` is the word's feature-cache slot when `parts` is one known word: whether it
+    /// is a stopword is then looked up once, and kept with its class in `classes`.
+    fn push(
+        &self,
+        out: &mut SentenceTerms,
+        parts: &[&str],
+        pos: TermPos,
+        slot: u32,
+        classes: &mut [u8],
+    ) {
         let start = out.len_u32();
         let first_part = out.parts.len() as u32;
         for part in parts {
@@ -311,7 +325,24 @@ impl TermExtractor<'_> {
         }
         let term = &out.buf[start as usize..];
         let lone_letter = term.len() == 1 && term.as_bytes()[0].is_ascii_alphabetic();
-        if lone_letter || self.stopwords.contains(term) {
+        let known = (parts.len() == 1)
+            .then(|| classes.get_mut(slot as usize))
+            .flatten();
+        let stopword = match known {
+            Some(code) => {
+                if *code & STOP_KNOWN == 0 {
+                    *code |= STOP_KNOWN
+                        | if self.stopwords.contains(term) {
+                            STOP
+                        } else {
+                            0
+                        };
+                }
+                *code & STOP != 0
+            }
+            None => self.stopwords.contains(term),
+        };
+        if lone_letter || stopword {
             out.buf.truncate(start as usize);
             out.parts.truncate(first_part as usize);
             return;
