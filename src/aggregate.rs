@@ -769,13 +769,13 @@ mod tests {
             compounds: true,
         };
         d.clear();
-        let (mut tokens, mut feats, mut slots) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut tokens, mut slots) = (Vec::new(), Vec::new());
         let mut terms = SentenceTerms::default();
         for s in sentences {
             worker.tokenize(s, &mut tokens).unwrap();
-            cache.all(&tokens, &mut feats, &mut slots);
+            cache.all(&tokens, &mut slots);
             terms.clear();
-            ex.extract(s, &tokens, &feats, &slots, classes, &[], &mut terms);
+            ex.extract(s, &tokens, cache.morphs(&slots), classes, &[], &mut terms);
             d.add_sentence(&terms);
             d.end_sentence(None);
             d.end_unit();
@@ -831,7 +831,8 @@ mod tests {
             worker.tokenize(s, &mut tokens).unwrap();
             let feats: Vec<_> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
             terms.clear();
-            ex.extract(s, &tokens, &feats, &[], &mut Vec::new(), &[], &mut terms);
+            let feats = crate::tokenize::Morphs::direct(&feats);
+            ex.extract(s, &tokens, feats, &mut Vec::new(), &[], &mut terms);
             d.add_sentence(&terms);
             d.end_sentence(Some(0));
             d.end_unit();

@@ -22,7 +22,7 @@ use anyhow::{Result, bail};
 
 use crate::normalize::Normalized;
 use crate::resources::Source;
-use crate::tokenize::{Features, Token, Tokenizer};
+use crate::tokenize::{Features, Morphs, Token, Tokenizer};
 
 pub const BUILTIN_LEXICON: &str = include_str!("../dict/stance_lexicon.tsv");
 pub const BUILTIN_CLAIM_WORDS: &str = include_str!("../dict/claim_words.tsv");
@@ -173,13 +173,12 @@ pub struct KeyCache<'a> {
 }
 
 /// The keys of a tokenized text, with ある merged into a following negation; `id_of`
-/// gives each key its id. `slots` are the tokens' feature-cache slots, for `cache` (empty:
-/// no caching).
+/// gives each key its id. The tokens' feature-cache slots (when `feats` has them) key
+/// `cache`.
 pub fn canonical_keys<'t, 'd: 't>(
     text: &'t str,
     tokens: &[Token],
-    feats: &[Features<'d>],
-    slots: &[u32],
+    feats: Morphs<'_, 'd>,
     cache: &mut KeyCache<'d>,
     id_of: &impl Fn(&str) -> u32,
     out: &mut Vec<Key<'t>>,
@@ -191,9 +190,10 @@ pub fn canonical_keys<'t, 'd: 't>(
         let key = key_rule(f, surface).apply(f, surface)?;
         Some((key, id_of(key)))
     };
-    for (i, (t, f)) in tokens.iter().zip(feats).enumerate() {
-        let resolved = match slots.get(i) {
-            Some(&slot) if !f.unknown => {
+    for (i, t) in tokens.iter().enumerate() {
+        let f = feats.get(i);
+        let resolved = match feats.slot(i) {
+            Some(slot) if !f.unknown => {
                 let slot = slot as usize;
                 if cache.words.len() <= slot {
                     cache.words.resize(slot + 1, None);
@@ -315,8 +315,7 @@ impl Lexicon {
                     canonical_keys(
                         &norm.text,
                         &tokens,
-                        &feats,
-                        &[],
+                        Morphs::direct(&feats),
                         &mut KeyCache::default(),
                         &|_| 0,
                         &mut keys,

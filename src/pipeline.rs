@@ -35,7 +35,7 @@ use crate::stance::{Cue, SentenceStance, StanceMatcher, StanceScratch};
 use crate::tables::{CsvStyle, RowEncoder};
 use crate::terms::{SentenceTerms, TermExtractor};
 use crate::timing::{Stage, Timings};
-use crate::tokenize::{FeatureCache, Features, Token, Tokenizer, Worker};
+use crate::tokenize::{FeatureCache, Token, Tokenizer, Worker};
 
 /// A batch closes when it holds this many bytes of input …
 const BATCH_BYTES: u64 = 8 * 1024 * 1024;
@@ -116,7 +116,7 @@ pub struct Buffers<'a> {
     cache: FeatureCache<'a>,
     classes: Vec<u8>,
     /// The window of sentences normalized and tokenized ahead of the other stages.
-    window: Window<'a>,
+    window: Window,
     terms: SentenceTerms,
     numerals: Vec<std::ops::Range<usize>>,
     numbers: Vec<NumberOcc>,
@@ -135,14 +135,13 @@ pub struct Buffers<'a> {
 const WINDOW_SENTENCES: usize = 64;
 const WINDOW_BYTES: usize = 16 * 1024;
 
-/// One sentence of a window: its normalized text, URL spans, tokens, and their features
-/// and feature-cache slots; then what the stages found that its rows need.
+/// One sentence of a window: its normalized text, URL spans, tokens and their
+/// feature-cache slots; then what the stages found that its rows need.
 #[derive(Default)]
-struct Tokenized<'a> {
+struct Tokenized {
     norm: Normalized,
     urls: Vec<std::ops::Range<usize>>,
     tokens: Vec<Token>,
-    feats: Vec<Features<'a>>,
     slots: Vec<u32>,
     stance: SentenceStance,
     hedges: u64,
@@ -152,14 +151,14 @@ struct Tokenized<'a> {
 
 /// The sentences tokenized ahead of the extraction stages; its buffers are reused.
 #[derive(Default)]
-struct Window<'a> {
-    sentences: Vec<Tokenized<'a>>,
+struct Window {
+    sentences: Vec<Tokenized>,
 }
 
-impl<'a> Window<'a> {
+impl Window {
     /// Normalize, tokenize and look up the features of the first of `sentences` (ranges
     /// of `text`) up to the window's limits; returns how many (at least one, if any).
-    fn fill(
+    fn fill<'a>(
         &mut self,
         text: &str,
         sentences: &[std::ops::Range<usize>],
@@ -187,7 +186,7 @@ impl<'a> Window<'a> {
         times.lap(Stage::Normalize, clock);
         for s in &mut self.sentences[..n] {
             worker.tokenize(&s.norm.text, &mut s.tokens)?;
-            cache.all(&s.tokens, &mut s.feats, &mut s.slots);
+            cache.all(&s.tokens, &mut s.slots);
         }
         times.lap(Stage::Tokenize, clock);
         Ok(n)
@@ -308,6 +307,7 @@ impl Analyzer {
                 &mut clock,
             )?;
             let window = &mut b.window.sentences[..n];
+            let cache = &b.cache;
             let sources = &sentences[first..first + n];
             let sentence_no = |i: usize| (first + i + 1) as u64;
 
@@ -317,8 +317,7 @@ impl Analyzer {
                 s.stance = self.stance.analyze(
                     &s.norm.text,
                     &s.tokens,
-                    &s.feats,
-                    &s.slots,
+                    cache.morphs(&s.slots),
                     &mut b.stance,
                     &mut b.cues,
                 );
@@ -356,8 +355,7 @@ impl Analyzer {
                 extractor.extract(
                     &s.norm.text,
                     &s.tokens,
-                    &s.feats,
-                    &s.slots,
+                    cache.morphs(&s.slots),
                     &mut b.classes,
                     &s.urls,
                     &mut b.terms,
@@ -382,7 +380,7 @@ impl Analyzer {
                 b.numerals.extend(
                     s.tokens
                         .iter()
-                        .zip(&s.feats)
+                        .zip(cache.morphs(&s.slots).iter())
                         .filter(|(_, f)| f.numeral)
                         .map(|(t, _)| t.range()),
                 );

@@ -31,7 +31,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 
 use crate::lexicon::{CueStance, Key, KeyCache, Lexicon, NEG, TOPIC, canonical_keys};
-use crate::tokenize::{Features, Token};
+use crate::tokenize::{Morphs, Token};
 
 /// The stance of a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Default)]
@@ -232,23 +232,14 @@ impl StanceMatcher {
         &self,
         text: &'t str,
         tokens: &[Token],
-        feats: &[Features<'d>],
-        slots: &[u32],
+        feats: Morphs<'_, 'd>,
         scratch: &mut StanceScratch<'d>,
         out: &mut Vec<Cue>,
     ) -> SentenceStance {
         out.clear();
         let mut keys: Vec<Key<'t>> = Vec::with_capacity(tokens.len());
         let id_of = |key: &str| self.vocab.get(key).copied().unwrap_or(0);
-        canonical_keys(
-            text,
-            tokens,
-            feats,
-            slots,
-            &mut scratch.keys,
-            &id_of,
-            &mut keys,
-        );
+        canonical_keys(text, tokens, feats, &mut scratch.keys, &id_of, &mut keys);
         let keys = &keys;
         scratch.ids.clear();
         scratch.haystack.clear();
@@ -518,14 +509,14 @@ impl StanceMatcher {
         &self,
         text: &str,
         tokens: &[Token],
-        feats: &[Features],
+        feats: Morphs,
     ) -> Option<(String, Range<usize>)> {
         if text.trim_end().ends_with('?') {
             return None;
         }
         let mut last: Option<usize> = None;
         let mut negated = false;
-        for (i, (t, f)) in tokens.iter().zip(feats).enumerate().rev() {
+        for (i, (t, f)) in tokens.iter().zip(feats.iter()).enumerate().rev() {
             let surface = text.get(t.range()).unwrap_or("");
             let base = if f.base() == "*" { surface } else { f.base() };
             let through = match (f.pos(), f.pos_detail(1), base) {
@@ -596,6 +587,7 @@ fn surface_boundary(text: &str, start: usize, end: usize) -> bool {
 mod tests {
     use super::*;
     use crate::test_support::{matcher, tokenizer};
+    use crate::tokenize::Features;
 
     use crate::normalize::Normalized;
 
@@ -611,7 +603,13 @@ mod tests {
             .collect();
         let mut scratch = StanceScratch::default();
         let mut cues = Vec::new();
-        let s = matcher().analyze(&norm.text, &tokens, &feats, &[], &mut scratch, &mut cues);
+        let s = matcher().analyze(
+            &norm.text,
+            &tokens,
+            Morphs::direct(&feats),
+            &mut scratch,
+            &mut cues,
+        );
         let cues = cues
             .into_iter()
             .map(|c| (c.category, sentence[norm.source_range(c.range)].to_string()))
@@ -635,7 +633,13 @@ mod tests {
                     .iter()
                     .map(|t| tokenizer().features(t.word))
                     .collect();
-                let s = m.analyze(&norm.text, &tokens, &feats, &[], &mut scratch, &mut cues);
+                let s = m.analyze(
+                    &norm.text,
+                    &tokens,
+                    Morphs::direct(&feats),
+                    &mut scratch,
+                    &mut cues,
+                );
                 let found = cues
                     .drain(..)
                     .map(|c| (c.category, c.cue, c.range))

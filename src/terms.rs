@@ -28,7 +28,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use crate::resources::Stopwords;
-use crate::tokenize::{Features, Token};
+use crate::tokenize::{Features, Morphs, Token};
 
 /// Part of speech of a term, as written in the tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
@@ -194,22 +194,21 @@ impl TermExtractor<'_> {
     /// Append the terms of `text` (a normalized sentence) and its `tokens` to `out`, with
     /// the nouns of its runs (see [`SentenceTerms::run_nouns`]).
     ///
-    /// `slots` (the feature-cache slot of each token) and `classes` let a worker classify
-    /// each known word once; pass an empty `slots` to classify every token afresh. Tokens
-    /// inside `urls` (see [`crate::numbers::url_spans`]) are not terms.
-    #[allow(clippy::too_many_arguments)]
-    pub fn extract<'t>(
+    /// The feature-cache slots of `feats` (when it has them) and `classes` let a worker
+    /// classify each known word once. Tokens inside `urls` (see
+    /// [`crate::numbers::url_spans`]) are not terms.
+    pub fn extract<'t, 'd: 't>(
         &self,
         text: &'t str,
         tokens: &[Token],
-        feats: &[Features<'t>],
-        slots: &[u32],
+        feats: Morphs<'_, 'd>,
         classes: &mut Vec<u8>,
         urls: &[std::ops::Range<usize>],
         out: &mut SentenceTerms,
     ) {
         let mut run = Run::default();
-        for (i, (token, features)) in tokens.iter().zip(feats).enumerate() {
+        for (i, token) in tokens.iter().enumerate() {
+            let features = feats.get(i);
             let surface = &text[token.range()];
             // Fragments of URLs and e-mail addresses (https, com, ginza) are not terms.
             if urls
@@ -220,13 +219,13 @@ impl TermExtractor<'_> {
                 continue;
             }
             // A known word's form is its own, whatever the sentence: its slot stands for it.
-            let word = match slots.get(i) {
-                Some(&slot) if !features.unknown => slot,
+            let word = match feats.slot(i) {
+                Some(slot) if !features.unknown => slot,
                 _ => u32::MAX,
             };
-            let (class, form) = match slots.get(i) {
+            let (class, form) = match feats.slot(i) {
                 // A known word's class depends on the word alone: classify it once.
-                Some(&slot) if !features.unknown => {
+                Some(slot) if !features.unknown => {
                     let slot = slot as usize;
                     if classes.len() <= slot {
                         classes.resize(slot + 1, 0);
@@ -493,9 +492,10 @@ mod tests {
             .iter()
             .map(|t| tokenizer().features(t.word))
             .collect();
+        let feats = Morphs::direct(&feats);
         let mut out = SentenceTerms::default();
         let urls = crate::numbers::url_spans(text);
-        ex.extract(text, &tokens, &feats, &[], &mut Vec::new(), &urls, &mut out);
+        ex.extract(text, &tokens, feats, &mut Vec::new(), &urls, &mut out);
         let mut neighbors = Neighbors::default();
         for (noun, _, [l, r]) in out.run_nouns() {
             let n = neighbors.entry(noun.to_string()).or_default();

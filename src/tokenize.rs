@@ -235,17 +235,70 @@ impl<'a> FeatureCache<'a> {
         slots[id] - 1
     }
 
-    /// The features and slots of every token, in order.
-    pub fn all(&mut self, tokens: &[Token], feats: &mut Vec<Features<'a>>, slots: &mut Vec<u32>) {
-        feats.clear();
+    /// The slot of every token, in order.
+    pub fn all(&mut self, tokens: &[Token], slots: &mut Vec<u32>) {
         slots.clear();
-        feats.reserve(tokens.len());
         slots.reserve(tokens.len());
         for t in tokens {
-            let slot = self.slot(t.word);
-            slots.push(slot);
-            feats.push(self.store[slot as usize]);
+            slots.push(self.slot(t.word));
         }
+    }
+
+    /// The features of tokens whose slots are `slots`.
+    pub fn morphs<'s>(&'s self, slots: &'s [u32]) -> Morphs<'s, 'a> {
+        Morphs {
+            store: &self.store,
+            slots: Some(slots),
+        }
+    }
+}
+
+/// The features of a sentence's tokens, by position: read through each token's slot in a
+/// worker's [`FeatureCache`] (no copy per token), or given one per token.
+#[derive(Debug, Clone, Copy)]
+pub struct Morphs<'s, 'd> {
+    store: &'s [Features<'d>],
+    slots: Option<&'s [u32]>,
+}
+
+impl<'s, 'd> Morphs<'s, 'd> {
+    /// One entry of `feats` per token, without a cache (tests, the lexicon compiler).
+    pub fn direct(feats: &'s [Features<'d>]) -> Self {
+        Morphs {
+            store: feats,
+            slots: None,
+        }
+    }
+
+    /// The features of token `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> &'s Features<'d> {
+        match self.slots {
+            Some(slots) => &self.store[slots[i] as usize],
+            None => &self.store[i],
+        }
+    }
+
+    /// The feature-cache slot of token `i`, if there is a cache: stages key their own
+    /// per-word caches by it.
+    #[inline]
+    pub fn slot(&self, i: usize) -> Option<u32> {
+        self.slots.map(|slots| slots[i])
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.map_or(self.store.len(), <[u32]>::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The features of every token, in order.
+    pub fn iter(
+        &self,
+    ) -> impl ExactSizeIterator<Item = &'s Features<'d>> + DoubleEndedIterator + '_ {
+        (0..self.len()).map(|i| self.get(i))
     }
 }
 
@@ -449,11 +502,12 @@ mod tests {
         let text = "軟骨の軟骨とエクソソームのエクソソーム";
         let mut tokens = Vec::new();
         worker.tokenize(text, &mut tokens).unwrap();
-        let mut feats = Vec::new();
         let mut slots = Vec::new();
-        cache.all(&tokens, &mut feats, &mut slots);
+        cache.all(&tokens, &mut slots);
         assert_eq!(slots, [0, 1, 0, 2, 3, 1, 3]);
-        for (t, f) in tokens.iter().zip(&feats) {
+        let morphs = cache.morphs(&slots);
+        assert_eq!(morphs.len(), tokens.len());
+        for (t, f) in tokens.iter().zip(morphs.iter()) {
             assert_eq!(*f, tokenizer.features(t.word));
         }
         assert_eq!(
