@@ -215,7 +215,7 @@ pub fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
 /// known without a table lookup: printable ASCII, the CJK punctuation of running text
 /// (、。「」『』【】〜 and their kin), hiragana, katakana and the CJK unified ideographs —
 /// nearly every character of Japanese text.
-fn stable_starter(c: char) -> bool {
+const fn stable_starter(c: char) -> bool {
     matches!(
         c,
         ' '..='~'
@@ -228,19 +228,33 @@ fn stable_starter(c: char) -> bool {
     )
 }
 
+/// Which characters of U+3000–U+30FF (CJK punctuation, hiragana, katakana) are stable
+/// starters, by their last six bits and the low two of the byte before.
+const KANA_BLOCK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = match char::from_u32(0x3000 + i as u32) {
+            Some(c) => stable_starter(c),
+            None => false,
+        };
+        i += 1;
+    }
+    table
+};
+
 /// The UTF-8 length of the stable starter `bytes` begin with, 0 if they begin otherwise
-/// (read from the bytes: this runs for every character of the corpus).
+/// (read from the bytes, which are valid UTF-8: this runs for every character of the
+/// corpus).
 fn stable_starter_len(bytes: &[u8]) -> usize {
     match *bytes {
-        [b, ..] if b.is_ascii() => usize::from(stable_starter(char::from(b))),
-        // Hiragana, katakana (U+3xxx) and CJK ideographs (U+4E00..U+9FFF) are 3 bytes.
-        [lead @ 0xE3..=0xE9, b1, b2, ..] => {
-            let cp =
-                (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-            char::from_u32(cp)
-                .filter(|&c| stable_starter(c))
-                .map_or(0, |_| 3)
+        [b, ..] if b.is_ascii() => usize::from(matches!(b, b' '..=b'~')),
+        // U+3000–U+30FF: E3 80–83 xx.
+        [0xE3, b1 @ 0x80..=0x83, b2, ..] => {
+            3 * usize::from(KANA_BLOCK[usize::from(((b1 & 0x03) << 6) | (b2 & 0x3F))])
         }
+        // CJK unified ideographs U+4E00–U+4FFF (E4 B8–BF xx) and U+5000–U+9FFF (E5–E9).
+        [0xE4, 0xB8..=0xBF, _, ..] | [0xE5..=0xE9, _, _, ..] => 3,
         _ => 0,
     }
 }
@@ -279,6 +293,14 @@ mod tests {
             assert_eq!(canonical_combining_class(c), 0, "{c:?}");
             assert!(starts_chunk(c) && clean(c).is_none(), "{c:?}");
             assert_eq!(stable_starter_len(one.as_bytes()), c.len_utf8(), "{c:?}");
+        }
+        // And the bytes of every other character are not taken for one.
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| !stable_starter(c))
+        {
+            let text = format!("{c}あ");
+            assert_eq!(stable_starter_len(text.as_bytes()), 0, "{c:?}");
         }
     }
 
