@@ -159,27 +159,49 @@ fn find_marks(text: &str, range: Range<usize>, out: &mut Vec<(usize, char)>) {
     let mut i = range.start;
     while i < range.end {
         let b = bytes[i];
-        let len = match b {
-            0x00..=0x7F => 1,
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4,
-        };
-        let candidate = match b {
-            b'!' | b'?' | b'(' | b')' | b']' | b'"' | b'\'' => true,
-            0xE2 | 0xE3 => bytes.get(i + 1) == Some(&0x80),
-            0xEF => matches!(bytes.get(i + 1), Some(0xBC | 0xBD)),
-            _ => false,
-        };
-        if candidate
-            && let Some(c) = text[i..].chars().next()
-            && is_mark(c)
-        {
-            out.push((i, c));
+        let lead = LEADS[usize::from(b)];
+        if lead & MARK_LEAD != 0 {
+            let candidate = match b {
+                0xE2 | 0xE3 => bytes.get(i + 1) == Some(&0x80),
+                0xEF => matches!(bytes.get(i + 1), Some(0xBC | 0xBD)),
+                _ => true,
+            };
+            if candidate
+                && let Some(c) = text[i..].chars().next()
+                && is_mark(c)
+            {
+                out.push((i, c));
+            }
         }
-        i += len;
+        i += usize::from(lead & LENGTH);
     }
 }
+
+/// Per byte that starts a character: its UTF-8 length (the low bits) and whether a mark
+/// may start with it ([`MARK_LEAD`]): one table read per character.
+const LEADS: [u8; 256] = {
+    let mut table = [1u8; 256];
+    let mut b = 0xC0;
+    while b < 256 {
+        table[b] = if b < 0xE0 {
+            2
+        } else if b < 0xF0 {
+            3
+        } else {
+            4
+        };
+        b += 1;
+    }
+    let marks: [u8; 10] = [b'!', b'?', b'(', b')', b']', b'"', b'\'', 0xE2, 0xE3, 0xEF];
+    let mut i = 0;
+    while i < marks.len() {
+        table[marks[i] as usize] |= MARK_LEAD;
+        i += 1;
+    }
+    table
+};
+const LENGTH: u8 = 0x07;
+const MARK_LEAD: u8 = 0x10;
 
 fn split_line(
     text: &str,
