@@ -170,6 +170,7 @@ impl RowEncoder {
     }
 
     /// Append one cell: `prefix` (the `--excel` neutralizer) then `cell`.
+    #[inline]
     fn cell(&mut self, prefix: Option<u8>, cell: &[u8]) {
         self.begin_cell();
         // The prefix (`'`) never needs quoting, so the cell alone decides.
@@ -178,6 +179,12 @@ impl RowEncoder {
             self.bytes.extend_from_slice(cell);
             return;
         }
+        self.quoted_cell(prefix, cell);
+    }
+
+    /// [`RowEncoder::cell`] for a cell with a comma, a quote or a line break (rare).
+    #[inline(never)]
+    fn quoted_cell(&mut self, prefix: Option<u8>, cell: &[u8]) {
         self.quoted.clear();
         self.quoted.extend(prefix);
         self.quoted.extend_from_slice(cell);
