@@ -271,10 +271,7 @@ impl Analyzer {
         let mut row = DocumentRow {
             doc: doc.input.doc.clone(),
             group: doc.input.group.clone(),
-            chars: text
-                .chars()
-                .filter(|c| !matches!(c, '\n' | '\r' | '\u{FEFF}'))
-                .count() as u64,
+            chars: visible_chars(text),
             ..DocumentRow::default()
         };
         let extractor = TermExtractor {
@@ -582,6 +579,16 @@ impl Analyzer {
     }
 }
 
+/// Characters of `text` but line breaks (`\n`, `\r`) and byte-order marks, counted from
+/// the bytes: every byte that does not continue a character starts one.
+fn visible_chars(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    let starts = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+    let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes).count();
+    let boms = memchr::memmem::find_iter(bytes, "\u{FEFF}".as_bytes()).count();
+    (starts - breaks - boms) as u64
+}
+
 /// Hand `outcomes` to `each` in order; a [`Outcome::Failed`] document stops the run.
 fn hand_out(outcomes: Vec<Outcome>, each: &mut impl FnMut(Outcome) -> Result<()>) -> Result<()> {
     for outcome in outcomes {
@@ -640,6 +647,14 @@ mod tests {
 
 #[cfg(test)]
 mod properties {
+    proptest::proptest! {
+        #[test]
+        fn visible_chars_counts_what_the_char_filter_counts(text in "[a\r\n\u{FEFF}あ漢é\u{1F600}]{0,30}") {
+            let by_char = text.chars().filter(|c| !matches!(c, '\n' | '\r' | '\u{FEFF}')).count() as u64;
+            proptest::prop_assert_eq!(super::visible_chars(&text), by_char);
+        }
+    }
+
     use super::*;
     use crate::cli::{Cli, Command};
     use crate::decode;
