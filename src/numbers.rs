@@ -24,6 +24,8 @@
 
 use std::ops::Range;
 
+use rustc_hash::FxHashMap as HashMap;
+
 /// Longest digit run read as a quantity.
 pub const MAX_DIGITS: usize = 100;
 
@@ -131,6 +133,23 @@ const SUFFIX_QUALIFIERS: &[(&str, u8)] = &[
     ("まで", AT_MOST),
     ("を下回る", AT_MOST),
 ];
+
+/// The [`UNITS`] that start with `c`, in their order (so that the first of the longest
+/// still wins): a number is followed by a handful of candidates, not by all of them.
+fn units_starting_with(c: char) -> &'static [(&'static str, &'static str, Kind, f64)] {
+    type Unit = (&'static str, &'static str, Kind, f64);
+    static BY_FIRST: std::sync::LazyLock<HashMap<char, Vec<Unit>>> =
+        std::sync::LazyLock::new(|| {
+            let mut map: HashMap<char, Vec<Unit>> = HashMap::default();
+            for &unit in UNITS {
+                if let Some(first) = unit.0.chars().next() {
+                    map.entry(first).or_default().push(unit);
+                }
+            }
+            map
+        });
+    BY_FIRST.get(&c).map_or(&[], Vec::as_slice)
+}
 
 /// Units and counters after a number: text, unit, kind, factor applied to the value.
 /// Longest match wins; ASCII units must not run on into further letters.
@@ -465,8 +484,9 @@ impl<'a> Scanner<'a> {
 
     fn unit_at(&self, i: usize) -> Option<(usize, &'static str, Kind, f64)> {
         let s = self.at(i);
+        let first = s.chars().next()?;
         let mut best: Option<(usize, &'static str, Kind, f64)> = None;
-        for &(text, unit, kind, factor) in UNITS {
+        for &(text, unit, kind, factor) in units_starting_with(first) {
             if s.starts_with(text) && best.is_none_or(|b| text.len() > b.0) {
                 // ASCII units must end at a word boundary (m is not the m of "min").
                 let ascii = text.bytes().last().is_some_and(|b| b.is_ascii_alphabetic());
@@ -660,8 +680,13 @@ pub fn extract_with_urls(
     urls: &[Range<usize>],
     out: &mut Vec<NumberOcc>,
 ) {
-    // Most sentences hold no number at all: no digit and no numeral token.
-    if numerals.is_empty() && !text.bytes().any(|b| b.is_ascii_digit()) {
+    // Most sentences hold no number at all: no digit and no numeral token. (A fold without
+    // an early exit vectorizes.)
+    if numerals.is_empty()
+        && !text
+            .bytes()
+            .fold(false, |seen, b| seen | b.is_ascii_digit())
+    {
         return;
     }
     let scanner = Scanner {
