@@ -368,7 +368,14 @@ struct Run<'t> {
 }
 
 impl<'t> Run<'t> {
+    #[inline]
     fn absorb_pending(&mut self) {
+        if !self.pending.is_empty() {
+            self.absorb_pending_words();
+        }
+    }
+
+    fn absorb_pending_words(&mut self) {
         for (form, is_stem, slot) in self.pending.drain(..) {
             if !is_stem {
                 self.prefixes.push(self.parts.len());
