@@ -107,42 +107,31 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     }
     let counts = &totals.counts;
     let mut terms_table = output.table::<TermRow>("terms.csv")?;
+    for row in term_rows(counts) {
+        terms_table.write(&row)?;
+    }
+    terms_table.finish()?;
+
     let mut summary_table = output.table::<StanceSummaryRow>("stance_summary.csv")?;
-    let mut cooc = output.table::<CoocRow>("cooccurrence.csv")?;
-    let mut stance_terms = output.table::<StanceTermRow>("stance_terms.csv")?;
-    let spilled: usize = totals.pairs.iter().map(|p| p.spills()).sum();
     let by_group = groups.len() > 1 || groups.iter().any(|g| !g.is_empty());
-    // The corpus tables are independent: co-occurrence (merging the pair runs) on a
-    // thread of its own, the others meanwhile — on a large vocabulary this sequential
-    // tail is seconds.
-    let (cooc_done, rest_done) = std::thread::scope(|s| {
-        let cooc_job = s.spawn(|| -> Result<()> {
-            let pairs = cooccurrence::Merge::of(totals.pairs)?;
-            for kept in
-                cooccurrence::kept_pairs(counts, pairs, settings.min_freq, settings.min_cooc)?
-            {
-                cooc.write(&cooccurrence::row(counts, &kept))?;
-            }
-            cooc.finish()
-        });
-        let rest = (|| -> Result<()> {
-            for row in term_rows(counts) {
-                terms_table.write(&row)?;
-            }
-            terms_table.finish()?;
-            for row in stance_summary_rows(counts, by_group) {
-                summary_table.write(&row)?;
-            }
-            summary_table.finish()?;
-            for row in stance_term_rows(counts) {
-                stance_terms.write(&row)?;
-            }
-            stance_terms.finish()
-        })();
-        (cooc_job.join(), rest)
-    });
-    cooc_done.map_err(|_| anyhow::anyhow!("writing cooccurrence.csv failed (a bug)"))??;
-    rest_done?;
+    for row in stance_summary_rows(counts, by_group) {
+        summary_table.write(&row)?;
+    }
+    summary_table.finish()?;
+
+    let mut cooc = output.table::<CoocRow>("cooccurrence.csv")?;
+    let spilled: usize = totals.pairs.iter().map(|p| p.spills()).sum();
+    let pairs = cooccurrence::Merge::of(totals.pairs)?;
+    for kept in cooccurrence::kept_pairs(counts, pairs, settings.min_freq, settings.min_cooc)? {
+        cooc.write(&cooccurrence::row(counts, &kept))?;
+    }
+    cooc.finish()?;
+
+    let mut stance_terms = output.table::<StanceTermRow>("stance_terms.csv")?;
+    for row in stance_term_rows(counts) {
+        stance_terms.write(&row)?;
+    }
+    stance_terms.finish()?;
 
     skipped.sort();
     let mut skipped_table = output.table::<SkippedRow>("skipped.csv")?;
