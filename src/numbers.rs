@@ -1272,23 +1272,37 @@ pub fn plain_decimal(v: f64) -> String {
     out
 }
 
-/// [`plain_decimal`] of a value that is exactly the float nearest to some `n / 10^4`
-/// below 10^11 (nearly every number in a text), written from the integer `n` instead of
-/// through float formatting, which costs thousands of instructions. `n` has at most 15
-/// digits and the float lies far closer to `n / 10^4` than half a unit of the 15th, so
-/// the 15 significant digits of the general path are `n`'s own.
+/// [`plain_decimal`] of a value on the 10⁻⁴ grid (see [`grid_units`]), written from its
+/// integer instead of through float formatting, which costs thousands of instructions.
+/// `n` has at most 15 digits and the float lies far closer to `n / 10^4` than half a unit
+/// of the 15th, so the 15 significant digits of the general path are `n`'s own.
 fn short_decimal(v: f64) -> Option<String> {
+    let n = grid_units(v)?;
+    let mut bytes = Vec::new();
+    write_grid(n, &mut bytes);
+    String::from_utf8(bytes).ok()
+}
+
+/// `n` when `v` is exactly the float nearest to the decimal `n / 10^4` and below 10^11 in
+/// magnitude: nearly every number in a text and every rounded score. Such a value can be
+/// written from `n` ([`write_grid`]): that decimal is also the shortest one that reads back
+/// as `v`, since any other with as few digits lies at least 10^-4 away, far more than the
+/// spacing of floats below 10^11.
+#[inline]
+pub fn grid_units(v: f64) -> Option<i64> {
     let scaled = (v * 1e4).round();
-    if !(v.abs() < 1e11 && scaled / 1e4 == v) {
-        return None;
-    }
-    let n = scaled as i64;
-    let mut out = String::new();
+    (v.abs() < 1e11 && scaled / 1e4 == v).then_some(scaled as i64)
+}
+
+/// Append `n / 10^4` in plain decimal, without trailing zeros (`-12.5`, `3`, `0.0001`).
+#[inline]
+pub fn write_grid(n: i64, out: &mut Vec<u8>) {
     if n < 0 {
-        out.push('-');
+        out.push(b'-');
     }
     let n = n.unsigned_abs();
-    out.push_str(itoa::Buffer::new().format(n / 10_000));
+    let mut digits = itoa::Buffer::new();
+    out.extend_from_slice(digits.format(n / 10_000).as_bytes());
     let mut frac = n % 10_000;
     if frac > 0 {
         let mut width = 4;
@@ -1296,12 +1310,11 @@ fn short_decimal(v: f64) -> Option<String> {
             frac /= 10;
             width -= 1;
         }
-        out.push('.');
-        let digits = itoa::Buffer::new().format(frac).to_string();
-        out.extend(std::iter::repeat_n('0', width - digits.len()));
-        out.push_str(&digits);
+        out.push(b'.');
+        let frac = digits.format(frac);
+        out.extend(std::iter::repeat_n(b'0', width - frac.len()));
+        out.extend_from_slice(frac.as_bytes());
     }
-    Some(out)
 }
 
 #[cfg(test)]

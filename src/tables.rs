@@ -209,36 +209,12 @@ impl RowEncoder {
     /// reads back as the same float, never in exponent form).
     ///
     /// The scores are rounded to 4 decimals, and formatting a float the general way costs
-    /// hundreds of instructions: a value that is exactly the float nearest to a decimal
-    /// `n / 10^4` is written from the integer `n` instead. That decimal is then the
-    /// shortest round-trip form: any other decimal with as few digits lies at least 10^-4
-    /// away, far more than the spacing of floats below 10^11, so it reads back as another
-    /// float.
+    /// hundreds of instructions: a value on the 10⁻⁴ grid is written from its integer
+    /// ([`crate::numbers::grid_units`]), which gives the same shortest round-trip form.
     fn float_cell(&mut self, v: f64) -> Result<(), CellError> {
-        let scaled = (v * 1e4).round();
-        if v.abs() < 1e11 && scaled / 1e4 == v {
+        if let Some(n) = crate::numbers::grid_units(v) {
             self.begin_cell();
-            let n = scaled as i64;
-            if n < 0 {
-                self.bytes.push(b'-');
-            }
-            let n = n.unsigned_abs();
-            let mut digits = itoa::Buffer::new();
-            self.bytes
-                .extend_from_slice(digits.format(n / 10_000).as_bytes());
-            let mut frac = n % 10_000;
-            if frac > 0 {
-                let mut width = 4;
-                while frac.is_multiple_of(10) {
-                    frac /= 10;
-                    width -= 1;
-                }
-                self.bytes.push(b'.');
-                let frac = digits.format(frac);
-                self.bytes
-                    .extend(std::iter::repeat_n(b'0', width - frac.len()));
-                self.bytes.extend_from_slice(frac.as_bytes());
-            }
+            crate::numbers::write_grid(n, &mut self.bytes);
             return Ok(());
         }
         self.unquoted_cell(|out| write!(out, "{v}"))
