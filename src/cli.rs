@@ -37,7 +37,18 @@ pub enum Command {
     Tokenize(TokenizeArgs),
     /// Segment only (no other stage, no output): the tokenizer's speed, for benchmarks.
     #[command(hide = true)]
-    Segment(AnalyzeArgs),
+    Segment(SegmentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SegmentArgs {
+    #[command(flatten)]
+    pub analyze: AnalyzeArgs,
+    /// Segment through lindera's own public API (`SegmentWorker`, which builds lindera
+    /// `Token`s) instead of the lattice-direct worker the pipeline uses: the speed a
+    /// plain lindera user gets, as a second reference for the benchmark.
+    #[arg(long)]
+    pub lindera_api: bool,
 }
 
 #[derive(Debug, Args)]

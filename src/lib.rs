@@ -54,8 +54,8 @@ pub fn run() -> i32 {
     let result = match &cli.command {
         None => run_analyze(&cli.common, &cli.analyze),
         Some(cli::Command::Analyze(args)) => run_analyze(&cli.common, args),
-        Some(cli::Command::Segment(args)) => cli::Settings::new(&cli.common, args)
-            .and_then(|settings| cmd::segment::run(&settings))
+        Some(cli::Command::Segment(args)) => cli::Settings::new(&cli.common, &args.analyze)
+            .and_then(|settings| cmd::segment::run(&settings, args.lindera_api))
             .map(|(tokens, bytes, secs)| {
                 println!(
                     "segmented {tokens} tokens, {bytes} bytes in {secs:.3}s ({:.2} MB/s)",

@@ -130,6 +130,12 @@ impl Tokenizer {
         })
     }
 
+    /// lindera's segmenter itself, for the benchmark's reference run through lindera's
+    /// public API (`bokashi segment --lindera-api`).
+    pub fn segmenter(&self) -> &Segmenter {
+        &self.segmenter
+    }
+
     /// The system dictionary, for loading user dictionaries against its metadata.
     pub fn dictionary(&self) -> &Dictionary {
         &self.segmenter.dictionary

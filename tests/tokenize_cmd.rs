@@ -49,3 +49,24 @@ fn a_missing_file_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+/// The benchmark's two references segment the same tokens: the pipeline's lattice-direct
+/// worker and lindera's public `SegmentWorker` (so their speeds compare like for like).
+#[test]
+fn segment_counts_the_same_tokens_through_lindera_api() {
+    let work = Workdir::new();
+    crate::util::copy_corpus(&work);
+    let count = |args: &[&str]| -> String {
+        let out = ok(&work.run(args));
+        out.split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(count(&["segment", "corpus"]), "20876");
+    assert_eq!(count(&["segment", "corpus", "--lindera-api"]), "20876");
+    assert_eq!(
+        count(&["segment", "corpus", "--lindera-api", "--jobs", "1"]),
+        "20876"
+    );
+}

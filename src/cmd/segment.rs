@@ -1,6 +1,11 @@
 //! `bokashi segment` (hidden): lindera segmentation alone, on all threads, with no other
 //! stage and no output but a token count — the tokenizer's own speed limit, which the
 //! benchmark compares the full pipeline against.
+//!
+//! By default it runs the pipeline's own lattice-direct [`Worker`](crate::tokenize::Worker)
+//! (the strictest reference: exactly the tokenization `analyze` does). With
+//! `--lindera-api` it runs lindera's public `SegmentWorker` instead, which also builds
+//! lindera's `Token`s: what a plain lindera user gets. Both count the same tokens.
 
 use std::time::Instant;
 
@@ -12,7 +17,7 @@ use crate::corpus;
 use crate::tokenize::Tokenizer;
 
 /// Tokens counted, bytes read, seconds taken.
-pub fn run(settings: &Settings) -> Result<(u64, u64, f64)> {
+pub fn run(settings: &Settings, lindera_api: bool) -> Result<(u64, u64, f64)> {
     let started = Instant::now();
     let (inputs, _) = corpus::discover(&settings.inputs);
     if inputs.is_empty() {
@@ -26,16 +31,20 @@ pub fn run(settings: &Settings) -> Result<(u64, u64, f64)> {
         inputs
             .par_iter()
             .map_init(
-                || (tokenizer.worker(), Vec::new()),
-                |(worker, out), input| {
+                || {
+                    let stock = lindera_api.then(|| tokenizer.segmenter().new_worker());
+                    (tokenizer.worker(), stock, Vec::new())
+                },
+                |(worker, stock, out), input| {
                     let Ok(doc) = corpus::read(input) else {
                         return (0u64, 0u64);
                     };
                     let mut n = 0;
                     for line in doc.decoded.text.lines() {
-                        if worker.tokenize(line, out).is_ok() {
-                            n += out.len() as u64;
-                        }
+                        n += match stock {
+                            Some(stock) => stock.segment(line).map_or(0, |t| t.len()),
+                            None => worker.tokenize(line, out).map_or(0, |()| out.len()),
+                        } as u64;
                     }
                     (n, input.size)
                 },
