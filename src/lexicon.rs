@@ -59,13 +59,41 @@ pub struct Entry {
     pub negating: bool,
 }
 
-/// The claim words of `dict/claim_words.tsv`.
+/// The claim words of `dict/claim_words.tsv`: classes of predicates and nouns that the
+/// claim rules of [`crate::stance`] read (see that file's header for each kind).
 #[derive(Debug, Clone, Default)]
 pub struct ClaimWords {
+    /// Verbs and サ変 nouns of improvement, suppression, promotion, recovery, protection.
     pub efficacy: HashSet<String>,
+    /// Words whose predicative or attributive use states a benefit (効果的, 有効, 安全).
+    pub benefit: HashSet<String>,
+    /// Nouns naming an effect (効果, 作用, 安全性) …
+    pub effect: HashSet<String>,
+    /// … and the predicates that assert one (ある, 持つ, 発揮, 高い, 続く).
+    pub effect_verb: HashSet<String>,
+    /// Verbs reporting an established finding (分かる, 判明, 突き止める).
+    pub evidence: HashSet<String>,
+    /// Nouns of harm whose absence or smallness is a safety claim.
     pub risk: HashSet<String>,
+    /// Predicates of smallness (少ない, 低い, 軽い) for the risk nouns.
+    pub risk_low: HashSet<String>,
+    /// Adjectives and adjectival nouns of a better state (軽い, 楽, 若々しい) with なる.
+    pub better: HashSet<String>,
     pub commitment: HashSet<String>,
 }
+
+/// The kinds of `dict/claim_words.tsv`, in the order the file documents them.
+pub const CLAIM_KINDS: [&str; 9] = [
+    "efficacy",
+    "benefit",
+    "effect",
+    "effect_verb",
+    "evidence",
+    "risk",
+    "risk_low",
+    "better",
+    "commitment",
+];
 
 impl ClaimWords {
     pub fn parse(source: &Source) -> Result<Self> {
@@ -82,19 +110,60 @@ impl ClaimWords {
             if word.is_empty() {
                 bail!("{} line {line}: empty word", source.name);
             }
+            let word = canonical_base(&word).map_or(word, str::to_string);
             let set = match kind {
                 "efficacy" => &mut words.efficacy,
+                "benefit" => &mut words.benefit,
+                "effect" => &mut words.effect,
+                "effect_verb" => &mut words.effect_verb,
+                "evidence" => &mut words.evidence,
                 "risk" => &mut words.risk,
+                "risk_low" => &mut words.risk_low,
+                "better" => &mut words.better,
                 "commitment" => &mut words.commitment,
                 _ => bail!(
-                    "{} line {line}: unknown kind {kind:?} (efficacy, risk or commitment)",
-                    source.name
+                    "{} line {line}: unknown kind {kind:?} ({})",
+                    source.name,
+                    CLAIM_KINDS.join(", ")
                 ),
             };
             set.insert(word);
         }
         Ok(words)
     }
+}
+
+/// The kanji spelling of a base form often written in kana, so that a lexicon entry or a
+/// claim word written one way matches text written the other (いえる ≡ 言える,
+/// わかる ≡ 分かる, やわらげる ≡ 和らげる).
+pub fn canonical_base(base: &str) -> Option<&'static str> {
+    Some(match base {
+        "いう" => "言う",
+        "いえる" => "言える",
+        "わかる" => "分かる",
+        "やわらげる" => "和らげる",
+        "やわらぐ" => "和らぐ",
+        "しずめる" => "鎮める",
+        "おさえる" => "抑える",
+        "なおる" => "治る",
+        "なおす" => "治す",
+        "よみがえる" => "蘇る",
+        "いい" | "よい" => "良い",
+        "おこる" => "起こる",
+        "おきる" => "起きる",
+        "ととのえる" => "整える",
+        "たすける" => "助ける",
+        "うながす" => "促す",
+        "ふせぐ" => "防ぐ",
+        "たもつ" => "保つ",
+        "ひきだす" => "引き出す",
+        "みちびく" => "導く",
+        "つながる" => "繋がる",
+        "つなげる" => "繋げる",
+        "おもう" => "思う",
+        "かんがえる" => "考える",
+        _ => return None,
+    })
 }
 
 /// A canonical key of one token, the index of that token, and the key's id in the
@@ -134,7 +203,10 @@ fn key_rule(f: &Features<'_>, surface: &str) -> KeyRule {
         // The attributive な (強力な, ような) is not the predicative だ.
         ("助動詞", "だ") if surface == "な" => "な",
         _ if f.base() == "*" => return KeyRule::Surface,
-        _ => return KeyRule::Base,
+        _ => match canonical_base(base) {
+            Some(canonical) => canonical,
+            None => return KeyRule::Base,
+        },
     };
     KeyRule::Fixed(fixed)
 }
@@ -326,7 +398,13 @@ impl Lexicon {
                         let n = segment.len();
                         let cut = if n > 2 && segment[n - 2] == "の" && segment[n - 1] == "だ" {
                             2
-                        } else if n > 1 && TRAILING.contains(&segment[n - 1].as_str()) {
+                        } else if n > 1
+                            && TRAILING.contains(&segment[n - 1].as_str())
+                            // いる/おる are auxiliaries only after て (していた); alone
+                            // they are existence (方もいる), part of the pattern.
+                            && (!matches!(segment[n - 1].as_str(), "いる" | "おる")
+                                || matches!(segment[n - 2].as_str(), "て" | "で"))
+                        {
                             1
                         } else {
                             break;

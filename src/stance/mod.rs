@@ -1,37 +1,45 @@
 //! Stage 4c: stance — is a sentence hedged, absolute, mixed or neutral, and why.
 //!
-//! Cues are found on the sentence's canonical keys (see [`crate::lexicon`]): one
-//! Aho–Corasick automaton over key ids finds every lexicon pattern in one pass, linear in
-//! the sentence length; `surface` entries (No.1, 100%) are matched on the normalized text.
-//! Then, in order:
+//! A sentence is read by named passes, in this order (each in its own function or file,
+//! each with its own tests):
 //!
-//! 1. a cue inside a longer cue is dropped (最高 inside 最高品質; 保証する inside
-//!    保証するものではない); 必ずしも is its own word, so it never fires 必ず;
-//! 2. **negation**: a negation right after a cue (only particles, copulas, formal nouns
-//!    and light verbs between: 確実ではない, 証明されていない) cancels it — except that a
-//!    negated commitment (保証, 約束, 言い切る, 限る, 断言) becomes a hedge `disclaimer`;
-//! 3. **claim rules**: `safety_claim` (absolute) when a risk noun (副作用, リスク, 心配 …) is
-//!    followed by は/が/も and a negative existence (ない, ありません, なし, ゼロ) — a
-//!    hedge `limitation` after ほとんど/ほぼ, nothing inside a double negation;
-//! 4. **scope**: a hedge whose own pattern is negated (とは言い切れない, わけではない,
-//!    ものではない) takes the absolute cues before it in its clause out of force, so
-//!    「絶対に安全とは言い切れません」 is hedged, not mixed;
-//! 5. `efficacy_claim` (absolute) when no hedge cue is left and the sentence's main
-//!    predicate — its last predicate, looking through です/ます/た/ている/のです, する and
-//!    passives — is an efficacy word (改善, 緩和, 再生, 和らげる …) in affirmative form,
-//!    and the sentence is not a question.
-//!
-//! The sentence is hedged with hedge cues only, absolute with absolute cues only, mixed
-//! with both and neutral with none.
+//! 1. **cue hits** ([`cues`]): every lexicon pattern, found in one Aho–Corasick pass over
+//!    the sentence's canonical keys (see [`crate::lexicon`]), and `surface` entries (No.1,
+//!    100%) on the normalized text; a cue inside a longer cue is dropped (最高 in
+//!    最高品質), and 必ずしも is its own word, so it never fires 必ず;
+//! 2. **negation and its scope** ([`negation`]): a negation right after a cue (確実では
+//!    ない, 証明されていない) or after the predicate an adverbial cue modifies
+//!    (根本から治すことは難しい) cancels it; a negated commitment (保証, 約束, 言い切る)
+//!    becomes a hedge `disclaimer`; a hedge whose own pattern is negated (とは言い切れない,
+//!    わけではない) takes the absolute cues before it in its clause out of force;
+//! 3. **claims** ([`claims`]): plain claims with no cue word, read from every predicate of
+//!    the sentence — efficacy, benefit, safety, evidence;
+//! 4. **exclusions** ([`exclusions`]): questions assert and hedge nothing; an instruction
+//!    to the reader (必ず…してください) is no certainty; a claim or adverbial booster
+//!    inside the scope of a hedge that follows it in its clause is hedged, not mixed
+//!    (大幅に軽減したと報告されています); a booster of a hedge (極めて稀に) hedges;
+//!    expectation and report words naming a topic (期待される効果, 報告された試験) and
+//!    speech reported to the writer (「…」と言われ) hedge nothing;
+//! 5. **label**: hedged with hedge cues only, absolute with absolute cues only, mixed with
+//!    both and neutral with none. Every cue left is a row of `cues.csv`, so every label
+//!    that is not neutral is explained.
+
+mod claims;
+mod cues;
+mod exclusions;
+mod negation;
+mod sentence;
 
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 
-use crate::lexicon::{CueStance, Key, KeyCache, Lexicon, NEG, TOPIC, canonical_keys};
+use crate::lexicon::{CueStance, Key, KeyCache, Lexicon, canonical_keys};
 use crate::tokenize::{Morphs, Token};
+use sentence::Sentence;
 
 /// The stance of a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Default)]
@@ -64,19 +72,25 @@ pub struct Cue {
     pub cue: String,
     /// Byte range in the normalized sentence.
     pub range: Range<usize>,
+    /// The rule that found it: `lexicon`, or a claim or negation rule's name.
+    pub rule: &'static str,
 }
 
-/// A candidate cue while rules are applied.
+/// A candidate cue while the passes run.
 #[derive(Debug, Clone)]
 struct Hit {
     stance: CueStance,
-    category: String,
+    category: Cow<'static, str>,
     cue: String,
-    /// Key positions [start, end).
+    /// Key positions [start, end) (lexicon hits only).
     keys: Range<usize>,
+    /// Morpheme positions [start, end).
+    toks: Range<usize>,
+    /// Byte range in the normalized sentence.
     range: Range<usize>,
     negating: bool,
     commitment: bool,
+    rule: &'static str,
     dropped: bool,
 }
 
@@ -84,8 +98,8 @@ struct Hit {
 pub struct StanceMatcher {
     lexicon: Lexicon,
     vocab: HashMap<String, u32>,
-    /// Per vocabulary id: RISK and COMMITMENT bits, so the claim rules test a key with
-    /// an array read instead of a string lookup.
+    /// Per vocabulary id: the COMMITMENT bit, so the negation pass tests a key with an
+    /// array read instead of a string lookup.
     flags: Vec<u8>,
     token_ac: Option<AhoCorasick>,
     token_entries: Vec<usize>,
@@ -105,7 +119,6 @@ pub struct StanceScratch<'d> {
     keys: KeyCache<'d>,
 }
 
-const RISK: u8 = 1;
 const COMMITMENT: u8 = 2;
 
 /// Key ids are written as `width` bytes each, so that a byte automaton searches a
@@ -133,48 +146,16 @@ fn id_width(max: usize) -> usize {
     }
 }
 
-/// Keys that may stand between a cue and the negation that cancels it.
-fn negation_filler(key: &str) -> bool {
-    matches!(
-        key,
-        "が" | "だ"
-            | "に"
-            | "と"
-            | "の"
-            | "わけ"
-            | "もの"
-            | "こと"
-            | "する"
-            | "いる"
-            | "て"
-            | "れる"
-            | "られる"
-            | "できる"
-            | "なる"
-            | "ある"
-            | "言える"
-            | "いえる"
-            | "おる"
-    )
-}
-
-fn is_clause_break(key: &str) -> bool {
-    matches!(key, "、" | "," | "。" | "!" | "?" | ";" | ":")
-}
-
 impl StanceMatcher {
     pub fn new(lexicon: Lexicon) -> Result<Self> {
         let mut vocab = lexicon.vocabulary();
         let claims = &lexicon.claims;
-        for word in claims.risk.iter().chain(&claims.commitment) {
+        for word in &claims.commitment {
             let next = vocab.len() as u32 + 1;
             vocab.entry(word.clone()).or_insert(next);
         }
         let mut flags = vec![0u8; vocab.len() + 1];
         for (word, &id) in &vocab {
-            if claims.risk.contains(word) {
-                flags[id as usize] |= RISK;
-            }
             if claims.commitment.contains(word) {
                 flags[id as usize] |= COMMITMENT;
             }
@@ -226,8 +207,8 @@ impl StanceMatcher {
 
     /// Find the cues of one normalized sentence and its stance. `out` is cleared first.
     ///
-    /// `slots` (the feature-cache slot of each token, or empty) lets a worker look up each
-    /// known word's vocabulary id once.
+    /// `feats` (read through the worker's feature cache when it has one) lets a worker
+    /// look up each known word's vocabulary id once.
     pub fn analyze<'t, 'd: 't>(
         &self,
         text: &'t str,
@@ -240,347 +221,52 @@ impl StanceMatcher {
         let mut keys: Vec<Key<'t>> = Vec::with_capacity(tokens.len());
         let id_of = |key: &str| self.vocab.get(key).copied().unwrap_or(0);
         canonical_keys(text, tokens, feats, &mut scratch.keys, &id_of, &mut keys);
-        let keys = &keys;
         scratch.ids.clear();
         scratch.haystack.clear();
-        let width = self.width;
-        for k in keys {
-            let id = k.id;
-            scratch.ids.push(id);
-            push_id(id, width, &mut scratch.haystack);
+        for k in &keys {
+            scratch.ids.push(k.id);
+            push_id(k.id, self.width, &mut scratch.haystack);
         }
-        let key_range = |ks: &Range<usize>| -> Range<usize> {
-            match (
-                keys.get(ks.start),
-                ks.end.checked_sub(1).and_then(|e| keys.get(e)),
-            ) {
-                (Some(a), Some(b)) => tokens[a.token].start as usize..tokens[b.token].end as usize,
-                _ => 0..0,
-            }
-        };
+        let s = Sentence::new(text, tokens, feats, &keys, &scratch.ids);
 
-        let mut hits: Vec<Hit> = Vec::new();
-        if let Some(ac) = &self.token_ac {
-            for m in ac.find_overlapping_iter(&scratch.haystack) {
-                let entry = &self.lexicon.entries[self.token_entries[m.pattern().as_usize()]];
-                debug_assert_eq!(m.start() % width, 0, "matches start where a key does");
-                let start = m.start() / width;
-                let mut end = m.end() / width;
-                let mut complete = true;
-                for segment in &entry.segments[1..] {
-                    let seg: Vec<u32> = segment.iter().map(|k| self.vocab[k]).collect();
-                    match scratch.ids[end..]
-                        .windows(seg.len())
-                        .position(|w| w == seg.as_slice())
-                    {
-                        Some(p) => end += p + seg.len(),
-                        None => {
-                            complete = false;
-                            break;
-                        }
-                    }
-                }
-                if !complete {
-                    continue;
-                }
-                let ks = start..end;
-                hits.push(Hit {
-                    stance: entry.stance,
-                    category: entry.category.clone(),
-                    cue: entry.expression.clone(),
-                    range: key_range(&ks),
-                    keys: ks,
-                    negating: entry.negating,
-                    commitment: entry.segments[0]
-                        .first()
-                        .is_some_and(|k| self.lexicon.claims.commitment.contains(k)),
-                    dropped: false,
-                });
-            }
-        }
-        if let Some(ac) = &self.surface_ac {
-            for m in ac.find_overlapping_iter(text) {
-                let entry = &self.lexicon.entries[self.surface_entries[m.pattern().as_usize()]];
-                if !surface_boundary(text, m.start(), m.end()) {
-                    continue;
-                }
-                let first = keys
-                    .iter()
-                    .position(|k| tokens[k.token].end as usize > m.start())
-                    .unwrap_or(keys.len());
-                let last = keys
-                    .iter()
-                    .rposition(|k| (tokens[k.token].start as usize) < m.end())
-                    .map_or(first, |p| p + 1)
-                    .max(first);
-                hits.push(Hit {
-                    stance: entry.stance,
-                    category: entry.category.clone(),
-                    cue: entry.expression.clone(),
-                    keys: first..last,
-                    range: m.start()..m.end(),
-                    negating: false,
-                    commitment: false,
-                    dropped: false,
-                });
-            }
-        }
-
-        // 1. A cue inside a longer (or an equal, earlier) cue is dropped.
-        for i in 0..hits.len() {
-            for j in 0..hits.len() {
-                if i == j || hits[j].dropped {
-                    continue;
-                }
-                let (a, b) = (&hits[i].range, &hits[j].range);
-                let inside = b.start <= a.start && a.end <= b.end;
-                if inside && (a != b || j < i) {
-                    hits[i].dropped = true;
-                    break;
-                }
-            }
-        }
-        hits.retain(|h| !h.dropped);
-
-        // 2. Negation right after a cue.
-        for h in hits.iter_mut() {
-            if h.negating || !negated_after(keys, h.keys.end) {
-                continue;
-            }
-            if h.stance == CueStance::Absolute && h.commitment {
-                h.stance = CueStance::Hedge;
-                h.category = "disclaimer".into();
-                h.negating = true;
-                let neg = keys[h.keys.end..]
-                    .iter()
-                    .position(|k| k.key == NEG)
-                    .map_or(h.keys.end, |p| h.keys.end + p + 1);
-                h.keys.end = neg;
-                h.range = key_range(&h.keys);
-            } else {
-                h.dropped = true;
-            }
-        }
-        hits.retain(|h| !h.dropped);
-        // A negated commitment word that no cue covers (お約束はできません) is a disclaimer.
-        let ids = &scratch.ids;
-        let flag = |i: usize| self.flags[ids[i] as usize];
-        for (i, k) in keys.iter().enumerate() {
-            if flag(i) & COMMITMENT == 0
-                || !negated_after(keys, i + 1)
-                || hits.iter().any(|h| h.keys.contains(&i))
-            {
-                continue;
-            }
-            let neg = keys[i + 1..]
-                .iter()
-                .position(|k| k.key == NEG)
-                .map_or(i + 1, |p| i + 1 + p + 1);
-            let ks = i..neg;
-            hits.push(Hit {
-                stance: CueStance::Hedge,
-                category: "disclaimer".into(),
-                cue: k.key.to_string(),
-                range: key_range(&ks),
-                keys: ks,
-                negating: true,
-                commitment: true,
-                dropped: false,
-            });
-        }
-
-        // 3. Safety claims.
-        for (i, k) in keys.iter().enumerate() {
-            if flag(i) & RISK == 0 {
-                continue;
-            }
-            let mut j = i + 1;
-            if keys.get(j).is_some_and(|k| k.key == TOPIC) {
-                j += 1;
-            }
-            let mut softened = false;
-            while let Some(k) = keys.get(j) {
-                match k.key {
-                    "ほとんど" | "ほぼ" => softened = true,
-                    "全く" | "一切" | "まったく" => {}
-                    _ => break,
-                }
-                j += 1;
-            }
-            let Some(end) = keys.get(j) else { continue };
-            if end.key != NEG && end.key != "ゼロ" {
-                continue;
-            }
-            // Inside a double negation (ないわけではない, なくもない): the lexicon's hedge.
-            let double = keys[j + 1..]
-                .iter()
-                .take(5)
-                .take_while(|k| negation_filler(k.key) || k.key == NEG)
-                .any(|k| k.key == NEG);
-            if double {
-                continue;
-            }
-            let ks = i..j + 1;
-            if hits.iter().any(|h| h.keys.start <= i && j < h.keys.end) {
-                continue; // already part of a lexicon cue (副作用ゼロ)
-            }
-            let (stance, category) = if softened {
-                (CueStance::Hedge, "limitation")
-            } else {
-                (CueStance::Absolute, "safety_claim")
-            };
-            hits.push(Hit {
-                stance,
-                category: category.into(),
-                cue: k.key.to_string(),
-                range: key_range(&ks),
-                keys: ks,
-                negating: false,
-                commitment: false,
-                dropped: false,
-            });
-        }
-
-        // 4. A negated hedge takes the absolute cues before it in its clause out of force.
-        let scopes: Vec<Range<usize>> = hits
-            .iter()
-            .filter(|h| h.stance == CueStance::Hedge && h.negating)
-            .map(|h| {
-                let clause_start = keys[..h.keys.start]
-                    .iter()
-                    .rposition(|k| is_clause_break(k.key))
-                    .map_or(0, |p| p + 1);
-                clause_start..h.keys.end
-            })
-            .collect();
-        hits.retain(|h| {
-            h.stance == CueStance::Hedge
-                || !scopes
-                    .iter()
-                    .any(|s| s.start <= h.keys.start && h.keys.start < s.end && h.keys.end <= s.end)
-        });
-
-        // 5. Efficacy claims, when nothing hedges.
-        if !hits.iter().any(|h| h.stance == CueStance::Hedge)
-            && let Some((word, range)) = self.efficacy_predicate(text, tokens, feats)
-        {
-            hits.push(Hit {
-                stance: CueStance::Absolute,
-                category: "efficacy_claim".into(),
-                cue: word,
-                keys: 0..0,
-                range,
-                negating: false,
-                commitment: false,
-                dropped: false,
-            });
-        }
-
-        hits.sort_by(|a, b| {
-            (a.range.start, a.range.end, &a.category).cmp(&(
-                b.range.start,
-                b.range.end,
-                &b.category,
-            ))
-        });
-        let (mut hedge, mut absolute) = (false, false);
-        for h in hits {
-            match h.stance {
-                CueStance::Hedge => hedge = true,
-                CueStance::Absolute => absolute = true,
-            }
-            out.push(Cue {
-                stance: h.stance,
-                category: h.category,
-                cue: h.cue,
-                range: h.range,
-            });
-        }
-        match (hedge, absolute) {
-            (true, true) => SentenceStance::Mixed,
-            (true, false) => SentenceStance::Hedged,
-            (false, true) => SentenceStance::Absolute,
-            (false, false) => SentenceStance::Neutral,
-        }
-    }
-
-    /// The main predicate if it is an efficacy word in affirmative form: (word, range).
-    fn efficacy_predicate(
-        &self,
-        text: &str,
-        tokens: &[Token],
-        feats: Morphs,
-    ) -> Option<(String, Range<usize>)> {
-        if text.trim_end().ends_with('?') {
-            return None;
-        }
-        let mut last: Option<usize> = None;
-        let mut negated = false;
-        for (i, (t, f)) in tokens.iter().zip(feats.iter()).enumerate().rev() {
-            let surface = text.get(t.range()).unwrap_or("");
-            let base = if f.base() == "*" { surface } else { f.base() };
-            let through = match (f.pos(), f.pos_detail(1), base) {
-                ("記号", _, _) => {
-                    if last.is_none() {
-                        continue;
-                    }
-                    false
-                }
-                ("助詞", "終助詞", "か") => return None,
-                ("助詞", "終助詞", _) => true,
-                ("助動詞", _, "ない" | "ぬ" | "ん") | ("形容詞", _, "ない") => {
-                    negated = true;
-                    true
-                }
-                ("助動詞", _, "ます" | "です" | "た" | "だ") => true,
-                ("名詞", "非自立", "の" | "ん") => true,
-                ("動詞", "非自立", _) | ("動詞", "接尾", _) => true,
-                ("助詞", "接続助詞", "て" | "で") => true,
-                ("動詞", "自立", "する" | "できる") => true,
-                _ => false,
-            };
-            last.get_or_insert(i);
-            if through {
-                continue;
-            }
-            let word = crate::normalize::normalized(base);
-            if negated || !self.lexicon.claims.efficacy.contains(word.as_ref()) {
-                return None;
-            }
-            let end = tokens[last.unwrap_or(i)].end as usize;
-            return Some((word.into_owned(), t.start as usize..end));
-        }
-        None
+        let mut hits = Vec::new();
+        cues::find(self, &s, &scratch.haystack, &mut hits); // 1
+        cues::drop_nested(&mut hits);
+        negation::cancel_negated(&s, &mut hits); // 2
+        negation::negated_commitments(self, &s, &mut hits);
+        negation::negated_hedge_scope(&s, &mut hits);
+        claims::find(self, &s, &mut hits); // 3
+        exclusions::apply(&s, &mut hits); // 4
+        label(hits, out) // 5
     }
 }
 
-/// A negation follows key position `end`, with only fillers between.
-fn negated_after(keys: &[Key], end: usize) -> bool {
-    for k in keys.iter().skip(end).take(6) {
-        if k.key == NEG {
-            return true;
+/// Pass 5: the cues left, in sentence order, and the sentence's stance.
+fn label(mut hits: Vec<Hit>, out: &mut Vec<Cue>) -> SentenceStance {
+    hits.retain(|h| !h.dropped);
+    hits.sort_by(|a, b| {
+        (a.range.start, a.range.end, &a.category).cmp(&(b.range.start, b.range.end, &b.category))
+    });
+    let (mut hedge, mut absolute) = (false, false);
+    for h in hits {
+        match h.stance {
+            CueStance::Hedge => hedge = true,
+            CueStance::Absolute => absolute = true,
         }
-        if !negation_filler(k.key) {
-            return false;
-        }
+        out.push(Cue {
+            stance: h.stance,
+            category: h.category.into_owned(),
+            cue: h.cue,
+            range: h.range,
+            rule: h.rule,
+        });
     }
-    false
-}
-
-/// Surface cues must not be part of a longer number or word (1100%, No.12).
-fn surface_boundary(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    let first = text[start..end].chars().next();
-    let last = text[start..end].chars().next_back();
-    let glued = |a: Option<char>, b: Option<char>| match (a, b) {
-        (Some(a), Some(b)) => {
-            (a.is_ascii_digit() && (b.is_ascii_digit() || b == '.'))
-                || (a.is_ascii_alphabetic() && b.is_ascii_alphanumeric())
-        }
-        _ => false,
-    };
-    !glued(first, before) && !glued(last, after)
+    match (hedge, absolute) {
+        (true, true) => SentenceStance::Mixed,
+        (true, false) => SentenceStance::Hedged,
+        (false, true) => SentenceStance::Absolute,
+        (false, false) => SentenceStance::Neutral,
+    }
 }
 
 #[cfg(test)]

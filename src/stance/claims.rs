@@ -1,0 +1,424 @@
+//! Pass 3: claims stated without a cue word — every predicate of the sentence, not only
+//! the last, is read against the classes of `dict/claim_words.tsv`:
+//!
+//! - `efficacy_claim`: a verb or verbal サ変 noun of improvement, suppression, promotion or
+//!   recovery (痛みを緩和します, 修復を促す, 治すことができます); a benefit word used as a
+//!   predicate or attribute (効果的です, 有効な, 安全です); an effect noun with a predicate
+//!   that asserts it (効果を発揮します, 効果が続きます, 安全性に優れる); a change for the
+//!   better (軽くなる, 楽になる, 歩きやすくなる);
+//! - `safety_claim`: a harm noun whose existence is denied or called small (副作用は
+//!   ありません, 負担が少ない, 拒絶反応が起こりにくい, 痛みのない) — a hedge `hearsay`
+//!   instead when the denial is of reports (副作用の報告はありません);
+//! - `evidence`: a verb reporting a finding in past or perfect form (ことが分かっています,
+//!   突き止めた, 発見された) — a hedge `disclaimer` when negated (まだ分かっていない).
+//!
+//! A predicate counts only when it is asserted: not negated (in its own verb group, or by
+//! ことは難しい/こともできない after it), not a purpose (ために, ことを目指す), not a
+//! condition (すれば, すると), not nominalized into another predicate (改善することが
+//! 大切), and not a relative clause of a noun whose existence is denied (効果を示した
+//! データは見当たらない). A bare noun (コラーゲンの産生促進) asserts nothing.
+
+use std::ops::Range;
+
+use super::sentence::{Morph, Sentence};
+use super::{Hit, StanceMatcher};
+use crate::lexicon::CueStance;
+
+/// How a predicate is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Affirmed,
+    Negated,
+    /// ために, ように, ことを目指す.
+    Purpose,
+    /// すれば, したら, すると.
+    Conditional,
+    /// The verb group ends in か.
+    Question,
+    /// こと/の + a particle + another predicate (改善することが大切だ).
+    Nominal,
+}
+
+/// The status of the predicate at morpheme `i` and the end of its verb group.
+pub fn predicate_status(s: &Sentence, i: usize) -> (Status, usize) {
+    let ms = &s.morphs;
+    let mut negated = false;
+    let mut j = i + 1;
+    while let Some(m) = ms.get(j) {
+        if m.is_negation() {
+            negated = !negated;
+            j += 1;
+            continue;
+        }
+        match (m.pos, m.pos1) {
+            ("助動詞", _) => {
+                if m.base == "だ" && m.surface == "な" {
+                    break; // attributive な: a noun follows
+                }
+                if matches!(m.surface, "たら" | "なら" | "だら") {
+                    return (Status::Conditional, j + 1);
+                }
+                j += 1;
+            }
+            ("動詞", "非自立" | "接尾") => j += 1,
+            ("動詞", "自立") if matches!(m.base, "する" | "できる" | "出来る" | "させる") => {
+                j += 1
+            }
+            ("形容詞", "非自立" | "接尾") => {
+                // 治りにくい, 言い難い: hard to — not an assertion of the effect.
+                if matches!(m.base, "にくい" | "難い" | "がたい" | "づらい" | "辛い") {
+                    negated = !negated;
+                }
+                j += 1;
+            }
+            ("助詞", "接続助詞") => match m.base {
+                "て" | "で" => j += 1,
+                "ば" | "と" | "たら" | "なら" => return (Status::Conditional, j + 1),
+                _ => break,
+            },
+            ("助詞", _) if m.base == "か" => return (Status::Question, j + 1),
+            ("名詞", "非自立") if matches!(m.base, "こと" | "の") => {
+                // こと + particle + できる/可能 continues the group; + 難しい/ない negates;
+                // + を目指す is a purpose; anything else nominalizes the predicate.
+                let p = ms.get(j + 1);
+                let q = ms.get(j + 2);
+                let particle = p.is_some_and(|p| p.is_topic() || p.is("助詞", "を"));
+                if !particle {
+                    if m.base == "の" && p.is_some_and(|p| p.is("助動詞", "だ") || p.base == "です")
+                    {
+                        j += 1; // のです
+                        continue;
+                    }
+                    break;
+                }
+                match q {
+                    Some(q) if matches!(q.base, "できる" | "出来る" | "可能") => j += 3,
+                    Some(q) if matches!(q.base, "難しい" | "困難" | "不可能") => {
+                        return (Status::Negated, j + 3);
+                    }
+                    Some(q) if q.is_negation() => {
+                        negated = !negated;
+                        j += 3;
+                    }
+                    Some(q) if q.base == "目指す" => return (Status::Purpose, j + 3),
+                    _ => return (Status::Nominal, j + 1),
+                }
+            }
+            ("名詞", "非自立") if matches!(m.base, "ため" | "よう") => {
+                if ms.get(j + 1).is_some_and(|n| n.is("助詞", "に")) {
+                    return (Status::Purpose, j + 2);
+                }
+                break;
+            }
+            ("名詞", "非自立" | "接尾") if matches!(m.base, "わけ" | "はず" | "もの") => break,
+            _ => break,
+        }
+    }
+    if negated {
+        return (Status::Negated, j);
+    }
+    if ms.get(j).is_some_and(|m| m.base == "目指す") {
+        return (Status::Purpose, j + 1);
+    }
+    // A relative clause: is its head noun denied (…データは見当たらない)?
+    if ms.get(j).is_some_and(|m| m.is_content_noun()) && denied_noun_phrase(s, j) {
+        return (Status::Negated, j);
+    }
+    (Status::Affirmed, j)
+}
+
+/// Whether the noun phrase starting at morpheme `j` is the subject of a denied
+/// existence (確かなデータは見当たらない, 根本的なケアをうたう商品はほとんどない).
+pub fn denied_noun_phrase(s: &Sentence, j: usize) -> bool {
+    let ms = &s.morphs;
+    let mut k = j;
+    while ms
+        .get(k)
+        .is_some_and(|m| m.pos == "名詞" || m.is("助詞", "の") || m.pos == "接頭詞")
+    {
+        k += 1;
+    }
+    if !ms.get(k).is_some_and(Morph::is_topic) {
+        return false;
+    }
+    k += 1;
+    while ms.get(k).is_some_and(|m| m.pos == "副詞") {
+        k += 1;
+    }
+    match ms.get(k) {
+        Some(m) if m.is_negation() => !ms.get(k + 1).is_some_and(|n| n.base == "なる"),
+        Some(m) if matches!(m.base, "見当たる" | "存在" | "ある") => {
+            let (status, _) = predicate_status(s, k);
+            status == Status::Negated
+        }
+        _ => false,
+    }
+}
+
+/// Adds the claim hits of the sentence.
+pub fn find(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit>) {
+    let words = &m.lexicon().claims;
+    let ms = &s.morphs;
+    // A cue already found on these morphemes (副作用ゼロ, ないわけではない) wins.
+    let covered = |hits: &[Hit], c: &Claim| {
+        hits.iter()
+            .any(|h| h.toks.contains(&c.anchor) || (h.toks.start < c.toks.end && c.toks.start < h.toks.end))
+    };
+    let mut i = 0;
+    while i < ms.len() {
+        let found = efficacy(s, i, words)
+            .or_else(|| benefit(s, i, words))
+            .or_else(|| effect(s, i, words))
+            .or_else(|| safety(s, i, words))
+            .or_else(|| evidence(s, i, words));
+        if let Some(c) = found
+            && !covered(hits, &c)
+        {
+            let range = s.span(&c.toks);
+            hits.push(Hit {
+                stance: c.stance,
+                category: c.category.into(),
+                cue: c.word,
+                keys: 0..0,
+                toks: c.toks.clone(),
+                range,
+                negating: false,
+                commitment: false,
+                rule: c.rule,
+                dropped: false,
+            });
+            i = c.toks.end.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+}
+
+struct Claim {
+    stance: CueStance,
+    category: &'static str,
+    rule: &'static str,
+    word: String,
+    /// The morpheme the claim is about (a lexicon cue already on it wins).
+    anchor: usize,
+    toks: Range<usize>,
+}
+
+fn absolute(category: &'static str, rule: &'static str, word: &str, anchor: usize, toks: Range<usize>) -> Claim {
+    Claim {
+        stance: CueStance::Absolute,
+        category,
+        rule,
+        word: word.to_string(),
+        anchor,
+        toks,
+    }
+}
+
+/// A verbal use of an efficacy word: the verb itself, or a サ変 noun with する/できる/
+/// させる/される, or a サ変 noun leading to a result (回復へとつながる).
+fn efficacy(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
+    let ms = &s.morphs;
+    let m = &ms[i];
+    let verbal = match (m.pos, m.pos1) {
+        ("動詞", "自立") => w.efficacy.contains(m.base),
+        ("名詞", "サ変接続") => {
+            w.efficacy.contains(m.base)
+                && ms.get(i + 1).is_some_and(|n| {
+                    n.pos == "動詞" && matches!(n.base, "する" | "できる" | "出来る" | "させる" | "れる" | "られる")
+                })
+        }
+        // 軽くなる, 楽になる, 歩きやすくなる: a change for the better.
+        ("形容詞", _) => {
+            (w.better.contains(m.base) || matches!(m.base, "やすい" | "にくい") && m.pos1 != "自立")
+                && ms.get(i + 1).is_some_and(|n| n.is("動詞", "なる"))
+        }
+        ("名詞", "形容動詞語幹") => {
+            w.better.contains(m.base)
+                && ms.get(i + 1).is_some_and(|n| n.is("助詞", "に"))
+                && ms.get(i + 2).is_some_and(|n| n.is("動詞", "なる"))
+        }
+        _ => false,
+    };
+    if !verbal {
+        return None;
+    }
+    // やすくなる after a verb: the claim starts at the verb (歩きやすく).
+    let start = if m.pos == "形容詞" && m.pos1 != "自立" && i > 0 { i - 1 } else { i };
+    let head = if m.pos == "名詞" && m.pos1 == "形容動詞語幹" { i + 2 } else if m.pos == "形容詞" { i + 1 } else { i };
+    let (status, end) = predicate_status(s, head);
+    (status == Status::Affirmed).then(|| absolute("efficacy_claim", "efficacy", m.base, i, start..end.max(head + 1)))
+}
+
+/// A benefit word (効果的, 有効, 安全) used as a predicate or an attribute, or a benefit
+/// verb (優れる, 効く).
+fn benefit(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
+    let ms = &s.morphs;
+    let m = &ms[i];
+    if m.pos != "名詞" || ms.get(i + 1).is_some_and(|n| n.pos == "名詞") {
+        return None;
+    }
+    let (start, run) = s.noun_run(i)?;
+    let word = longest_suffix(&w.benefit, &run)?;
+    let word_start = m.end - word.len();
+    let first = (start..=i).find(|&k| ms[k].start >= word_start).unwrap_or(i);
+    // The run must end exactly on the benefit word, and be used as an adjective.
+    let next = ms.get(i + 1)?;
+    let adjectival = (next.pos == "助動詞" && matches!(next.base, "だ" | "です"))
+        || next.is("助詞", "に")
+        || (next.pos == "助詞" && next.pos1 == "副詞化");
+    if !adjectival {
+        return None;
+    }
+    let (status, end) = predicate_status(s, i);
+    (status == Status::Affirmed).then(|| absolute("efficacy_claim", "benefit", word, i, first..end.max(i + 1)))
+}
+
+/// An effect noun with a predicate asserting it: 効果を発揮します, 効果が続く,
+/// 安全性に優れる, 有効性が高い.
+fn effect(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
+    let ms = &s.morphs;
+    let m = &ms[i];
+    if m.pos != "名詞" || ms.get(i + 1).is_some_and(|n| n.pos == "名詞") {
+        return None;
+    }
+    let (start, run) = s.noun_run(i)?;
+    let noun = longest_suffix(&w.effect, &run)?;
+    let noun_start = m.end - noun.len();
+    let first = (start..=i).find(|&k| ms[k].start >= noun_start).unwrap_or(i);
+    let mut k = i + 1;
+    // Particles, adverbs, adnominals between: 効果は/が/を/に/も, はっきり, さらに.
+    let mut steps = 0;
+    while let Some(n) = ms.get(k) {
+        let skip = (n.pos == "助詞" && matches!(n.base, "が" | "は" | "も" | "を" | "に" | "へ"))
+            || n.pos == "副詞"
+            || n.pos == "連体詞"
+            || (n.pos == "名詞" && n.pos1 == "副詞可能");
+        if !skip || steps > 4 {
+            break;
+        }
+        k += 1;
+        steps += 1;
+    }
+    let v = ms.get(k)?;
+    if !w.effect_verb.contains(v.base) || !matches!(v.pos, "動詞" | "形容詞" | "名詞" | "副詞") {
+        return None;
+    }
+    let (status, end) = predicate_status(s, k);
+    (status == Status::Affirmed).then(|| absolute("efficacy_claim", "effect", noun, i, first..end.max(k + 1)))
+}
+
+/// A harm noun whose existence is denied or called small.
+fn safety(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
+    let ms = &s.morphs;
+    let m = &ms[i];
+    if m.pos != "名詞" || ms.get(i + 1).is_some_and(|n| n.pos == "名詞" && n.pos1 != "非自立") {
+        return None;
+    }
+    let (start, run) = s.noun_run(i)?;
+    let noun = longest_suffix(&w.risk, &run)?;
+    let noun_start = m.end - noun.len();
+    let first = (start..=i).find(|&k| ms[k].start >= noun_start).unwrap_or(i);
+    let mut k = i + 1;
+    let mut reported = false;
+    let mut steps = 0;
+    while let Some(n) = ms.get(k) {
+        let skip = (n.pos == "助詞" && matches!(n.base, "が" | "は" | "も" | "の" | "へ" | "に" | "で"))
+            || n.pos == "副詞"
+            || n.pos == "連体詞"
+            || (n.pos == "名詞" && matches!(n.pos1, "副詞可能"))
+            || matches!(n.base, "報告" | "報告例" | "心配");
+        if !skip || steps > 6 {
+            break;
+        }
+        reported |= n.base.starts_with("報告");
+        k += 1;
+        steps += 1;
+    }
+    let v = ms.get(k)?;
+    let denied = if v.is_negation() || v.base == "ゼロ" {
+        // ないわけではない, 少なくない: a double negation is the lexicon's hedge.
+        let (status, _) = predicate_status(s, k);
+        status != Status::Negated
+    } else if v.pos == "形容詞" && w.risk_low.contains(v.base) {
+        predicate_status(s, k).0 == Status::Affirmed
+    } else if v.pos == "動詞" || (v.pos == "名詞" && v.pos1 == "サ変接続") {
+        // 起こりにくい, 起こることはありません, 報告されていません.
+        let (status, _) = predicate_status(s, k);
+        reported |= v.base == "報告";
+        status == Status::Negated
+            && (reported
+                || matches!(v.base, "起こる" | "起きる" | "出る" | "生じる" | "かかる" | "伴う" | "残る" | "現れる" | "発生" | "ある" | "いる"))
+    } else {
+        false
+    };
+    if !denied {
+        return None;
+    }
+    let (_, end) = predicate_status(s, k);
+    let toks = first..end.max(k + 1);
+    Some(if reported {
+        Claim {
+            stance: CueStance::Hedge,
+            category: "hearsay",
+            rule: "reported_safety",
+            word: noun.clone(),
+            anchor: i,
+            toks,
+        }
+    } else {
+        absolute("safety_claim", "safety", noun, i, toks)
+    })
+}
+
+/// A verb reporting a finding: past or perfect (分かった, 分かっています, 突き止めた,
+/// 発見された); negated, it says the matter is not known (hedge `disclaimer`).
+fn evidence(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
+    let ms = &s.morphs;
+    let m = &ms[i];
+    let verbal = match (m.pos, m.pos1) {
+        ("動詞", "自立") => w.evidence.contains(m.base),
+        ("名詞", "サ変接続") => {
+            w.evidence.contains(m.base)
+                && ms.get(i + 1).is_some_and(|n| n.pos == "動詞" && matches!(n.base, "する" | "れる" | "られる" | "できる"))
+        }
+        _ => false,
+    };
+    if !verbal {
+        return None;
+    }
+    // 分かる states a finding only with a complement: ことが分かった, と分かった.
+    if m.base == "分かる" {
+        let before = i.checked_sub(1).map(|p| &ms[p]);
+        let complement = match before {
+            Some(p) if p.is_topic() => i >= 2 && matches!(ms[i - 2].base, "こと" | "の"),
+            _ => false,
+        };
+        let unknown = matches!(before, Some(p) if p.is("助詞", "か") || p.base == "まだ" || p.pos == "副詞");
+        if !complement && !unknown {
+            return None;
+        }
+    }
+    let (status, end) = predicate_status(s, i);
+    let group = &ms[i + 1..end.min(ms.len())];
+    let done = group.iter().any(|g| g.is("助動詞", "た") || g.base == "いる" || g.base == "くる");
+    match status {
+        Status::Affirmed if done => Some(absolute("evidence", "evidence_verb", m.base, i, i..end)),
+        Status::Negated => Some(Claim {
+            stance: CueStance::Hedge,
+            category: "disclaimer",
+            rule: "unknown",
+            word: m.base.to_string(),
+            anchor: i,
+            toks: i..end,
+        }),
+        _ => None,
+    }
+}
+
+/// The longest word of `set` that `run` ends with (拒絶反応 in 重い拒絶反応).
+fn longest_suffix<'w>(set: &'w rustc_hash::FxHashSet<String>, run: &str) -> Option<&'w String> {
+    set.iter()
+        .filter(|w| run.ends_with(w.as_str()))
+        .max_by(|a, b| a.len().cmp(&b.len()).then_with(|| b.cmp(a)))
+}

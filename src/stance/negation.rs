@@ -1,0 +1,173 @@
+//! Pass 2: negation and its scope.
+
+use super::claims::{Status, denied_noun_phrase, predicate_status};
+use super::sentence::Sentence;
+use super::{COMMITMENT, Hit, StanceMatcher};
+use crate::lexicon::{CueStance, Key, NEG};
+
+/// Keys that may stand between a cue and the negation that cancels it.
+fn negation_filler(key: &str) -> bool {
+    matches!(
+        key,
+        "が" | "だ"
+            | "に"
+            | "と"
+            | "の"
+            | "わけ"
+            | "もの"
+            | "こと"
+            | "する"
+            | "いる"
+            | "て"
+            | "れる"
+            | "られる"
+            | "できる"
+            | "なる"
+            | "ある"
+            | "言える"
+            | "おる"
+    )
+}
+
+pub(super) fn is_clause_break(key: &str) -> bool {
+    matches!(key, "、" | "," | "。" | "!" | "?" | ";" | ":")
+}
+
+/// A negation follows key position `end`, with only fillers between.
+pub(super) fn negated_after(keys: &[Key], end: usize) -> bool {
+    for k in keys.iter().skip(end).take(6) {
+        if k.key == NEG {
+            return true;
+        }
+        if !negation_filler(k.key) {
+            return false;
+        }
+    }
+    false
+}
+
+/// The key position just after the first negation from `from`.
+fn after_negation(keys: &[Key], from: usize) -> usize {
+    keys[from..]
+        .iter()
+        .position(|k| k.key == NEG)
+        .map_or(from, |p| from + p + 1)
+}
+
+/// A negation right after a cue cancels it (確実ではない, 証明されていない, 期待できない);
+/// a negated commitment (保証はできない) becomes a hedge `disclaimer`. An adverbial
+/// absolute cue is cancelled by the negation of the predicate it modifies (根本から治す
+/// ことは難しい, 必ずしも), an adnominal one by the denial of the noun it describes
+/// (確かなデータは見当たらない).
+pub fn cancel_negated(s: &Sentence, hits: &mut Vec<Hit>) {
+    let keys = s.keys;
+    for h in hits.iter_mut() {
+        if h.negating {
+            continue;
+        }
+        if negated_after(keys, h.keys.end) {
+            if h.stance == CueStance::Absolute && h.commitment {
+                h.stance = CueStance::Hedge;
+                h.category = "disclaimer".into();
+                h.negating = true;
+                h.rule = "negated_commitment";
+                h.keys.end = after_negation(keys, h.keys.end);
+                h.toks = s.key_tokens(&h.keys);
+                h.range = s.span(&h.toks);
+            } else {
+                h.dropped = true;
+            }
+            continue;
+        }
+        if h.stance == CueStance::Absolute && modified_predicate_negated(s, h.toks.end) {
+            h.dropped = true;
+        }
+    }
+    hits.retain(|h| !h.dropped);
+}
+
+/// Whether the word after a cue ending at morpheme `end` is negated: the next predicate
+/// of the clause for an adverbial cue (劇的に, 根本から, 必ず), the noun phrase's
+/// existence for an adnominal one (確かな, 根本的な).
+fn modified_predicate_negated(s: &Sentence, end: usize) -> bool {
+    let ms = &s.morphs;
+    let Some(next) = ms.get(end) else {
+        return false;
+    };
+    let last = &ms[end - 1];
+    let adnominal = last.is("助詞", "の")
+        || (last.pos == "助動詞" && last.surface == "な")
+        || last.pos == "連体詞"
+        || (next.is_content_noun() && !last.is("助詞", "に"));
+    if adnominal {
+        return next.is_content_noun() && denied_noun_phrase(s, end);
+    }
+    let clause = s.clause[end - 1];
+    let pred = (end..ms.len())
+        .take_while(|&k| s.clause[k] == clause)
+        .find(|&k| {
+            ms[k].is_predicate()
+                || (ms[k].pos == "名詞"
+                    && ms[k].pos1 == "サ変接続"
+                    && ms.get(k + 1).is_some_and(|n| n.is("動詞", "する")))
+        });
+    match pred {
+        Some(k) => {
+            let k = if ms[k].pos == "名詞" { k + 1 } else { k };
+            predicate_status(s, k).0 == Status::Negated
+        }
+        None => false,
+    }
+}
+
+/// A negated commitment word that no cue covers (お約束はできません) is a disclaimer.
+pub fn negated_commitments(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit>) {
+    let keys = s.keys;
+    let flag = |i: usize| m.flags[s.ids[i] as usize];
+    for (i, k) in keys.iter().enumerate() {
+        if flag(i) & COMMITMENT == 0
+            || !negated_after(keys, i + 1)
+            || hits.iter().any(|h| h.keys.contains(&i))
+        {
+            continue;
+        }
+        let ks = i..after_negation(keys, i + 1);
+        let toks = s.key_tokens(&ks);
+        hits.push(Hit {
+            stance: CueStance::Hedge,
+            category: "disclaimer".into(),
+            cue: k.key.to_string(),
+            range: s.span(&toks),
+            toks,
+            keys: ks,
+            negating: true,
+            commitment: true,
+            rule: "negated_commitment",
+            dropped: false,
+        });
+    }
+}
+
+/// A hedge whose own pattern is negated (とは言い切れない, わけではない, ものではない)
+/// takes the absolute cues before it in its clause (since the last 、) out of force:
+/// 「絶対に安全な治療とは言い切れません」 is hedged.
+pub fn negated_hedge_scope(s: &Sentence, hits: &mut Vec<Hit>) {
+    let keys = s.keys;
+    let scopes: Vec<std::ops::Range<usize>> = hits
+        .iter()
+        .filter(|h| h.stance == CueStance::Hedge && h.negating)
+        .map(|h| {
+            let clause_start = keys[..h.keys.start]
+                .iter()
+                .rposition(|k| is_clause_break(k.key))
+                .map_or(0, |p| p + 1);
+            clause_start..h.keys.end
+        })
+        .collect();
+    hits.retain(|h| {
+        h.stance == CueStance::Hedge
+            || !scopes
+                .iter()
+                .any(|s| s.start <= h.keys.start && h.keys.start < s.end && h.keys.end <= s.end)
+    });
+}

@@ -1,0 +1,198 @@
+//! The view of one sentence that every stance pass reads: its canonical keys (for the
+//! lexicon automaton) and its morphemes with part of speech and base form (for the
+//! grammatical rules), plus the clause each morpheme belongs to.
+
+use std::ops::Range;
+
+use crate::lexicon::{Key, canonical_base};
+use crate::tokenize::{Morphs, Token};
+
+/// One morpheme as the rules read it.
+#[derive(Debug, Clone, Copy)]
+pub struct Morph<'t> {
+    pub pos: &'t str,
+    pub pos1: &'t str,
+    /// The base form, kana spellings of common verbs folded to kanji (わかる → 分かる);
+    /// the surface when the dictionary gives none.
+    pub base: &'t str,
+    pub surface: &'t str,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Morph<'_> {
+    pub fn is(&self, pos: &str, base: &str) -> bool {
+        self.pos == pos && self.base == base
+    }
+
+    /// A noun that can head a phrase (not a formal noun, suffix or number).
+    pub fn is_content_noun(&self) -> bool {
+        self.pos == "名詞" && !matches!(self.pos1, "非自立" | "接尾" | "数" | "代名詞")
+    }
+
+    /// ない, ぬ/ず, ません's ん, なし: a negation.
+    pub fn is_negation(&self) -> bool {
+        matches!(
+            (self.pos, self.base),
+            ("助動詞", "ない" | "ぬ" | "ん") | ("形容詞", "ない" | "なし")
+        ) || (self.pos == "名詞" && self.base == "なし")
+    }
+
+    /// は, が, も as topic or subject markers.
+    pub fn is_topic(&self) -> bool {
+        self.pos == "助詞"
+            && matches!(self.base, "は" | "が" | "も")
+            && matches!(self.pos1, "係助詞" | "格助詞")
+    }
+
+    pub fn is_predicate(&self) -> bool {
+        matches!(self.pos, "動詞" | "形容詞") && self.pos1 == "自立"
+    }
+}
+
+/// A sentence prepared for the passes.
+pub struct Sentence<'t, 'k> {
+    pub text: &'t str,
+    pub tokens: &'k [Token],
+    pub keys: &'k [Key<'t>],
+    pub ids: &'k [u32],
+    pub morphs: Vec<Morph<'t>>,
+    /// The clause of each morpheme (see [`clauses`]).
+    pub clause: Vec<u16>,
+}
+
+impl<'t, 'k> Sentence<'t, 'k> {
+    pub fn new<'d: 't>(
+        text: &'t str,
+        tokens: &'k [Token],
+        feats: Morphs<'_, 'd>,
+        keys: &'k [Key<'t>],
+        ids: &'k [u32],
+    ) -> Self {
+        let morphs: Vec<Morph<'t>> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let f = feats.get(i);
+                let surface = text.get(t.range()).unwrap_or("");
+                let base = if f.base() == "*" { surface } else { f.base() };
+                Morph {
+                    pos: f.pos(),
+                    pos1: f.pos_detail(1),
+                    base: canonical_base(base).unwrap_or(base),
+                    surface,
+                    start: t.start as usize,
+                    end: t.end as usize,
+                }
+            })
+            .collect();
+        let clause = clauses(&morphs);
+        Sentence {
+            text,
+            tokens,
+            keys,
+            ids,
+            morphs,
+            clause,
+        }
+    }
+
+    /// Byte range of the morphemes `r`.
+    pub fn span(&self, r: &Range<usize>) -> Range<usize> {
+        match (self.morphs.get(r.start), r.end.checked_sub(1)) {
+            (Some(a), Some(e)) if e >= r.start => a.start..self.morphs[e].end,
+            _ => 0..0,
+        }
+    }
+
+    /// The morphemes of key positions `ks`.
+    pub fn key_tokens(&self, ks: &Range<usize>) -> Range<usize> {
+        match (self.keys.get(ks.start), ks.end.checked_sub(1).map(|e| self.keys.get(e))) {
+            (Some(a), Some(Some(b))) if ks.end > ks.start => a.token..b.token + 1,
+            _ => 0..0,
+        }
+    }
+
+    /// The text of the noun run ending at morpheme `i` (compounds: 拒絶反応, 効果的,
+    /// 安全性), when `i` is a noun.
+    pub fn noun_run(&self, i: usize) -> Option<(usize, String)> {
+        let m = self.morphs.get(i)?;
+        if m.pos != "名詞" {
+            return None;
+        }
+        let mut start = i;
+        while start > 0 {
+            let p = &self.morphs[start - 1];
+            if p.pos == "名詞" && !matches!(p.pos1, "非自立" | "数") || p.pos == "接頭詞" {
+                start -= 1;
+            } else {
+                break;
+            }
+        }
+        Some((start, self.text[self.morphs[start].start..m.end].to_string()))
+    }
+
+    /// Whether the sentence asks rather than states: it ends in the particle か (…ますか,
+    /// …でしょうか) or a question mark.
+    pub fn is_question(&self) -> bool {
+        let trimmed = self
+            .text
+            .trim_end_matches(|c: char| c.is_whitespace() || "」』）)]】".contains(c));
+        if trimmed.ends_with('?') {
+            return true;
+        }
+        self.morphs
+            .iter()
+            .rev()
+            .find(|m| m.pos != "記号")
+            .is_some_and(|m| m.pos == "助詞" && matches!(m.base, "か" | "かな" | "かしら"))
+    }
+
+    /// Whether the clause of morpheme `i` ends in a request to the reader (してください,
+    /// しましょう, しなさい).
+    pub fn is_request_clause(&self, i: usize) -> bool {
+        let c = self.clause[i];
+        let ms = &self.morphs;
+        (0..ms.len()).filter(|&j| self.clause[j] == c).any(|j| {
+            let m = &ms[j];
+            matches!(m.base, "下さる" | "くださる" | "なさる")
+                && m.pos == "動詞"
+                && m.pos1 == "非自立"
+                || (m.pos == "助動詞" && m.base == "う" && j > 0 && ms[j - 1].base == "ます")
+        })
+    }
+}
+
+/// Clause numbers: a new clause starts after a conjunction particle that joins two
+/// statements (が, けれど, ものの, のに, し), a sentence-internal terminator, and a comma
+/// that does not just coordinate predicates (a comma after a verb, an adjective or て
+/// continues the same predication: 修復し、再生させる).
+fn clauses(ms: &[Morph]) -> Vec<u16> {
+    let mut out = Vec::with_capacity(ms.len());
+    let mut c = 0u16;
+    for (i, m) in ms.iter().enumerate() {
+        out.push(c);
+        let breaks = match (m.pos, m.pos1) {
+            ("助詞", "接続助詞") => {
+                matches!(m.base, "が" | "けれど" | "けれども" | "けど" | "ものの" | "のに" | "し")
+            }
+            ("記号", "句点") => true,
+            ("記号", "読点") | ("記号", "一般") if matches!(m.surface, "、" | "," | "!" | "?") => {
+                if matches!(m.surface, "!" | "?") {
+                    true
+                } else {
+                    let prev = i.checked_sub(1).map(|p| &ms[p]);
+                    !prev.is_some_and(|p| {
+                        matches!(p.pos, "動詞" | "形容詞")
+                            || (p.pos == "助詞" && p.pos1 == "接続助詞" && matches!(p.base, "て" | "で"))
+                    })
+                }
+            }
+            _ => false,
+        };
+        if breaks {
+            c = c.saturating_add(1);
+        }
+    }
+    out
+}
