@@ -316,7 +316,8 @@ const TRAILING: [&str; 7] = ["て", "で", "いる", "おる", "ます", "だ", 
 
 /// Keys that carry no content (for the trailing-strip rule).
 fn is_function_key(key: &str) -> bool {
-    TRAILING.contains(&key) || matches!(key, "が" | "に" | "と" | "を" | "の" | "よう" | "べし")
+    TRAILING.contains(&key)
+        || matches!(key, "が" | "に" | "と" | "を" | "の" | "よう" | "べし" | "する")
 }
 
 /// The stance lexicon, compiled.

@@ -20,7 +20,7 @@
 
 use std::ops::Range;
 
-use super::sentence::{Morph, Sentence};
+use super::sentence::Sentence;
 use super::{Hit, StanceMatcher};
 use crate::lexicon::CueStance;
 
@@ -39,14 +39,56 @@ pub enum Status {
     Nominal,
 }
 
+/// Nouns whose relative clause describes rather than asserts: manner, time, reason and
+/// purpose (痛みがやわらぐ仕組み, 効果が続く期間), and reports whose content is someone
+/// else's (有効性を示す報告, 良くなったという記述).
+const DESCRIBED_HEADS: [&str; 26] = [
+    "仕組み", "しくみ", "メカニズム", "力", "期間", "方法", "理由", "目的", "場合", "際", "とき",
+    "時", "前", "後", "ポイント", "報告", "声", "評判", "研究", "論文", "データ", "試験", "記述",
+    "表現", "例", "働き",
+];
+
 /// The status of the predicate at morpheme `i` and the end of its verb group.
 pub fn predicate_status(s: &Sentence, i: usize) -> (Status, usize) {
+    let (status, end) = verb_group(s, i);
+    if status != Status::Affirmed {
+        return (status, end);
+    }
+    let ms = &s.morphs;
+    // A coordinated predicate (修復し、再生させる; 後押しし、…食い止めることを目指す)
+    // shares the purpose, question or nominalization of the next one in its clause.
+    let coordinated = end > 0
+        && end < ms.len()
+        && (matches!(ms[end].surface, "、" | ",")
+            || ms[end - 1].is("助詞", "て")
+            || ms[end - 1].is("助詞", "で")
+            || (ms[end - 1].pos == "動詞" && ms[end].pos != "名詞"));
+    if coordinated {
+        let clause = s.clause[i];
+        let next = (end..ms.len())
+            .take_while(|&k| s.clause[k] == clause)
+            .find(|&k| ms[k].is_predicate() && ms[k].base != "する");
+        if let Some(k) = next {
+            let (then, _) = predicate_status(s, k);
+            if matches!(then, Status::Purpose | Status::Question | Status::Nominal) {
+                return (then, end);
+            }
+        }
+    }
+    (status, end)
+}
+
+/// The verb group after morpheme `i` (auxiliaries, する/できる, て, こと+できる …) and
+/// how it uses the predicate.
+fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
     let ms = &s.morphs;
     let mut negated = false;
+    let mut done = false; // た or ている: a reason (ため) rather than a purpose
     let mut j = i + 1;
     while let Some(m) = ms.get(j) {
         if m.is_negation() {
             negated = !negated;
+            done = true;
             j += 1;
             continue;
         }
@@ -58,9 +100,19 @@ pub fn predicate_status(s: &Sentence, i: usize) -> (Status, usize) {
                 if matches!(m.surface, "たら" | "なら" | "だら") {
                     return (Status::Conditional, j + 1);
                 }
+                // 治したい: a wish; 治そう(とする): an intention.
+                if m.base == "たい"
+                    || (m.base == "う" && !ms[j - 1].is("助動詞", "ます") && ms[j - 1].base != "です")
+                {
+                    return (Status::Purpose, j + 1);
+                }
+                done |= m.base == "た";
                 j += 1;
             }
-            ("動詞", "非自立" | "接尾") => j += 1,
+            ("動詞", "非自立" | "接尾") => {
+                done |= m.base == "いる";
+                j += 1
+            }
             ("動詞", "自立") if matches!(m.base, "する" | "できる" | "出来る" | "させる") => {
                 j += 1
             }
@@ -77,19 +129,31 @@ pub fn predicate_status(s: &Sentence, i: usize) -> (Status, usize) {
                 _ => break,
             },
             ("助詞", _) if m.base == "か" => return (Status::Question, j + 1),
+            ("助詞", _) if matches!(m.base, "まで" | "までに") => return (Status::Nominal, j + 1),
+            // 良くなったという記述, 改善するといった: the words are quoted, not asserted.
+            ("助詞", "格助詞")
+                if m.base == "と"
+                    && ms
+                        .get(j + 1)
+                        .is_some_and(|n| matches!(n.base, "言う" | "いう" | "いった")) =>
+            {
+                return (Status::Nominal, j + 1);
+            }
             ("名詞", "非自立") if matches!(m.base, "こと" | "の") => {
-                // こと + particle + できる/可能 continues the group; + 難しい/ない negates;
-                // + を目指す is a purpose; anything else nominalizes the predicate.
                 let p = ms.get(j + 1);
                 let q = ms.get(j + 2);
                 let particle = p.is_some_and(|p| p.is_topic() || p.is("助詞", "を"));
                 if !particle {
-                    if m.base == "の" && p.is_some_and(|p| p.is("助動詞", "だ") || p.base == "です")
+                    if m.base == "の"
+                        && p.is_some_and(|p| p.is("助動詞", "だ") || p.base == "です")
                     {
                         j += 1; // のです
                         continue;
                     }
-                    break;
+                    if p.is_some_and(|p| p.is("助詞", "か")) {
+                        return (Status::Question, j + 2);
+                    }
+                    return (Status::Nominal, j + 1);
                 }
                 match q {
                     Some(q) if matches!(q.base, "できる" | "出来る" | "可能") => j += 3,
@@ -100,7 +164,16 @@ pub fn predicate_status(s: &Sentence, i: usize) -> (Status, usize) {
                         negated = !negated;
                         j += 3;
                     }
-                    Some(q) if q.base == "目指す" => return (Status::Purpose, j + 3),
+                    // 起こることはありません
+                    Some(q)
+                        if q.base == "ある"
+                            && verb_group(s, j + 2).0 == Status::Negated =>
+                    {
+                        return (Status::Negated, verb_group(s, j + 2).1);
+                    }
+                    Some(q) if matches!(q.base, "目指す" | "目的" | "狙う" | "ねらう") => {
+                        return (Status::Purpose, j + 3);
+                    }
                     _ => return (Status::Nominal, j + 1),
                 }
             }
@@ -108,9 +181,17 @@ pub fn predicate_status(s: &Sentence, i: usize) -> (Status, usize) {
                 if ms.get(j + 1).is_some_and(|n| n.is("助詞", "に")) {
                     return (Status::Purpose, j + 2);
                 }
+                // 防ぐため (purpose) against 少ないため (reason).
+                if m.base == "ため" && !done && ms[j - 1].pos == "動詞" {
+                    return (Status::Purpose, j + 1);
+                }
                 break;
             }
-            ("名詞", "非自立" | "接尾") if matches!(m.base, "わけ" | "はず" | "もの") => break,
+            ("名詞", "非自立" | "副詞可能")
+                if matches!(m.base, "うえ" | "上" | "あと" | "後" | "際" | "とき" | "時" | "場合") =>
+            {
+                return (Status::Nominal, j + 1);
+            }
             _ => break,
         }
     }
@@ -120,38 +201,46 @@ pub fn predicate_status(s: &Sentence, i: usize) -> (Status, usize) {
     if ms.get(j).is_some_and(|m| m.base == "目指す") {
         return (Status::Purpose, j + 1);
     }
-    // A relative clause: is its head noun denied (…データは見当たらない)?
-    if ms.get(j).is_some_and(|m| m.is_content_noun()) && denied_noun_phrase(s, j) {
-        return (Status::Negated, j);
+    if ms.get(j).is_some_and(|m| m.pos == "名詞") {
+        // A relative clause: of a noun it describes (仕組み, 報告) or one whose existence
+        // is denied (…データは見当たらない), it asserts nothing.
+        let head = ms[j..]
+            .iter()
+            .take(4)
+            .take_while(|m| m.pos == "名詞" || m.is("助詞", "の"))
+            .any(|m| m.pos == "名詞" && DESCRIBED_HEADS.contains(&m.base));
+        if head {
+            return (Status::Nominal, j);
+        }
+        if denied_noun_phrase(s, j) {
+            return (Status::Negated, j);
+        }
     }
     (Status::Affirmed, j)
 }
 
 /// Whether the noun phrase starting at morpheme `j` is the subject of a denied
-/// existence (確かなデータは見当たらない, 根本的なケアをうたう商品はほとんどない).
+/// existence (確かなデータは、私の知る限り見当たらない; 根本的なケアをうたう商品は、
+/// ほとんど見当たらなかった).
 pub fn denied_noun_phrase(s: &Sentence, j: usize) -> bool {
     let ms = &s.morphs;
-    let mut k = j;
-    while ms
-        .get(k)
-        .is_some_and(|m| m.pos == "名詞" || m.is("助詞", "の") || m.pos == "接頭詞")
-    {
-        k += 1;
-    }
-    if !ms.get(k).is_some_and(Morph::is_topic) {
+    let Some(&clause) = s.clause.get(j) else {
         return false;
-    }
-    k += 1;
-    while ms.get(k).is_some_and(|m| m.pos == "副詞") {
-        k += 1;
-    }
-    match ms.get(k) {
-        Some(m) if m.is_negation() => !ms.get(k + 1).is_some_and(|n| n.base == "なる"),
-        Some(m) if matches!(m.base, "見当たる" | "存在" | "ある") => {
-            let (status, _) = predicate_status(s, k);
-            status == Status::Negated
-        }
-        _ => false,
+    };
+    let in_clause = |k: usize| k < ms.len() && s.clause[k] == clause;
+    let Some(topic) = (j..j + 10).take_while(|&k| in_clause(k)).find(|&k| ms[k].is_topic()) else {
+        return false;
+    };
+    let existence = (topic + 1..ms.len())
+        .take_while(|&k| in_clause(k))
+        .find(|&k| {
+            ms[k].is_negation()
+                || matches!(ms[k].base, "見当たる" | "見つかる" | "存在" | "ある" | "いる")
+        });
+    match existence {
+        Some(k) if ms[k].is_negation() => !ms.get(k + 1).is_some_and(|n| n.base == "なる"),
+        Some(k) => verb_group(s, k).0 == Status::Negated,
+        None => false,
     }
 }
 
@@ -221,7 +310,10 @@ fn efficacy(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cl
     let ms = &s.morphs;
     let m = &ms[i];
     let verbal = match (m.pos, m.pos1) {
-        ("動詞", "自立") => w.efficacy.contains(m.base),
+        ("動詞", "自立") => {
+            w.efficacy.contains(m.base)
+                || plain_of_potential(m.base).is_some_and(|b| w.efficacy.contains(&b))
+        }
         ("名詞", "サ変接続") => {
             w.efficacy.contains(m.base)
                 && ms.get(i + 1).is_some_and(|n| {
@@ -230,8 +322,7 @@ fn efficacy(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cl
         }
         // 軽くなる, 楽になる, 歩きやすくなる: a change for the better.
         ("形容詞", _) => {
-            (w.better.contains(m.base) || matches!(m.base, "やすい" | "にくい") && m.pos1 != "自立")
-                && ms.get(i + 1).is_some_and(|n| n.is("動詞", "なる"))
+            w.better.contains(m.base) && ms.get(i + 1).is_some_and(|n| n.is("動詞", "なる"))
         }
         ("名詞", "形容動詞語幹") => {
             w.better.contains(m.base)
@@ -243,8 +334,7 @@ fn efficacy(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cl
     if !verbal {
         return None;
     }
-    // やすくなる after a verb: the claim starts at the verb (歩きやすく).
-    let start = if m.pos == "形容詞" && m.pos1 != "自立" && i > 0 { i - 1 } else { i };
+    let start = i;
     let head = if m.pos == "名詞" && m.pos1 == "形容動詞語幹" { i + 2 } else if m.pos == "形容詞" { i + 1 } else { i };
     let (status, end) = predicate_status(s, head);
     (status == Status::Affirmed).then(|| absolute("efficacy_claim", "efficacy", m.base, i, start..end.max(head + 1)))
@@ -290,11 +380,13 @@ fn effect(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
     // Particles, adverbs, adnominals between: 効果は/が/を/に/も, はっきり, さらに.
     let mut steps = 0;
     while let Some(n) = ms.get(k) {
-        let skip = (n.pos == "助詞" && matches!(n.base, "が" | "は" | "も" | "を" | "に" | "へ"))
+        let skip = (n.pos == "助詞"
+            && matches!(n.base, "が" | "は" | "も" | "を" | "に" | "へ" | "の"))
             || n.pos == "副詞"
             || n.pos == "連体詞"
-            || (n.pos == "名詞" && n.pos1 == "副詞可能");
-        if !skip || steps > 4 {
+            || (n.pos == "名詞" && matches!(n.pos1, "副詞可能" | "数" | "接尾"))
+            || (n.pos == "記号" && matches!(n.surface, "〜" | "~" | "-" | "～"));
+        if !skip || steps > 6 {
             break;
         }
         k += 1;
@@ -308,10 +400,16 @@ fn effect(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
     (status == Status::Affirmed).then(|| absolute("efficacy_claim", "effect", noun, i, first..end.max(k + 1)))
 }
 
-/// A harm noun whose existence is denied or called small.
+/// A harm noun whose existence is denied or called small (副作用はありません, 少ない
+/// 負担で), or a harm verb denied (まったく痛みません).
 fn safety(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
     let ms = &s.morphs;
     let m = &ms[i];
+    if m.pos == "動詞" && w.risk.contains(m.base) {
+        let (status, end) = predicate_status(s, i);
+        return (status == Status::Negated)
+            .then(|| absolute("safety_claim", "safety", m.base, i, i..end));
+    }
     if m.pos != "名詞" || ms.get(i + 1).is_some_and(|n| n.pos == "名詞" && n.pos1 != "非自立") {
         return None;
     }
@@ -319,14 +417,22 @@ fn safety(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
     let noun = longest_suffix(&w.risk, &run)?;
     let noun_start = m.end - noun.len();
     let first = (start..=i).find(|&k| ms[k].start >= noun_start).unwrap_or(i);
+    // 少ない負担で, 低いリスク: the smallness said before the noun.
+    if let Some(a) = first.checked_sub(1).map(|p| &ms[p])
+        && a.pos == "形容詞"
+        && w.risk_low.contains(a.base)
+    {
+        return Some(absolute("safety_claim", "safety", noun, i, first - 1..i + 1));
+    }
     let mut k = i + 1;
     let mut reported = false;
     let mut steps = 0;
     while let Some(n) = ms.get(k) {
-        let skip = (n.pos == "助詞" && matches!(n.base, "が" | "は" | "も" | "の" | "へ" | "に" | "で"))
+        let skip = (n.pos == "助詞"
+            && matches!(n.base, "が" | "は" | "も" | "の" | "へ" | "に" | "で" | "まで"))
             || n.pos == "副詞"
             || n.pos == "連体詞"
-            || (n.pos == "名詞" && matches!(n.pos1, "副詞可能"))
+            || (n.pos == "名詞" && matches!(n.pos1, "副詞可能" | "代名詞"))
             || matches!(n.base, "報告" | "報告例" | "心配");
         if !skip || steps > 6 {
             break;
@@ -421,4 +527,26 @@ fn longest_suffix<'w>(set: &'w rustc_hash::FxHashSet<String>, run: &str) -> Opti
     set.iter()
         .filter(|w| run.ends_with(w.as_str()))
         .max_by(|a, b| a.len().cmp(&b.len()).then_with(|| b.cmp(a)))
+}
+
+/// The plain verb of a potential form (保てる → 保つ, 取り戻せる → 取り戻す), which IPADIC
+/// lists as a verb of its own.
+fn plain_of_potential(base: &str) -> Option<String> {
+    let stem = base.strip_suffix('る')?;
+    let last = stem.chars().next_back()?;
+    let plain = match last {
+        'え' => 'う',
+        'け' => 'く',
+        'げ' => 'ぐ',
+        'せ' => 'す',
+        'て' => 'つ',
+        'ね' => 'ぬ',
+        'べ' => 'ぶ',
+        'め' => 'む',
+        'れ' => 'る',
+        _ => return None,
+    };
+    let mut out = stem[..stem.len() - last.len_utf8()].to_string();
+    out.push(plain);
+    Some(out)
 }

@@ -6,15 +6,17 @@ use crate::lexicon::CueStance;
 
 /// Nouns that an expectation or report word names as a topic rather than hedging a
 /// claim: 期待される効果, 期待できること, 報告された試験.
-const TOPIC_NOUNS: [&str; 12] = [
-    "効果", "作用", "効能", "こと", "メリット", "働き", "変化", "結果", "試験", "研究", "臨床研究",
-    "論文",
+const TOPIC_NOUNS: [&str; 11] = [
+    "効果", "作用", "効能", "こと", "メリット", "働き", "結果", "試験", "研究", "臨床研究", "論文",
 ];
 
 pub fn apply(s: &Sentence, hits: &mut Vec<Hit>) {
     question(s, hits);
+    labels(s, hits);
+    quoted(s, hits);
     topic_mentions(s, hits);
     reported_speech(s, hits);
+    past_thoughts(s, hits);
     advice(s, hits);
     requests(s, hits);
     hedged_scope(s, hits);
@@ -25,6 +27,74 @@ pub fn apply(s: &Sentence, hits: &mut Vec<Hit>) {
 fn question(s: &Sentence, hits: &mut [Hit]) {
     if s.is_question() {
         hits.iter_mut().for_each(|h| h.dropped = true);
+    }
+}
+
+/// A label with no predicate (再生医療との関係と今後の可能性) names possibilities and
+/// expectations; it does not hedge.
+fn labels(s: &Sentence, hits: &mut [Hit]) {
+    let predicate = s
+        .morphs
+        .iter()
+        .any(|m| matches!(m.pos, "動詞" | "形容詞" | "助動詞"));
+    if !predicate {
+        for h in hits.iter_mut() {
+            if matches!(&*h.category, "possibility" | "expectation") {
+                h.dropped = true;
+            }
+        }
+    }
+}
+
+/// Words in quotation marks followed by と/という/といった (「必ず若返る」といった表現,
+/// 「…」と答えた人) are mentioned, not used: the writer neither asserts nor hedges them.
+/// A quotation standing alone (a testimonial) is the writer's text.
+fn quoted(s: &Sentence, hits: &mut [Hit]) {
+    let ms = &s.morphs;
+    let mut open: Option<usize> = None;
+    let mut spans = Vec::new();
+    for (k, m) in ms.iter().enumerate() {
+        match m.surface {
+            "「" | "『" => open = Some(k),
+            "」" | "』" => {
+                if let Some(o) = open.take()
+                    && ms.get(k + 1).is_some_and(|n| n.is("助詞", "と") || n.base == "など")
+                {
+                    spans.push(o..k + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    for h in hits.iter_mut() {
+        if spans
+            .iter()
+            .any(|q| q.start <= h.toks.start && h.toks.end <= q.end)
+        {
+            h.dropped = true;
+        }
+    }
+}
+
+/// と思っていた, と考えていた: a thought narrated in the past, not the writer's present
+/// opinion.
+fn past_thoughts(s: &Sentence, hits: &mut [Hit]) {
+    for h in hits.iter_mut() {
+        if &*h.category != "inference"
+            || !s.morphs[h.toks.clone()]
+                .iter()
+                .any(|m| matches!(m.base, "思う" | "考える"))
+        {
+            continue;
+        }
+        let past = s.morphs[h.toks.end.min(s.morphs.len())..]
+            .iter()
+            .take(4)
+            .take_while(|m| matches!(m.pos, "助動詞" | "助詞" | "動詞") && m.base != "ます")
+            .any(|m| m.is("助動詞", "た"));
+        if past && !s.morphs[h.toks.clone()].iter().any(|m| m.is("助動詞", "た")) {
+            h.dropped = true;
+        }
     }
 }
 
@@ -69,12 +139,18 @@ fn reported_speech(s: &Sentence, hits: &mut [Hit]) {
             && matches!(s.morphs[h.toks.start - 1].surface, "」" | "』")
             && first.is("助詞", "と");
         let said = s.morphs[h.toks.clone()].iter().any(|m| m.base == "言う");
-        let generic = s.morphs[h.toks.end.min(s.morphs.len())..]
-            .iter()
-            .take(3)
-            .any(|m| m.base == "いる" || m.base == "も");
+        // と言われ、 / と言われて / と言われた: an event; と言われます: what is said.
+        let after = &s.morphs[h.toks.end.min(s.morphs.len())..];
+        let event = match after.first() {
+            None => false,
+            Some(m) => {
+                matches!(m.surface, "、" | ",")
+                    || (m.is("助詞", "て") && !after.get(1).is_some_and(|n| matches!(n.base, "いる" | "くる")))
+                    || m.is("助動詞", "た")
+            }
+        };
         let also = s.morphs[h.toks.clone()].iter().any(|m| m.is("助詞", "も"));
-        if quoted && said && !generic && !also {
+        if quoted && said && event && !also {
             h.dropped = true;
         }
     }
@@ -92,12 +168,11 @@ fn advice(s: &Sentence, hits: &mut [Hit]) {
     }
 }
 
-/// In a request to the reader (必ず医師の指示どおりに服用してください), a certainty
-/// adverb tells the reader what to do; it asserts nothing.
+/// A request to the reader (必ず医師の指示どおりに服用してください, 安全に取り入れる
+/// ポイントを教えてください) tells the reader what to do; it asserts nothing.
 fn requests(s: &Sentence, hits: &mut [Hit]) {
     for h in hits.iter_mut() {
         if h.stance == CueStance::Absolute
-            && &*h.category == "certainty"
             && s.is_request_clause(h.toks.start.min(s.morphs.len().saturating_sub(1)))
         {
             h.dropped = true;

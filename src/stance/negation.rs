@@ -65,7 +65,8 @@ pub fn cancel_negated(s: &Sentence, hits: &mut Vec<Hit>) {
         if h.negating {
             continue;
         }
-        if negated_after(keys, h.keys.end) {
+        let polarity = matches!(h.cue.as_str(), "全く" | "まったく" | "一切" | "決して");
+        if negated_after(keys, h.keys.end) && !polarity {
             if h.stance == CueStance::Absolute && h.commitment {
                 h.stance = CueStance::Hedge;
                 h.category = "disclaimer".into();
@@ -77,6 +78,11 @@ pub fn cancel_negated(s: &Sentence, hits: &mut Vec<Hit>) {
             } else {
                 h.dropped = true;
             }
+            continue;
+        }
+        // 全く, 一切, 決して ask for a negation: with it they deny categorically.
+        let polarity = matches!(h.cue.as_str(), "全く" | "まったく" | "一切" | "決して");
+        if polarity {
             continue;
         }
         if h.stance == CueStance::Absolute && modified_predicate_negated(s, h.toks.end) {

@@ -165,8 +165,10 @@ impl<'t, 'k> Sentence<'t, 'k> {
 
 /// Clause numbers: a new clause starts after a conjunction particle that joins two
 /// statements (が, けれど, ものの, のに, し), a sentence-internal terminator, and a comma
-/// that does not just coordinate predicates (a comma after a verb, an adjective or て
-/// continues the same predication: 修復し、再生させる).
+/// that closes a clause — after a conjunctive particle (ため、 is a noun: also after a
+/// noun) or an auxiliary (ですが、). A comma after a verb, an adjective or て
+/// coordinates predicates (修復し、再生させる), and one after a case particle
+/// (可能性が、動物実験で示唆されている) leaves its clause open.
 fn clauses(ms: &[Morph]) -> Vec<u16> {
     let mut out = Vec::with_capacity(ms.len());
     let mut c = 0u16;
@@ -177,16 +179,14 @@ fn clauses(ms: &[Morph]) -> Vec<u16> {
                 matches!(m.base, "が" | "けれど" | "けれども" | "けど" | "ものの" | "のに" | "し")
             }
             ("記号", "句点") => true,
-            ("記号", "読点") | ("記号", "一般") if matches!(m.surface, "、" | "," | "!" | "?") => {
-                if matches!(m.surface, "!" | "?") {
-                    true
-                } else {
-                    let prev = i.checked_sub(1).map(|p| &ms[p]);
-                    !prev.is_some_and(|p| {
-                        matches!(p.pos, "動詞" | "形容詞")
-                            || (p.pos == "助詞" && p.pos1 == "接続助詞" && matches!(p.base, "て" | "で"))
-                    })
-                }
+            _ if matches!(m.surface, "!" | "?") => true,
+            _ if matches!(m.surface, "、" | ",") => {
+                i.checked_sub(1).map(|p| &ms[p]).is_some_and(|p| match p.pos {
+                    "助詞" => p.pos1 == "接続助詞" && !matches!(p.base, "て" | "で" | "ながら" | "たり"),
+                    "名詞" => true,
+                    "助動詞" => !matches!(p.base, "ぬ" | "ず"),
+                    _ => false,
+                })
             }
             _ => false,
         };
