@@ -48,6 +48,11 @@ const DESCRIBED_HEADS: [&str; 26] = [
     "表現", "例", "働き",
 ];
 
+/// Words that present a nominalized clause as a fact (…のが特長です, …ことは確かです).
+const FACTIVE: [&str; 9] = [
+    "特長", "特徴", "魅力", "強み", "メリット", "確か", "事実", "利点", "ポイント",
+];
+
 /// The status of the predicate at morpheme `i` and the end of its verb group.
 pub fn predicate_status(s: &Sentence, i: usize) -> (Status, usize) {
     let (status, end) = verb_group(s, i);
@@ -132,10 +137,11 @@ fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
             ("助詞", _) if matches!(m.base, "まで" | "までに") => return (Status::Nominal, j + 1),
             // 良くなったという記述, 改善するといった: the words are quoted, not asserted.
             ("助詞", "格助詞")
-                if m.base == "と"
-                    && ms
-                        .get(j + 1)
-                        .is_some_and(|n| matches!(n.base, "言う" | "いう" | "いった")) =>
+                if matches!(m.base, "という" | "といった" | "との")
+                    || (m.base == "と"
+                        && ms
+                            .get(j + 1)
+                            .is_some_and(|n| matches!(n.base, "言う" | "いう" | "いった"))) =>
             {
                 return (Status::Nominal, j + 1);
             }
@@ -157,6 +163,8 @@ fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
                 }
                 match q {
                     Some(q) if matches!(q.base, "できる" | "出来る" | "可能") => j += 3,
+                    // 負担が小さいのが特長です, 安全性が高いことは確かです: a fact.
+                    Some(q) if FACTIVE.contains(&q.base) => break,
                     Some(q) if matches!(q.base, "難しい" | "困難" | "不可能") => {
                         return (Status::Negated, j + 3);
                     }
@@ -207,7 +215,7 @@ fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
         let head = ms[j..]
             .iter()
             .take(4)
-            .take_while(|m| m.pos == "名詞" || m.is("助詞", "の"))
+            .take_while(|m| !matches!(m.pos, "記号" | "動詞" | "形容詞"))
             .any(|m| m.pos == "名詞" && DESCRIBED_HEADS.contains(&m.base));
         if head {
             return (Status::Nominal, j);
@@ -394,6 +402,17 @@ fn effect(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
     }
     let v = ms.get(k)?;
     if !w.effect_verb.contains(v.base) || !matches!(v.pos, "動詞" | "形容詞" | "名詞" | "副詞") {
+        return None;
+    }
+    // A noun predicate must be used as one: 実感できる, 確かだ — not 効果の実感と,
+    // 結果の確かさ.
+    let next = ms.get(k + 1);
+    if v.pos == "名詞"
+        && !next.is_some_and(|n| {
+            (n.pos == "動詞" && matches!(n.base, "する" | "できる" | "れる" | "られる"))
+                || (n.pos == "助動詞" && matches!(n.base, "だ" | "です"))
+        })
+    {
         return None;
     }
     let (status, end) = predicate_status(s, k);

@@ -23,10 +23,17 @@ pub fn apply(s: &Sentence, hits: &mut Vec<Hit>) {
     hits.retain(|h| !h.dropped);
 }
 
-/// A question asserts and hedges nothing (…完治しますか？, …でしょうか).
+/// A question asserts and hedges nothing (…完治しますか？, …でしょうか); a statement
+/// in a clause before it still counts (「…」と言われますが、実際の効果は…でしょうか).
 fn question(s: &Sentence, hits: &mut [Hit]) {
-    if s.is_question() {
-        hits.iter_mut().for_each(|h| h.dropped = true);
+    if !s.is_question() {
+        return;
+    }
+    let last = s.clause.last().copied().unwrap_or(0);
+    for h in hits.iter_mut() {
+        if s.clause.get(h.toks.start).is_none_or(|&c| c == last) {
+            h.dropped = true;
+        }
     }
 }
 
@@ -46,8 +53,8 @@ fn labels(s: &Sentence, hits: &mut [Hit]) {
     }
 }
 
-/// Words in quotation marks followed by と/という/といった (「必ず若返る」といった表現,
-/// 「…」と答えた人) are mentioned, not used: the writer neither asserts nor hedges them.
+/// Words in quotation marks followed by a particle (「必ず若返る」といった表現,
+/// 「…」と答えた人, 「補う」から「よみがえらせる」へ) are mentioned, not used: the writer neither asserts nor hedges them.
 /// A quotation standing alone (a testimonial) is the writer's text.
 fn quoted(s: &Sentence, hits: &mut [Hit]) {
     let ms = &s.morphs;
@@ -58,7 +65,7 @@ fn quoted(s: &Sentence, hits: &mut [Hit]) {
             "「" | "『" => open = Some(k),
             "」" | "』" => {
                 if let Some(o) = open.take()
-                    && ms.get(k + 1).is_some_and(|n| n.is("助詞", "と") || n.base == "など")
+                    && ms.get(k + 1).is_some_and(|n| n.pos == "助詞" || n.base == "など")
                 {
                     spans.push(o..k + 1);
                 }

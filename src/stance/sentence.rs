@@ -183,7 +183,8 @@ fn clauses(ms: &[Morph]) -> Vec<u16> {
             _ if matches!(m.surface, "、" | ",") => {
                 i.checked_sub(1).map(|p| &ms[p]).is_some_and(|p| match p.pos {
                     "助詞" => p.pos1 == "接続助詞" && !matches!(p.base, "て" | "で" | "ながら" | "たり"),
-                    "名詞" => true,
+                    // 少なく、: an adjective's continuative form ends a statement.
+                    "名詞" | "形容詞" => true,
                     "助動詞" => !matches!(p.base, "ぬ" | "ず"),
                     _ => false,
                 })
