@@ -57,6 +57,8 @@ pub struct Entry {
     /// Whether the pattern itself contains a negation (ないわけではない): such hedges
     /// take the absolute cues before them in their clause out of force.
     pub negating: bool,
+    /// The line of the lexicon file, for messages.
+    pub line: usize,
 }
 
 /// The claim words of `dict/claim_words.tsv`: classes of predicates and nouns that the
@@ -80,6 +82,10 @@ pub struct ClaimWords {
     /// Adjectives and adjectival nouns of a better state (軽い, 楽, 若々しい) with なる.
     pub better: HashSet<String>,
     pub commitment: HashSet<String>,
+    /// (line, kind, word) as read, for messages.
+    pub lines: Vec<(usize, &'static str, String)>,
+    /// The file's name, for messages.
+    pub source: String,
 }
 
 /// The kinds of `dict/claim_words.tsv`, in the order the file documents them.
@@ -97,7 +103,10 @@ pub const CLAIM_KINDS: [&str; 9] = [
 
 impl ClaimWords {
     pub fn parse(source: &Source) -> Result<Self> {
-        let mut words = ClaimWords::default();
+        let mut words = ClaimWords {
+            source: source.name.clone(),
+            ..ClaimWords::default()
+        };
         for (line, text) in source.lines() {
             let fields: Vec<&str> = text.split('\t').map(str::trim).collect();
             let [kind, word] = fields[..] else {
@@ -127,7 +136,9 @@ impl ClaimWords {
                     CLAIM_KINDS.join(", ")
                 ),
             };
-            set.insert(word);
+            set.insert(word.clone());
+            let kind = CLAIM_KINDS.iter().find(|k| **k == kind).copied().unwrap_or("");
+            words.lines.push((line, kind, word));
         }
         Ok(words)
     }
@@ -325,6 +336,8 @@ fn is_function_key(key: &str) -> bool {
 pub struct Lexicon {
     pub entries: Vec<Entry>,
     pub claims: ClaimWords,
+    /// The file's name, for messages.
+    pub source: String,
 }
 
 impl Lexicon {
@@ -375,6 +388,7 @@ impl Lexicon {
                 segments: Vec::new(),
                 surface: None,
                 negating: false,
+                line,
             };
             if surface_mode {
                 entry.surface = Some(Normalized::new(expression).text);
@@ -427,7 +441,11 @@ impl Lexicon {
         if entries.is_empty() {
             bail!("{}: the lexicon has no entries", source.name);
         }
-        Ok(Lexicon { entries, claims })
+        Ok(Lexicon {
+            entries,
+            claims,
+            source: source.name.clone(),
+        })
     }
 
     /// Every distinct key used by a pattern, numbered from 1 (0 is "any other key").

@@ -27,3 +27,6 @@ mod tokenize_cmd;
 
 /// Segmentation agrees with MeCab + IPADIC on the sample corpus.
 mod mecab_agreement;
+
+/// The development set: stance and number scores stay above their floors.
+mod dev_set;

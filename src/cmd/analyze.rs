@@ -58,6 +58,9 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
         .context("starting worker threads")?;
     let mut analyzer = Analyzer::from_settings(settings)?;
     analyzer.cancel = cancel.clone();
+    for message in analyzer.stance.lint(&analyzer.tokenizer) {
+        reporter.warn(message);
+    }
 
     // Per-document tables stream in document order; corpus tables come from the counts.
     let mut documents = output.table::<DocumentRow>("documents.csv")?;

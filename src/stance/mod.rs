@@ -25,6 +25,7 @@
 //!    that is not neutral is explained.
 
 mod claims;
+mod lint;
 mod cues;
 mod exclusions;
 mod negation;

@@ -1,0 +1,98 @@
+//! Entries of `dict/` that can never fire, reported when the files are loaded: a lexicon
+//! expression that does not match its own text (IPADIC reads it as other words, or an
+//! earlier entry with the same pattern shadows it), and a claim word the dictionary does
+//! not read as one word of the kind its rule looks for (目覚めさせる is 目覚め + させる:
+//! write 目覚める).
+
+use super::sentence::Sentence;
+use super::{StanceMatcher, StanceScratch, cues};
+use crate::lexicon::{Key, canonical_keys};
+use crate::normalize::Normalized;
+use crate::tokenize::{Features, Morphs, Tokenizer};
+
+impl StanceMatcher {
+    /// One message per entry of the lexicon or claim-word file that cannot match.
+    pub fn lint(&self, tokenizer: &Tokenizer) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut worker = tokenizer.worker();
+        let mut tokens = Vec::new();
+        let mut scratch = StanceScratch::default();
+        for (i, entry) in self.lexicon.entries.iter().enumerate() {
+            let text = match &entry.surface {
+                Some(surface) => surface.clone(),
+                None => Normalized::new(&entry.expression.replace('…', "")).text,
+            };
+            if worker.tokenize(&text, &mut tokens).is_err() {
+                continue;
+            }
+            let feats: Vec<Features> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
+            let morphs = Morphs::direct(&feats);
+            let mut keys: Vec<Key> = Vec::new();
+            let id_of = |key: &str| self.vocab.get(key).copied().unwrap_or(0);
+            canonical_keys(&text, &tokens, morphs, &mut scratch.keys, &id_of, &mut keys);
+            let ids: Vec<u32> = keys.iter().map(|k| k.id).collect();
+            let mut haystack = Vec::new();
+            for &id in &ids {
+                super::push_id(id, self.width, &mut haystack);
+            }
+            let s = Sentence::new(&text, &tokens, morphs, &keys, &ids);
+            let mut hits = Vec::new();
+            cues::find(self, &s, &haystack, &mut hits);
+            cues::drop_nested(&mut hits);
+            let fires = hits.iter().any(|h| {
+                h.cue == entry.expression && h.category == entry.category.as_str()
+            });
+            if fires {
+                continue;
+            }
+            let shadow = self.lexicon.entries[..i]
+                .iter()
+                .find(|e| e.segments == entry.segments && e.surface == entry.surface);
+            out.push(match shadow {
+                Some(e) => format!(
+                    "{} line {}: {:?} has the same pattern as line {} ({:?}); it never fires",
+                    self.lexicon.source, entry.line, entry.expression, e.line, e.expression
+                ),
+                None => format!(
+                    "{} line {}: {:?} does not match its own text (read as {}); write it as it \
+                     appears in a sentence, or add `surface` as a fourth column",
+                    self.lexicon.source,
+                    entry.line,
+                    entry.expression,
+                    keys.iter().map(|k| k.key).collect::<Vec<_>>().join(" ")
+                ),
+            });
+        }
+        let claims = &self.lexicon.claims;
+        for (line, kind, word) in &claims.lines {
+            if worker.tokenize(word, &mut tokens).is_err() {
+                continue;
+            }
+            let feats: Vec<Features> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
+            let s = Sentence::new(word, &tokens, Morphs::direct(&feats), &[], &[]);
+            let ms = &s.morphs;
+            let one_word = ms.len() == 1 && (ms[0].base == word.as_str() || ms[0].surface == word.as_str());
+            let noun_run = !ms.is_empty() && ms.iter().all(|m| matches!(m.pos, "名詞" | "接頭詞"));
+            let ok = match *kind {
+                "benefit" | "effect" => noun_run,
+                "risk" => noun_run || one_word,
+                _ => one_word,
+            };
+            if !ok {
+                out.push(format!(
+                    "{} line {line}: {kind} word {word:?} is read as {} words ({}); the {kind} \
+                     rule looks for {}, so it never fires",
+                    claims.source,
+                    ms.len(),
+                    ms.iter().map(|m| m.surface).collect::<Vec<_>>().join(" + "),
+                    if matches!(*kind, "benefit" | "effect" | "risk") {
+                        "a noun or a run of nouns"
+                    } else {
+                        "one word by its base form"
+                    }
+                ));
+            }
+        }
+        out
+    }
+}
