@@ -331,9 +331,32 @@ impl DocCounts {
     }
 
     /// The current sentence's stance: hedged (`Some(0)`), absolute (`Some(1)`) or neither.
-    pub fn end_sentence(&mut self, side: Option<usize>) {
+    /// Occurrences that are words of the sentence's cues (`cue_texts`: 可能性 in
+    /// 可能性があります, 緩和 in 緩和します) are not counted on either side, so that
+    /// `stance_terms.csv` shows the topics that are hedged or asserted, not the cue words;
+    /// a term is left out as many times as the cue texts contain it.
+    pub fn end_sentence<'c>(&mut self, side: Option<usize>, cue_texts: impl Iterator<Item = &'c str>) {
         if let Some(side) = side {
+            let cues: Vec<&str> = cue_texts.collect();
+            let mut excluded: Vec<(u32, usize)> = Vec::new();
             for &(id, pos) in &self.sentence {
+                if !cues.is_empty() {
+                    let name = self.name(id);
+                    let inside: usize = cues.iter().map(|c| c.matches(name).count()).sum();
+                    if inside > 0 {
+                        match excluded.iter_mut().find(|(e, _)| *e == id) {
+                            Some((_, n)) if *n < inside => {
+                                *n += 1;
+                                continue;
+                            }
+                            Some(_) => {}
+                            None => {
+                                excluded.push((id, 1));
+                                continue;
+                            }
+                        }
+                    }
+                }
                 self.local[id as usize].sides[pos.index()][side] += 1;
             }
         }
@@ -777,7 +800,7 @@ mod tests {
             terms.clear();
             ex.extract(s, &tokens, cache.morphs(&slots), classes, &[], &mut terms);
             d.add_sentence(&terms);
-            d.end_sentence(None);
+            d.end_sentence(None, std::iter::empty());
             d.end_unit();
         }
     }
@@ -834,7 +857,7 @@ mod tests {
             let feats = crate::tokenize::Morphs::direct(&feats);
             ex.extract(s, &tokens, feats, &mut Vec::new(), &[], &mut terms);
             d.add_sentence(&terms);
-            d.end_sentence(Some(0));
+            d.end_sentence(Some(0), std::iter::empty());
             d.end_unit();
         }
         d

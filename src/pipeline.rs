@@ -144,6 +144,9 @@ struct Tokenized {
     tokens: Vec<Token>,
     slots: Vec<u32>,
     stance: SentenceStance,
+    /// The normalized byte ranges of its cues: their words are left out of
+    /// `stance_terms.csv`, which is about what the sentence hedges or asserts.
+    cue_spans: Vec<std::ops::Range<usize>>,
     hedges: u64,
     absolutes: u64,
     numbers: u64,
@@ -319,6 +322,8 @@ impl Analyzer {
                     &mut b.cues,
                 );
                 (s.hedges, s.absolutes) = (0, 0);
+                s.cue_spans.clear();
+                s.cue_spans.extend(b.cues.iter().map(|c| c.range.clone()));
                 for cue in &b.cues {
                     match cue.stance {
                         CueStance::Hedge => s.hedges += 1,
@@ -358,11 +363,15 @@ impl Analyzer {
                     &mut b.terms,
                 );
                 b.doc.add_sentence(&b.terms);
-                b.doc.end_sentence(match s.stance {
-                    SentenceStance::Hedged => Some(0),
-                    SentenceStance::Absolute => Some(1),
-                    SentenceStance::Mixed | SentenceStance::Neutral => None,
-                });
+                let cue_texts = s.cue_spans.iter().filter_map(|r| s.norm.text.get(r.clone()));
+                b.doc.end_sentence(
+                    match s.stance {
+                        SentenceStance::Hedged => Some(0),
+                        SentenceStance::Absolute => Some(1),
+                        SentenceStance::Mixed | SentenceStance::Neutral => None,
+                    },
+                    cue_texts,
+                );
                 if self.cooc_unit == Unit::Sentence {
                     b.doc.end_unit();
                 }
