@@ -335,7 +335,11 @@ impl DocCounts {
     /// 可能性があります, 緩和 in 緩和します) are not counted on either side, so that
     /// `stance_terms.csv` shows the topics that are hedged or asserted, not the cue words;
     /// a term is left out as many times as the cue texts contain it.
-    pub fn end_sentence<'c>(&mut self, side: Option<usize>, cue_texts: impl Iterator<Item = &'c str>) {
+    pub fn end_sentence<'c>(
+        &mut self,
+        side: Option<usize>,
+        cue_texts: impl Iterator<Item = &'c str>,
+    ) {
         if let Some(side) = side {
             let cues: Vec<&str> = cue_texts.collect();
             let mut excluded: Vec<(u32, usize)> = Vec::new();

@@ -67,8 +67,10 @@ pub struct Entry {
 pub struct ClaimWords {
     /// Verbs and サ変 nouns of improvement, suppression, promotion, recovery, protection.
     pub efficacy: HashSet<String>,
-    /// Words whose predicative or attributive use states a benefit (効果的, 有効, 安全).
+    /// Words whose predicative or attributive use states a benefit (効果的, 有効) …
     pub benefit: HashSet<String>,
+    /// … or safety (安全, 安心).
+    pub safe: HashSet<String>,
     /// Nouns naming an effect (効果, 作用, 安全性) …
     pub effect: HashSet<String>,
     /// … and the predicates that assert one (ある, 持つ, 発揮, 高い, 続く).
@@ -89,9 +91,10 @@ pub struct ClaimWords {
 }
 
 /// The kinds of `dict/claim_words.tsv`, in the order the file documents them.
-pub const CLAIM_KINDS: [&str; 9] = [
+pub const CLAIM_KINDS: [&str; 10] = [
     "efficacy",
     "benefit",
+    "safe",
     "effect",
     "effect_verb",
     "evidence",
@@ -123,6 +126,7 @@ impl ClaimWords {
             let set = match kind {
                 "efficacy" => &mut words.efficacy,
                 "benefit" => &mut words.benefit,
+                "safe" => &mut words.safe,
                 "effect" => &mut words.effect,
                 "effect_verb" => &mut words.effect_verb,
                 "evidence" => &mut words.evidence,
@@ -137,7 +141,11 @@ impl ClaimWords {
                 ),
             };
             set.insert(word.clone());
-            let kind = CLAIM_KINDS.iter().find(|k| **k == kind).copied().unwrap_or("");
+            let kind = CLAIM_KINDS
+                .iter()
+                .find(|k| **k == kind)
+                .copied()
+                .unwrap_or("");
             words.lines.push((line, kind, word));
         }
         Ok(words)
@@ -328,7 +336,10 @@ const TRAILING: [&str; 7] = ["て", "で", "いる", "おる", "ます", "だ", 
 /// Keys that carry no content (for the trailing-strip rule).
 fn is_function_key(key: &str) -> bool {
     TRAILING.contains(&key)
-        || matches!(key, "が" | "に" | "と" | "を" | "の" | "よう" | "べし" | "する")
+        || matches!(
+            key,
+            "が" | "に" | "と" | "を" | "の" | "よう" | "べし" | "する"
+        )
 }
 
 /// The stance lexicon, compiled.

@@ -363,7 +363,10 @@ impl Analyzer {
                     &mut b.terms,
                 );
                 b.doc.add_sentence(&b.terms);
-                let cue_texts = s.cue_spans.iter().filter_map(|r| s.norm.text.get(r.clone()));
+                let cue_texts = s
+                    .cue_spans
+                    .iter()
+                    .filter_map(|r| s.norm.text.get(r.clone()));
                 b.doc.end_sentence(
                     match s.stance {
                         SentenceStance::Hedged => Some(0),

@@ -26,13 +26,27 @@ fn norm(s: &str) -> String {
 }
 
 fn f1(tp: usize, fp: usize, fn_: usize) -> f64 {
-    let p = if tp + fp > 0 { tp as f64 / (tp + fp) as f64 } else { 0.0 };
-    let r = if tp + fn_ > 0 { tp as f64 / (tp + fn_) as f64 } else { 0.0 };
-    if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 }
+    let p = if tp + fp > 0 {
+        tp as f64 / (tp + fp) as f64
+    } else {
+        0.0
+    };
+    let r = if tp + fn_ > 0 {
+        tp as f64 / (tp + fn_) as f64
+    } else {
+        0.0
+    };
+    if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    }
 }
 
 fn table(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
-    csv(std::fs::read_to_string(path).unwrap().trim_start_matches('\u{feff}'))
+    csv(std::fs::read_to_string(path)
+        .unwrap()
+        .trim_start_matches('\u{feff}'))
 }
 
 fn col(header: &[String], name: &str) -> usize {
@@ -46,7 +60,13 @@ fn scored() -> (HashMap<(String, String), usize>, usize, usize, usize) {
     let dev = repo().join("tests/fixtures/dev");
     let texts = dev.join("texts");
     ok(&work.run(&["analyze", texts.to_str().unwrap(), "-o", "out", "-q"]));
-    let doc_key = |d: &str| d.rsplit('/').next().unwrap().trim_end_matches(".txt").to_string();
+    let doc_key = |d: &str| {
+        d.rsplit('/')
+            .next()
+            .unwrap()
+            .trim_end_matches(".txt")
+            .to_string()
+    };
 
     let (h, rows) = table(&work.path("out/sentences.csv"));
     let (d, st, tx) = (col(&h, "doc"), col(&h, "stance"), col(&h, "text"));
@@ -99,8 +119,9 @@ fn scored() -> (HashMap<(String, String), usize>, usize, usize, usize) {
         let surface = norm(&g[gns]);
         for (i, n) in numbers.iter().enumerate() {
             let ps = norm(&n[ns]);
-            let overlap =
-                !ps.is_empty() && !surface.is_empty() && (ps.contains(&surface) || surface.contains(&ps));
+            let overlap = !ps.is_empty()
+                && !surface.is_empty()
+                && (ps.contains(&surface) || surface.contains(&ps));
             if used[i] || doc_key(&n[nd]) != g[gnd] || !overlap {
                 continue;
             }
@@ -122,7 +143,11 @@ fn scored() -> (HashMap<(String, String), usize>, usize, usize, usize) {
 #[test]
 fn the_development_set_scores_at_least_its_floors() {
     let (conf, matched, predicted, gold) = scored();
-    let c = |g: &str, p: &str| conf.get(&(g.to_string(), p.to_string())).copied().unwrap_or(0);
+    let c = |g: &str, p: &str| {
+        conf.get(&(g.to_string(), p.to_string()))
+            .copied()
+            .unwrap_or(0)
+    };
     let macro_f1 = LABELS
         .iter()
         .map(|&l| {
@@ -148,8 +173,18 @@ fn the_development_set_scores_at_least_its_floors() {
     eprintln!(
         "development set: stance macro-F1 {macro_f1:.3}, absolute-bearing F1 {absolute_f1:.3}, numbers F1 {numbers_f1:.3}"
     );
-    assert_eq!(conf.values().sum::<usize>(), 782, "every gold sentence is scored");
-    assert!(macro_f1 >= STANCE_MACRO_F1_FLOOR, "stance macro-F1 {macro_f1:.3}");
-    assert!(absolute_f1 >= ABSOLUTE_BEARING_F1_FLOOR, "absolute-bearing F1 {absolute_f1:.3}");
+    assert_eq!(
+        conf.values().sum::<usize>(),
+        782,
+        "every gold sentence is scored"
+    );
+    assert!(
+        macro_f1 >= STANCE_MACRO_F1_FLOOR,
+        "stance macro-F1 {macro_f1:.3}"
+    );
+    assert!(
+        absolute_f1 >= ABSOLUTE_BEARING_F1_FLOOR,
+        "absolute-bearing F1 {absolute_f1:.3}"
+    );
     assert!(numbers_f1 >= NUMBERS_F1_FLOOR, "numbers F1 {numbers_f1:.3}");
 }

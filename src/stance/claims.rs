@@ -43,14 +43,45 @@ pub enum Status {
 /// purpose (痛みがやわらぐ仕組み, 効果が続く期間), and reports whose content is someone
 /// else's (有効性を示す報告, 良くなったという記述).
 const DESCRIBED_HEADS: [&str; 26] = [
-    "仕組み", "しくみ", "メカニズム", "力", "期間", "方法", "理由", "目的", "場合", "際", "とき",
-    "時", "前", "後", "ポイント", "報告", "声", "評判", "研究", "論文", "データ", "試験", "記述",
-    "表現", "例", "働き",
+    "仕組み",
+    "しくみ",
+    "メカニズム",
+    "力",
+    "期間",
+    "方法",
+    "理由",
+    "目的",
+    "場合",
+    "際",
+    "とき",
+    "時",
+    "前",
+    "後",
+    "ポイント",
+    "報告",
+    "声",
+    "評判",
+    "研究",
+    "論文",
+    "データ",
+    "試験",
+    "記述",
+    "表現",
+    "例",
+    "働き",
 ];
 
 /// Words that present a nominalized clause as a fact (…のが特長です, …ことは確かです).
 const FACTIVE: [&str; 9] = [
-    "特長", "特徴", "魅力", "強み", "メリット", "確か", "事実", "利点", "ポイント",
+    "特長",
+    "特徴",
+    "魅力",
+    "強み",
+    "メリット",
+    "確か",
+    "事実",
+    "利点",
+    "ポイント",
 ];
 
 /// The status of the predicate at morpheme `i` and the end of its verb group.
@@ -107,7 +138,9 @@ fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
                 }
                 // 治したい: a wish; 治そう(とする): an intention.
                 if m.base == "たい"
-                    || (m.base == "う" && !ms[j - 1].is("助動詞", "ます") && ms[j - 1].base != "です")
+                    || (m.base == "う"
+                        && !ms[j - 1].is("助動詞", "ます")
+                        && ms[j - 1].base != "です")
                 {
                     return (Status::Purpose, j + 1);
                 }
@@ -121,6 +154,14 @@ fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
             ("動詞", "自立") if matches!(m.base, "する" | "できる" | "出来る" | "させる") => {
                 j += 1
             }
+            // 確実ではない, 効果的でもありません: the copula's は/も and ある.
+            ("助詞", "係助詞")
+                if matches!(m.base, "は" | "も")
+                    && (ms[j - 1].surface == "で" || ms[j - 1].is("助詞", "て")) =>
+            {
+                j += 1
+            }
+            ("動詞", "自立") if m.base == "ある" && ms[j - 1].pos1 == "係助詞" => j += 1,
             ("形容詞", "非自立" | "接尾") => {
                 // 治りにくい, 言い難い: hard to — not an assertion of the effect.
                 if matches!(m.base, "にくい" | "難い" | "がたい" | "づらい" | "辛い") {
@@ -134,7 +175,9 @@ fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
                 _ => break,
             },
             ("助詞", _) if m.base == "か" => return (Status::Question, j + 1),
-            ("助詞", _) if matches!(m.base, "まで" | "までに") => return (Status::Nominal, j + 1),
+            ("助詞", _) if matches!(m.base, "まで" | "までに") => {
+                return (Status::Nominal, j + 1);
+            }
             // 良くなったという記述, 改善するといった: the words are quoted, not asserted.
             ("助詞", "格助詞")
                 if matches!(m.base, "という" | "といった" | "との")
@@ -150,8 +193,7 @@ fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
                 let q = ms.get(j + 2);
                 let particle = p.is_some_and(|p| p.is_topic() || p.is("助詞", "を"));
                 if !particle {
-                    if m.base == "の"
-                        && p.is_some_and(|p| p.is("助動詞", "だ") || p.base == "です")
+                    if m.base == "の" && p.is_some_and(|p| p.is("助動詞", "だ") || p.base == "です")
                     {
                         j += 1; // のです
                         continue;
@@ -173,10 +215,7 @@ fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
                         j += 3;
                     }
                     // 起こることはありません
-                    Some(q)
-                        if q.base == "ある"
-                            && verb_group(s, j + 2).0 == Status::Negated =>
-                    {
+                    Some(q) if q.base == "ある" && verb_group(s, j + 2).0 == Status::Negated => {
                         return (Status::Negated, verb_group(s, j + 2).1);
                     }
                     Some(q) if matches!(q.base, "目指す" | "目的" | "狙う" | "ねらう") => {
@@ -196,7 +235,10 @@ fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
                 break;
             }
             ("名詞", "非自立" | "副詞可能")
-                if matches!(m.base, "うえ" | "上" | "あと" | "後" | "際" | "とき" | "時" | "場合") =>
+                if matches!(
+                    m.base,
+                    "うえ" | "上" | "あと" | "後" | "際" | "とき" | "時" | "場合"
+                ) =>
             {
                 return (Status::Nominal, j + 1);
             }
@@ -236,14 +278,20 @@ pub fn denied_noun_phrase(s: &Sentence, j: usize) -> bool {
         return false;
     };
     let in_clause = |k: usize| k < ms.len() && s.clause[k] == clause;
-    let Some(topic) = (j..j + 10).take_while(|&k| in_clause(k)).find(|&k| ms[k].is_topic()) else {
+    let Some(topic) = (j..j + 10)
+        .take_while(|&k| in_clause(k))
+        .find(|&k| ms[k].is_topic())
+    else {
         return false;
     };
     let existence = (topic + 1..ms.len())
         .take_while(|&k| in_clause(k))
         .find(|&k| {
             ms[k].is_negation()
-                || matches!(ms[k].base, "見当たる" | "見つかる" | "存在" | "ある" | "いる")
+                || matches!(
+                    ms[k].base,
+                    "見当たる" | "見つかる" | "存在" | "ある" | "いる"
+                )
         });
     match existence {
         Some(k) if ms[k].is_negation() => !ms.get(k + 1).is_some_and(|n| n.base == "なる"),
@@ -258,8 +306,9 @@ pub fn find(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit>) {
     let ms = &s.morphs;
     // A cue already found on these morphemes (副作用ゼロ, ないわけではない) wins.
     let covered = |hits: &[Hit], c: &Claim| {
-        hits.iter()
-            .any(|h| h.toks.contains(&c.anchor) || (h.toks.start < c.toks.end && c.toks.start < h.toks.end))
+        hits.iter().any(|h| {
+            h.toks.contains(&c.anchor) || (h.toks.start < c.toks.end && c.toks.start < h.toks.end)
+        })
     };
     let mut i = 0;
     while i < ms.len() {
@@ -301,7 +350,13 @@ struct Claim {
     toks: Range<usize>,
 }
 
-fn absolute(category: &'static str, rule: &'static str, word: &str, anchor: usize, toks: Range<usize>) -> Claim {
+fn absolute(
+    category: &'static str,
+    rule: &'static str,
+    word: &str,
+    anchor: usize,
+    toks: Range<usize>,
+) -> Claim {
     Claim {
         stance: CueStance::Absolute,
         category,
@@ -325,7 +380,11 @@ fn efficacy(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cl
         ("名詞", "サ変接続") => {
             w.efficacy.contains(m.base)
                 && ms.get(i + 1).is_some_and(|n| {
-                    n.pos == "動詞" && matches!(n.base, "する" | "できる" | "出来る" | "させる" | "れる" | "られる")
+                    n.pos == "動詞"
+                        && matches!(
+                            n.base,
+                            "する" | "できる" | "出来る" | "させる" | "れる" | "られる"
+                        )
                 })
         }
         // 軽くなる, 楽になる, 歩きやすくなる: a change for the better.
@@ -343,13 +402,26 @@ fn efficacy(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cl
         return None;
     }
     let start = i;
-    let head = if m.pos == "名詞" && m.pos1 == "形容動詞語幹" { i + 2 } else if m.pos == "形容詞" { i + 1 } else { i };
+    let head = if m.pos == "名詞" && m.pos1 == "形容動詞語幹" {
+        i + 2
+    } else if m.pos == "形容詞" {
+        i + 1
+    } else {
+        i
+    };
     let (status, end) = predicate_status(s, head);
-    (status == Status::Affirmed).then(|| absolute("efficacy_claim", "efficacy", m.base, i, start..end.max(head + 1)))
+    // 安心して受けられる: a safety word used as a verb.
+    let category = if w.safe.contains(m.base) {
+        "safety_claim"
+    } else {
+        "efficacy_claim"
+    };
+    (status == Status::Affirmed)
+        .then(|| absolute(category, "efficacy", m.base, i, start..end.max(head + 1)))
 }
 
-/// A benefit word (効果的, 有効, 安全) used as a predicate or an attribute, or a benefit
-/// verb (優れる, 効く).
+/// A benefit word (効果的, 有効) or a safety word (安全, 安心) used as a predicate or an
+/// attribute.
 fn benefit(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
     let ms = &s.morphs;
     let m = &ms[i];
@@ -357,9 +429,14 @@ fn benefit(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cla
         return None;
     }
     let (start, run) = s.noun_run(i)?;
-    let word = longest_suffix(&w.benefit, &run)?;
+    let (word, category) = match longest_suffix(&w.safe, &run) {
+        Some(word) => (word, "safety_claim"),
+        None => (longest_suffix(&w.benefit, &run)?, "efficacy_claim"),
+    };
     let word_start = m.end - word.len();
-    let first = (start..=i).find(|&k| ms[k].start >= word_start).unwrap_or(i);
+    let first = (start..=i)
+        .find(|&k| ms[k].start >= word_start)
+        .unwrap_or(i);
     // The run must end exactly on the benefit word, and be used as an adjective.
     let next = ms.get(i + 1)?;
     let adjectival = (next.pos == "助動詞" && matches!(next.base, "だ" | "です"))
@@ -369,7 +446,8 @@ fn benefit(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cla
         return None;
     }
     let (status, end) = predicate_status(s, i);
-    (status == Status::Affirmed).then(|| absolute("efficacy_claim", "benefit", word, i, first..end.max(i + 1)))
+    (status == Status::Affirmed)
+        .then(|| absolute(category, "benefit", word, i, first..end.max(i + 1)))
 }
 
 /// An effect noun with a predicate asserting it: 効果を発揮します, 効果が続く,
@@ -383,7 +461,9 @@ fn effect(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
     let (start, run) = s.noun_run(i)?;
     let noun = longest_suffix(&w.effect, &run)?;
     let noun_start = m.end - noun.len();
-    let first = (start..=i).find(|&k| ms[k].start >= noun_start).unwrap_or(i);
+    let first = (start..=i)
+        .find(|&k| ms[k].start >= noun_start)
+        .unwrap_or(i);
     let mut k = i + 1;
     // Particles, adverbs, adnominals between: 効果は/が/を/に/も, はっきり, さらに.
     let mut steps = 0;
@@ -401,7 +481,8 @@ fn effect(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
         steps += 1;
     }
     let v = ms.get(k)?;
-    if !w.effect_verb.contains(v.base) || !matches!(v.pos, "動詞" | "形容詞" | "名詞" | "副詞") {
+    if !w.effect_verb.contains(v.base) || !matches!(v.pos, "動詞" | "形容詞" | "名詞" | "副詞")
+    {
         return None;
     }
     // A noun predicate must be used as one: 実感できる, 確かだ — not 効果の実感と,
@@ -416,7 +497,14 @@ fn effect(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
         return None;
     }
     let (status, end) = predicate_status(s, k);
-    (status == Status::Affirmed).then(|| absolute("efficacy_claim", "effect", noun, i, first..end.max(k + 1)))
+    // 安全性が高い: the effect is safety.
+    let category = if w.safe.iter().any(|w| noun.starts_with(w.as_str())) {
+        "safety_claim"
+    } else {
+        "efficacy_claim"
+    };
+    (status == Status::Affirmed)
+        .then(|| absolute(category, "effect", noun, i, first..end.max(k + 1)))
 }
 
 /// A harm noun whose existence is denied or called small (副作用はありません, 少ない
@@ -429,26 +517,41 @@ fn safety(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
         return (status == Status::Negated)
             .then(|| absolute("safety_claim", "safety", m.base, i, i..end));
     }
-    if m.pos != "名詞" || ms.get(i + 1).is_some_and(|n| n.pos == "名詞" && n.pos1 != "非自立") {
+    if m.pos != "名詞"
+        || ms
+            .get(i + 1)
+            .is_some_and(|n| n.pos == "名詞" && n.pos1 != "非自立")
+    {
         return None;
     }
     let (start, run) = s.noun_run(i)?;
     let noun = longest_suffix(&w.risk, &run)?;
     let noun_start = m.end - noun.len();
-    let first = (start..=i).find(|&k| ms[k].start >= noun_start).unwrap_or(i);
+    let first = (start..=i)
+        .find(|&k| ms[k].start >= noun_start)
+        .unwrap_or(i);
     // 少ない負担で, 低いリスク: the smallness said before the noun.
     if let Some(a) = first.checked_sub(1).map(|p| &ms[p])
         && a.pos == "形容詞"
         && w.risk_low.contains(a.base)
     {
-        return Some(absolute("safety_claim", "safety", noun, i, first - 1..i + 1));
+        return Some(absolute(
+            "safety_claim",
+            "safety",
+            noun,
+            i,
+            first - 1..i + 1,
+        ));
     }
     let mut k = i + 1;
     let mut reported = false;
     let mut steps = 0;
     while let Some(n) = ms.get(k) {
         let skip = (n.pos == "助詞"
-            && matches!(n.base, "が" | "は" | "も" | "の" | "へ" | "に" | "で" | "まで"))
+            && matches!(
+                n.base,
+                "が" | "は" | "も" | "の" | "へ" | "に" | "で" | "まで"
+            ))
             || n.pos == "副詞"
             || n.pos == "連体詞"
             || (n.pos == "名詞" && matches!(n.pos1, "副詞可能" | "代名詞"))
@@ -466,14 +569,29 @@ fn safety(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
         let (status, _) = predicate_status(s, k);
         status != Status::Negated
     } else if v.pos == "形容詞" && w.risk_low.contains(v.base) {
-        predicate_status(s, k).0 == Status::Affirmed
+        // 痛みが軽くなる is a change: the efficacy rule's.
+        !ms.get(k + 1).is_some_and(|n| n.is("動詞", "なる"))
+            && predicate_status(s, k).0 == Status::Affirmed
     } else if v.pos == "動詞" || (v.pos == "名詞" && v.pos1 == "サ変接続") {
         // 起こりにくい, 起こることはありません, 報告されていません.
         let (status, _) = predicate_status(s, k);
         reported |= v.base == "報告";
         status == Status::Negated
             && (reported
-                || matches!(v.base, "起こる" | "起きる" | "出る" | "生じる" | "かかる" | "伴う" | "残る" | "現れる" | "発生" | "ある" | "いる"))
+                || matches!(
+                    v.base,
+                    "起こる"
+                        | "起きる"
+                        | "出る"
+                        | "生じる"
+                        | "かかる"
+                        | "伴う"
+                        | "残る"
+                        | "現れる"
+                        | "発生"
+                        | "ある"
+                        | "いる"
+                ))
     } else {
         false
     };
@@ -505,7 +623,9 @@ fn evidence(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cl
         ("動詞", "自立") => w.evidence.contains(m.base),
         ("名詞", "サ変接続") => {
             w.evidence.contains(m.base)
-                && ms.get(i + 1).is_some_and(|n| n.pos == "動詞" && matches!(n.base, "する" | "れる" | "られる" | "できる"))
+                && ms.get(i + 1).is_some_and(|n| {
+                    n.pos == "動詞" && matches!(n.base, "する" | "れる" | "られる" | "できる")
+                })
         }
         _ => false,
     };
@@ -519,14 +639,17 @@ fn evidence(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cl
             Some(p) if p.is_topic() => i >= 2 && matches!(ms[i - 2].base, "こと" | "の"),
             _ => false,
         };
-        let unknown = matches!(before, Some(p) if p.is("助詞", "か") || p.base == "まだ" || p.pos == "副詞");
+        let unknown =
+            matches!(before, Some(p) if p.is("助詞", "か") || p.base == "まだ" || p.pos == "副詞");
         if !complement && !unknown {
             return None;
         }
     }
     let (status, end) = predicate_status(s, i);
     let group = &ms[i + 1..end.min(ms.len())];
-    let done = group.iter().any(|g| g.is("助動詞", "た") || g.base == "いる" || g.base == "くる");
+    let done = group
+        .iter()
+        .any(|g| g.is("助動詞", "た") || g.base == "いる" || g.base == "くる");
     match status {
         Status::Affirmed if done => Some(absolute("evidence", "evidence_verb", m.base, i, i..end)),
         Status::Negated => Some(Claim {
@@ -568,4 +691,146 @@ fn plain_of_potential(base: &str) -> Option<String> {
     let mut out = stem[..stem.len() - last.len_utf8()].to_string();
     out.push(plain);
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::stance::tests::{cats, stance};
+
+    fn cues(sentence: &str) -> Vec<(String, String)> {
+        stance(sentence).1
+    }
+
+    #[test]
+    fn efficacy_in_every_clause() {
+        // Two coordinated predicates, each a claim.
+        assert_eq!(
+            cues("炎症を抑え、組織の修復を後押しします。"),
+            [
+                ("efficacy_claim".to_string(), "抑え".to_string()),
+                ("efficacy_claim".into(), "後押しします".into())
+            ]
+        );
+        assert_eq!(
+            cats("しっかり補うことで折れにくくしなやかな骨を保てます。"),
+            ("absolute", vec!["efficacy_claim".into()])
+        );
+        assert_eq!(
+            cats("治療後すぐに歩けるようになり、痛みが軽くなります。"),
+            ("absolute", vec!["efficacy_claim".into()])
+        );
+        // Near misses: a bare noun label, a purpose, a wish, a described mechanism.
+        assert_eq!(cats("コラーゲンの産生促進").0, "neutral");
+        assert_eq!(
+            cats("関節の劣化を食い止めることを目指す治療法です。").0,
+            "neutral"
+        );
+        assert_eq!(cats("痛みを軽くすることを狙った治療です。").0, "neutral");
+        assert_eq!(
+            cats("できることなら、手術をせずにひざを治したい").0,
+            "neutral"
+        );
+        assert_eq!(cats("痛みがやわらぐ仕組み").0, "neutral");
+        assert_eq!(
+            cats("さまざまな症状が良くなったという記述がしばしば見られます。").0,
+            "neutral"
+        );
+    }
+
+    #[test]
+    fn benefit_and_safety_words() {
+        assert_eq!(
+            cues("当院の治療は安全です。"),
+            [("safety_claim".to_string(), "安全です".to_string())]
+        );
+        assert_eq!(
+            cats("透明感のある肌を目指す方に効果的です。"),
+            ("absolute", vec!["efficacy_claim".into()])
+        );
+        assert_eq!(
+            cats("そうした方でも安心してお受けいただけます。"),
+            ("absolute", vec!["safety_claim".into()])
+        );
+        // Near miss: 安全性 as the object of a check.
+        assert_eq!(cats("安全性を確認するための検査です。").0, "neutral");
+    }
+
+    #[test]
+    fn effect_nouns_with_their_predicates() {
+        assert_eq!(
+            cues("多くの症状に効果を発揮します。"),
+            [("efficacy_claim".to_string(), "効果を発揮します".to_string())]
+        );
+        assert_eq!(
+            cats("点滴の効果はおよそ10〜14日続きます。"),
+            ("absolute", vec!["efficacy_claim".into()])
+        );
+        assert_eq!(
+            cats("安全性の高い治療ですが、すべての方に同じ効果が得られるとは限りません。"),
+            ("mixed", vec!["safety_claim".into(), "limitation".into()])
+        );
+        // Near misses: a heading naming the effect, a period the effect lasts.
+        assert_eq!(cats("■効果の実感と副作用について").0, "neutral");
+        assert_eq!(
+            cats("本記事では、効果が続く期間をくわしく解説します。").0,
+            "neutral"
+        );
+    }
+
+    #[test]
+    fn harm_denied_or_small() {
+        assert_eq!(
+            cues("拒絶反応が起こることはありません。"),
+            [(
+                "safety_claim".to_string(),
+                "拒絶反応が起こることはありません".to_string()
+            )]
+        );
+        assert_eq!(
+            cats("・少ない負担で採取できる"),
+            ("absolute", vec!["safety_claim".into()])
+        );
+        assert_eq!(
+            cats("体への負担が少なく、ダウンタイムもほとんどありません。"),
+            (
+                "absolute",
+                vec!["safety_claim".into(), "safety_claim".into()]
+            )
+        );
+        // Framed as reports it is a hedge; a possible harm is a limitation.
+        assert_eq!(
+            cats("大きな有害事象は報告されていません。"),
+            ("hedged", vec!["hearsay".into()])
+        );
+        assert_eq!(
+            cats("副作用が出ることがあります。"),
+            ("hedged", vec!["limitation".into()])
+        );
+        assert_eq!(
+            cats("リスクがないわけではありません。"),
+            ("hedged", vec!["disclaimer".into()])
+        );
+    }
+
+    #[test]
+    fn findings_and_what_is_not_known() {
+        assert_eq!(
+            cues("体内の量は年齢とともに減っていくことがわかっています。"),
+            [("evidence".to_string(), "わかっています".to_string())]
+        );
+        assert_eq!(
+            cats("研究チームが原因となる物質を突き止めた。"),
+            ("absolute", vec!["evidence".into()])
+        );
+        assert_eq!(
+            cats("点滴で入れた成分がどの程度働くのかは、まだよく分かっていない。"),
+            ("hedged", vec!["disclaimer".into()])
+        );
+        // Near misses: 分かる of a person's test result, a plan to investigate.
+        assert_eq!(
+            cats("不足していると分かった方は受けられません。").0,
+            "neutral"
+        );
+        assert_eq!(cats("今後、仕組みを解明する予定です。").0, "neutral");
+    }
 }

@@ -7,7 +7,17 @@ use crate::lexicon::CueStance;
 /// Nouns that an expectation or report word names as a topic rather than hedging a
 /// claim: 期待される効果, 期待できること, 報告された試験.
 const TOPIC_NOUNS: [&str; 11] = [
-    "効果", "作用", "効能", "こと", "メリット", "働き", "結果", "試験", "研究", "臨床研究", "論文",
+    "効果",
+    "作用",
+    "効能",
+    "こと",
+    "メリット",
+    "働き",
+    "結果",
+    "試験",
+    "研究",
+    "臨床研究",
+    "論文",
 ];
 
 pub fn apply(s: &Sentence, hits: &mut Vec<Hit>) {
@@ -59,18 +69,35 @@ fn labels(s: &Sentence, hits: &mut [Hit]) {
 fn quoted(s: &Sentence, hits: &mut [Hit]) {
     let ms = &s.morphs;
     let mut open: Option<usize> = None;
-    let mut spans = Vec::new();
+    let mut quotes = Vec::new();
     for (k, m) in ms.iter().enumerate() {
         match m.surface {
             "「" | "『" => open = Some(k),
             "」" | "』" => {
-                if let Some(o) = open.take()
-                    && ms.get(k + 1).is_some_and(|n| n.pos == "助詞" || n.base == "など")
-                {
-                    spans.push(o..k + 1);
+                if let Some(o) = open.take() {
+                    quotes.push(o..k + 1);
                 }
             }
             _ => {}
+        }
+    }
+    // A quotation is mentioned when a particle follows it, or when it is listed right
+    // before one that is (「必ず若返る」「副作用なし」といった表現).
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut mentioned = false;
+    for (n, q) in quotes.iter().enumerate().rev() {
+        let after = ms.get(q.end);
+        let next_quote = quotes.get(n + 1).is_some_and(|next| {
+            next.start == q.end
+                || (next.start == q.end + 1 && matches!(ms[q.end].surface, "、" | "・" | ","))
+        });
+        mentioned = if next_quote {
+            mentioned
+        } else {
+            after.is_some_and(|a| a.pos == "助詞" || a.base == "など")
+        };
+        if mentioned {
+            spans.push(q.clone());
         }
     }
     for h in hits.iter_mut() {
@@ -99,7 +126,11 @@ fn past_thoughts(s: &Sentence, hits: &mut [Hit]) {
             .take(4)
             .take_while(|m| matches!(m.pos, "助動詞" | "助詞" | "動詞") && m.base != "ます")
             .any(|m| m.is("助動詞", "た"));
-        if past && !s.morphs[h.toks.clone()].iter().any(|m| m.is("助動詞", "た")) {
+        if past
+            && !s.morphs[h.toks.clone()]
+                .iter()
+                .any(|m| m.is("助動詞", "た"))
+        {
             h.dropped = true;
         }
     }
@@ -115,15 +146,15 @@ fn topic_mentions(s: &Sentence, hits: &mut [Hit]) {
         }
         let mut next = h.toks.end;
         // 期待される効果: past the passive and tense that the pattern left out.
-        while s
-            .morphs
-            .get(next)
-            .is_some_and(|m| matches!((m.pos, m.base), ("助動詞", "た") | ("動詞", "れる" | "られる" | "いる")) || (m.pos == "助詞" && m.base == "て"))
-        {
+        while s.morphs.get(next).is_some_and(|m| {
+            matches!(
+                (m.pos, m.base),
+                ("助動詞", "た") | ("動詞", "れる" | "られる" | "いる")
+            ) || (m.pos == "助詞" && m.base == "て")
+        }) {
             next += 1;
         }
-        if s
-            .morphs
+        if s.morphs
             .get(next)
             .is_some_and(|m| m.pos == "名詞" && TOPIC_NOUNS.contains(&m.base))
         {
@@ -152,7 +183,10 @@ fn reported_speech(s: &Sentence, hits: &mut [Hit]) {
             None => false,
             Some(m) => {
                 matches!(m.surface, "、" | ",")
-                    || (m.is("助詞", "て") && !after.get(1).is_some_and(|n| matches!(n.base, "いる" | "くる")))
+                    || (m.is("助詞", "て")
+                        && !after
+                            .get(1)
+                            .is_some_and(|n| matches!(n.base, "いる" | "くる")))
                     || m.is("助動詞", "た")
             }
         };
@@ -195,7 +229,13 @@ fn hedged_scope(s: &Sentence, hits: &mut [Hit]) {
     let hedges: Vec<(u16, usize, bool)> = hits
         .iter()
         .filter(|h| h.stance == CueStance::Hedge && !h.dropped && h.toks.start < s.clause.len())
-        .map(|h| (s.clause[h.toks.start], h.toks.start, &*h.category == "hearsay"))
+        .map(|h| {
+            (
+                s.clause[h.toks.start],
+                h.toks.start,
+                &*h.category == "hearsay",
+            )
+        })
         .collect();
     for h in hits.iter_mut() {
         if h.stance != CueStance::Absolute || h.dropped || h.toks.is_empty() {
@@ -205,19 +245,116 @@ fn hedged_scope(s: &Sentence, hits: &mut [Hit]) {
             continue;
         };
         let claim = h.rule != "lexicon";
+        let adnominal = |m: &super::sentence::Morph| {
+            m.is("助詞", "の") || (m.pos == "助動詞" && m.surface == "な") || m.pos == "連体詞"
+        };
         let adverbial = s
             .morphs
             .get(h.toks.end)
-            .is_some_and(|n| !n.is_content_noun())
-            && !s.morphs[h.toks.end - 1].is("助詞", "の")
-            && s.morphs[h.toks.end - 1].surface != "な";
+            .is_some_and(|n| !n.is_content_noun() && !adnominal(n))
+            && !adnominal(&s.morphs[h.toks.end - 1]);
         let covered = hedges.iter().any(|&(c, start, hearsay)| {
             c == clause && start >= h.toks.end && (claim || adverbial || hearsay)
         });
-        let intensifies = &*h.category == "booster"
-            && hedges.iter().any(|&(_, start, _)| start == h.toks.end);
+        let intensifies =
+            &*h.category == "booster" && hedges.iter().any(|&(_, start, _)| start == h.toks.end);
         if covered || intensifies {
             h.dropped = true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::stance::tests::cats;
+
+    #[test]
+    fn questions_assert_nothing() {
+        assert_eq!(cats("APS療法で変形性膝関節症は完治しますか？").0, "neutral");
+        assert_eq!(
+            cats("不安になった方もいるのではないでしょうか。").0,
+            "neutral"
+        );
+        // Near miss: a statement before the question still counts.
+        assert_eq!(
+            cats("「打つと痛みが楽になる」と言われますが、実際の効果はどのくらいなのでしょうか。"),
+            ("hedged", vec!["hearsay".into()])
+        );
+    }
+
+    #[test]
+    fn quotations_followed_by_a_particle_are_mentions() {
+        assert_eq!(
+            cats("「必ず若返る」「副作用なし」といった表現は禁止されています。").0,
+            "neutral"
+        );
+        // Near miss: a testimonial standing alone is the page's claim.
+        assert_eq!(
+            cats("「左ひざはもう全く痛みません」（60代 女性）").0,
+            "absolute"
+        );
+    }
+
+    #[test]
+    fn topics_labels_and_reported_speech_hedge_nothing() {
+        assert_eq!(cats("PRP療法で期待できる効果").0, "neutral");
+        assert_eq!(cats("再生医療との関係と今後の可能性").0, "neutral");
+        assert_eq!(
+            cats("たとえば2020年に報告された試験では、64名が飲料を飲み続けました。").0,
+            "neutral"
+        );
+        assert_eq!(
+            cats("医師に「注射を打ちましょう」と言われ、その日に施術を受けた。").0,
+            "neutral"
+        );
+        // Near misses: the same words hedging a claim.
+        assert_eq!(
+            cats("改善が期待できる治療です。"),
+            ("hedged", vec!["expectation".into()])
+        );
+        assert_eq!(
+            cats("効果が出る可能性があります。"),
+            ("hedged", vec!["possibility".into()])
+        );
+    }
+
+    #[test]
+    fn past_thoughts_advice_and_requests() {
+        assert_eq!(
+            cats("何か手を打たなきゃと思っていたところでした。").0,
+            "neutral"
+        );
+        assert_eq!(
+            cats("月に1回程度のペースで続けるとよいでしょう。").0,
+            "neutral"
+        );
+        assert_eq!(
+            cats(
+                "飲み方を間違えると重い副作用が出るおそれがあるため、必ず指示どおりに服用してください。"
+            ),
+            ("hedged", vec!["possibility".into()])
+        );
+        // Near miss: the writer's present opinion.
+        assert_eq!(
+            cats("新たな希望になると考えています。"),
+            ("hedged", vec!["inference".into()])
+        );
+    }
+
+    #[test]
+    fn a_hedge_covers_what_precedes_it_in_its_clause() {
+        assert_eq!(
+            cats("肌の乾燥が大幅に軽減したと報告されています。"),
+            ("hedged", vec!["hearsay".into()])
+        );
+        assert_eq!(
+            cats("極めて稀に重い副作用が起こることがあります。"),
+            ("hedged", vec!["limitation".into(), "limitation".into()])
+        );
+        // Near miss: a claim in a clause of its own.
+        assert_eq!(
+            cats("還元作用も持っているため、シミを薄くする効果も期待されています。"),
+            ("mixed", vec!["efficacy_claim".into(), "expectation".into()])
+        );
     }
 }

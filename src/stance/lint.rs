@@ -39,9 +39,9 @@ impl StanceMatcher {
             let mut hits = Vec::new();
             cues::find(self, &s, &haystack, &mut hits);
             cues::drop_nested(&mut hits);
-            let fires = hits.iter().any(|h| {
-                h.cue == entry.expression && h.category == entry.category.as_str()
-            });
+            let fires = hits
+                .iter()
+                .any(|h| h.cue == entry.expression && h.category == entry.category.as_str());
             if fires {
                 continue;
             }
@@ -71,10 +71,11 @@ impl StanceMatcher {
             let feats: Vec<Features> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
             let s = Sentence::new(word, &tokens, Morphs::direct(&feats), &[], &[]);
             let ms = &s.morphs;
-            let one_word = ms.len() == 1 && (ms[0].base == word.as_str() || ms[0].surface == word.as_str());
+            let one_word =
+                ms.len() == 1 && (ms[0].base == word.as_str() || ms[0].surface == word.as_str());
             let noun_run = !ms.is_empty() && ms.iter().all(|m| matches!(m.pos, "名詞" | "接頭詞"));
             let ok = match *kind {
-                "benefit" | "effect" => noun_run,
+                "benefit" | "safe" | "effect" => noun_run,
                 "risk" => noun_run || one_word,
                 _ => one_word,
             };
@@ -85,7 +86,7 @@ impl StanceMatcher {
                     claims.source,
                     ms.len(),
                     ms.iter().map(|m| m.surface).collect::<Vec<_>>().join(" + "),
-                    if matches!(*kind, "benefit" | "effect" | "risk") {
+                    if matches!(*kind, "benefit" | "safe" | "effect" | "risk") {
                         "a noun or a run of nouns"
                     } else {
                         "one word by its base form"
@@ -94,5 +95,45 @@ impl StanceMatcher {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lexicon::{BUILTIN_CLAIM_WORDS, ClaimWords, Lexicon};
+    use crate::resources::Source;
+    use crate::stance::StanceMatcher;
+    use crate::test_support::{matcher, tokenizer};
+
+    #[test]
+    fn the_builtin_files_have_no_dead_entries() {
+        assert_eq!(matcher().lint(tokenizer()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn dead_entries_are_reported_with_their_line() {
+        let mut claims = BUILTIN_CLAIM_WORDS.to_string();
+        claims.push_str("efficacy\t目覚めさせる\n");
+        let line = claims.lines().count();
+        let claims = ClaimWords::parse(&Source::builtin("claims", &claims)).unwrap();
+        let lexicon = "hedge\tpossibility\tかもしれない\nhedge\tpossibility\tかもしれません\n";
+        let lex = Lexicon::compile(&Source::builtin("lex", lexicon), claims, tokenizer()).unwrap();
+        let m = StanceMatcher::new(lex).unwrap();
+        let messages = m.lint(tokenizer());
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].starts_with(
+                "built-in lex line 2: \"かもしれません\" has the same pattern as line 1"
+            ),
+            "{messages:?}"
+        );
+        assert_eq!(
+            messages[1],
+            format!(
+                "built-in claims line {line}: efficacy word \"目覚めさせる\" is read as 2 words \
+                 (目覚め + させる); the efficacy rule looks for one word by its base form, so it \
+                 never fires"
+            )
+        );
     }
 }

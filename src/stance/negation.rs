@@ -177,3 +177,50 @@ pub fn negated_hedge_scope(s: &Sentence, hits: &mut Vec<Hit>) {
                 .any(|s| s.start <= h.keys.start && h.keys.start < s.end && h.keys.end <= s.end)
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::stance::tests::cats;
+
+    #[test]
+    fn a_negated_predicate_cancels_its_booster() {
+        assert_eq!(
+            cats("根本から治すことは難しく、一度壊れた関節をもとに戻すこともできません。").0,
+            "neutral"
+        );
+        assert_eq!(cats("劇的に改善するわけではありません。").0, "hedged");
+        // Near miss: the booster's own predicate is affirmed.
+        assert_eq!(
+            cats("痛みが劇的に軽くなります。"),
+            ("absolute", vec!["booster".into(), "efficacy_claim".into()])
+        );
+    }
+
+    #[test]
+    fn a_denied_noun_phrase_cancels_its_adjective() {
+        assert_eq!(
+            cats("それに見合う効果を示した確かなデータは、私の知る限り見当たらない。"),
+            ("hedged", vec!["limitation".into()])
+        );
+        assert_eq!(
+            cats(
+                "肌そのものを立て直す根本的なケアをうたう商品は、ほとんど見当たらなかったのです。"
+            )
+            .0,
+            "neutral"
+        );
+        // Near miss: the noun phrase exists.
+        assert_eq!(
+            cats("確かなデータがあります。"),
+            ("absolute", vec!["certainty".into()])
+        );
+    }
+
+    #[test]
+    fn negative_polarity_boosters_deny_categorically() {
+        assert_eq!(
+            cats("左ひざはもう全く痛みません。"),
+            ("absolute", vec!["booster".into(), "safety_claim".into()])
+        );
+    }
+}

@@ -107,7 +107,10 @@ impl<'t, 'k> Sentence<'t, 'k> {
 
     /// The morphemes of key positions `ks`.
     pub fn key_tokens(&self, ks: &Range<usize>) -> Range<usize> {
-        match (self.keys.get(ks.start), ks.end.checked_sub(1).map(|e| self.keys.get(e))) {
+        match (
+            self.keys.get(ks.start),
+            ks.end.checked_sub(1).map(|e| self.keys.get(e)),
+        ) {
             (Some(a), Some(Some(b))) if ks.end > ks.start => a.token..b.token + 1,
             _ => 0..0,
         }
@@ -129,7 +132,10 @@ impl<'t, 'k> Sentence<'t, 'k> {
                 break;
             }
         }
-        Some((start, self.text[self.morphs[start].start..m.end].to_string()))
+        Some((
+            start,
+            self.text[self.morphs[start].start..m.end].to_string(),
+        ))
     }
 
     /// Whether the sentence asks rather than states: it ends in the particle か (…ますか,
@@ -176,18 +182,26 @@ fn clauses(ms: &[Morph]) -> Vec<u16> {
         out.push(c);
         let breaks = match (m.pos, m.pos1) {
             ("助詞", "接続助詞") => {
-                matches!(m.base, "が" | "けれど" | "けれども" | "けど" | "ものの" | "のに" | "し")
+                matches!(
+                    m.base,
+                    "が" | "けれど" | "けれども" | "けど" | "ものの" | "のに" | "し"
+                )
             }
             ("記号", "句点") => true,
             _ if matches!(m.surface, "!" | "?") => true,
             _ if matches!(m.surface, "、" | ",") => {
-                i.checked_sub(1).map(|p| &ms[p]).is_some_and(|p| match p.pos {
-                    "助詞" => p.pos1 == "接続助詞" && !matches!(p.base, "て" | "で" | "ながら" | "たり"),
-                    // 少なく、: an adjective's continuative form ends a statement.
-                    "名詞" | "形容詞" => true,
-                    "助動詞" => !matches!(p.base, "ぬ" | "ず"),
-                    _ => false,
-                })
+                i.checked_sub(1)
+                    .map(|p| &ms[p])
+                    .is_some_and(|p| match p.pos {
+                        "助詞" => {
+                            p.pos1 == "接続助詞"
+                                && !matches!(p.base, "て" | "で" | "ながら" | "たり")
+                        }
+                        // 少なく、: an adjective's continuative form ends a statement.
+                        "名詞" | "形容詞" => true,
+                        "助動詞" => !matches!(p.base, "ぬ" | "ず"),
+                        _ => false,
+                    })
             }
             _ => false,
         };
