@@ -67,6 +67,8 @@ pub struct Entry {
 pub struct ClaimWords {
     /// Verbs and サ変 nouns of improvement, suppression, promotion, recovery, protection.
     pub efficacy: HashSet<String>,
+    /// Verbs that state a benefit through their object (修復を促す, 改善を実感).
+    pub support: HashSet<String>,
     /// Words whose predicative or attributive use states a benefit (効果的, 有効) …
     pub benefit: HashSet<String>,
     /// … or safety (安全, 安心).
@@ -91,8 +93,9 @@ pub struct ClaimWords {
 }
 
 /// The kinds of `dict/claim_words.tsv`, in the order the file documents them.
-pub const CLAIM_KINDS: [&str; 10] = [
+pub const CLAIM_KINDS: [&str; 11] = [
     "efficacy",
+    "support",
     "benefit",
     "safe",
     "effect",
@@ -125,6 +128,7 @@ impl ClaimWords {
             let word = canonical_base(&word).map_or(word, str::to_string);
             let set = match kind {
                 "efficacy" => &mut words.efficacy,
+                "support" => &mut words.support,
                 "benefit" => &mut words.benefit,
                 "safe" => &mut words.safe,
                 "effect" => &mut words.effect,

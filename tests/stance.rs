@@ -226,8 +226,15 @@ fn a_custom_lexicon_replaces_the_builtin_one() {
         .iter()
         .map(|c| (c[2].as_str(), c[3].as_str(), c[5].as_str()))
         .collect();
-    // 可能性 is no cue any more; the new category works without recompiling.
-    assert_eq!(got, [("absolute", "miracle", "奇跡の")]);
+    // 可能性 is no cue any more, so the claim it hedged stands; the new category works
+    // without recompiling.
+    assert_eq!(
+        got,
+        [
+            ("absolute", "efficacy_claim", "再生する"),
+            ("absolute", "miracle", "奇跡の")
+        ]
+    );
 
     work.write("bad.tsv", "absolute\tmiracle\n");
     let out = work.run(&["analyze", "c", "-o", "out", "--lexicon", "bad.tsv"]);

@@ -278,9 +278,11 @@ pub fn denied_noun_phrase(s: &Sentence, j: usize) -> bool {
         return false;
     };
     let in_clause = |k: usize| k < ms.len() && s.clause[k] == clause;
+    // The subject's は/が/も, not the copula's (…病気ではない denies the predicate noun,
+    // not the phrase).
     let Some(topic) = (j..j + 10)
         .take_while(|&k| in_clause(k))
-        .find(|&k| ms[k].is_topic())
+        .find(|&k| ms[k].is_topic() && ms[k - 1].pos == "名詞")
     else {
         return false;
     };
@@ -290,10 +292,11 @@ pub fn denied_noun_phrase(s: &Sentence, j: usize) -> bool {
             ms[k].is_negation()
                 || matches!(
                     ms[k].base,
-                    "見当たる" | "見つかる" | "存在" | "ある" | "いる"
+                    "見当たる" | "見つかる" | "存在" | "ある" | "いる" | "難しい" | "困難"
                 )
         });
     match existence {
+        Some(k) if matches!(ms[k].base, "難しい" | "困難") => true,
         Some(k) if ms[k].is_negation() => !ms.get(k + 1).is_some_and(|n| n.base == "なる"),
         Some(k) => verb_group(s, k).0 == Status::Negated,
         None => false,
@@ -372,13 +375,14 @@ fn absolute(
 fn efficacy(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
     let ms = &s.morphs;
     let m = &ms[i];
+    let efficacy_word =
+        |b: &str| w.efficacy.contains(b) || (w.support.contains(b) && benefit_object(s, i, w));
     let verbal = match (m.pos, m.pos1) {
         ("動詞", "自立") => {
-            w.efficacy.contains(m.base)
-                || plain_of_potential(m.base).is_some_and(|b| w.efficacy.contains(&b))
+            efficacy_word(m.base) || plain_of_potential(m.base).is_some_and(|b| efficacy_word(&b))
         }
         ("名詞", "サ変接続") => {
-            w.efficacy.contains(m.base)
+            efficacy_word(m.base)
                 && ms.get(i + 1).is_some_and(|n| {
                     n.pos == "動詞"
                         && matches!(
@@ -420,6 +424,38 @@ fn efficacy(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cl
         .then(|| absolute(category, "efficacy", m.base, i, start..end.max(head + 1)))
 }
 
+/// Whether the object before a support verb at `i` names a benefit: 修復を促す,
+/// 組織の修復を後押しする, 再生するのを助ける, 症状の改善を実感する.
+fn benefit_object(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> bool {
+    let ms = &s.morphs;
+    let Some(particle) = i.checked_sub(1) else {
+        return false;
+    };
+    if !matches!(ms[particle].base, "を" | "に" | "へ" | "と") || particle == 0 {
+        return false;
+    }
+    let mut k = particle - 1;
+    // …するのを助ける: the nominalized verb.
+    if ms[k].is("名詞", "の") || (ms[k].pos == "名詞" && ms[k].pos1 == "非自立") {
+        let Some(v) = k.checked_sub(1) else {
+            return false;
+        };
+        k = v;
+        while k > 0 && (ms[k].pos == "助動詞" || (ms[k].pos == "動詞" && ms[k].pos1 != "自立"))
+        {
+            k -= 1;
+        }
+        return w.efficacy.contains(ms[k].base) || (k > 0 && w.efficacy.contains(ms[k - 1].base));
+    }
+    match s.noun_run(k) {
+        Some((_, run)) => {
+            w.efficacy.iter().any(|e| run.contains(e.as_str()))
+                || w.effect.iter().any(|e| run.ends_with(e.as_str()))
+        }
+        None => false,
+    }
+}
+
 /// A benefit word (効果的, 有効) or a safety word (安全, 安心) used as a predicate or an
 /// attribute.
 fn benefit(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
@@ -429,9 +465,9 @@ fn benefit(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cla
         return None;
     }
     let (start, run) = s.noun_run(i)?;
-    let (word, category) = match longest_suffix(&w.safe, &run) {
+    let (word, category) = match longest_suffix(&w.safe, run) {
         Some(word) => (word, "safety_claim"),
-        None => (longest_suffix(&w.benefit, &run)?, "efficacy_claim"),
+        None => (longest_suffix(&w.benefit, run)?, "efficacy_claim"),
     };
     let word_start = m.end - word.len();
     let first = (start..=i)
@@ -459,7 +495,7 @@ fn effect(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
         return None;
     }
     let (start, run) = s.noun_run(i)?;
-    let noun = longest_suffix(&w.effect, &run)?;
+    let noun = longest_suffix(&w.effect, run)?;
     let noun_start = m.end - noun.len();
     let first = (start..=i)
         .find(|&k| ms[k].start >= noun_start)
@@ -525,7 +561,7 @@ fn safety(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
         return None;
     }
     let (start, run) = s.noun_run(i)?;
-    let noun = longest_suffix(&w.risk, &run)?;
+    let noun = longest_suffix(&w.risk, run)?;
     let noun_start = m.end - noun.len();
     let first = (start..=i)
         .find(|&k| ms[k].start >= noun_start)

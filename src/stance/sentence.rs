@@ -118,7 +118,7 @@ impl<'t, 'k> Sentence<'t, 'k> {
 
     /// The text of the noun run ending at morpheme `i` (compounds: 拒絶反応, 効果的,
     /// 安全性), when `i` is a noun.
-    pub fn noun_run(&self, i: usize) -> Option<(usize, String)> {
+    pub fn noun_run(&self, i: usize) -> Option<(usize, &'t str)> {
         let m = self.morphs.get(i)?;
         if m.pos != "名詞" {
             return None;
@@ -132,10 +132,7 @@ impl<'t, 'k> Sentence<'t, 'k> {
                 break;
             }
         }
-        Some((
-            start,
-            self.text[self.morphs[start].start..m.end].to_string(),
-        ))
+        Some((start, &self.text[self.morphs[start].start..m.end]))
     }
 
     /// Whether the sentence asks rather than states: it ends in the particle か (…ますか,
