@@ -88,6 +88,9 @@ pub struct ClaimWords {
     pub commitment: HashSet<String>,
     /// (line, kind, word) as read, for messages.
     pub lines: Vec<(usize, &'static str, String)>,
+    /// The last morpheme of every noun-class word that the dictionary splits (反応 of
+    /// 拒絶反応, 性 of 安全性), filled in by [`Lexicon::compile`].
+    pub tails: HashSet<String>,
     /// The file's name, for messages.
     pub source: String,
 }
@@ -160,6 +163,12 @@ impl ClaimWords {
 /// claim word written one way matches text written the other (いえる ≡ 言える,
 /// わかる ≡ 分かる, やわらげる ≡ 和らげる).
 pub fn canonical_base(base: &str) -> Option<&'static str> {
+    // Every spelling below is two to five hiragana (U+3041–U+309F: E3 81 xx or E3 82 xx):
+    // most base forms are not.
+    let b = base.as_bytes();
+    if !(6..=15).contains(&b.len()) || b[0] != 0xE3 || !matches!(b[1], 0x81 | 0x82) {
+        return None;
+    }
     Some(match base {
         "いう" => "言う",
         "いえる" => "言える",
@@ -455,6 +464,27 @@ impl Lexicon {
         }
         if entries.is_empty() {
             bail!("{}: the lexicon has no entries", source.name);
+        }
+        let mut claims = claims;
+        let nouns: Vec<String> = (claims.benefit.iter())
+            .chain(&claims.safe)
+            .chain(&claims.effect)
+            .chain(&claims.risk)
+            .cloned()
+            .collect();
+        for noun in nouns {
+            worker.tokenize(&noun, &mut tokens)?;
+            if tokens.len() > 1
+                && let Some(last) = tokens.last()
+            {
+                let f = tokenizer.features(last.word);
+                let base = if f.base() == "*" {
+                    &noun[last.range()]
+                } else {
+                    f.base()
+                };
+                claims.tails.insert(base.to_string());
+            }
         }
         Ok(Lexicon {
             entries,

@@ -121,7 +121,7 @@ pub struct Buffers<'a> {
     numerals: Vec<std::ops::Range<usize>>,
     numbers: Vec<NumberOcc>,
     stance: StanceScratch<'a>,
-    cues: Vec<Cue>,
+    cues: Vec<Cue<'a>>,
     encoders: [RowEncoder; 5],
     /// Per-document counts, cleared and reused so their maps keep their capacity.
     doc: DocCounts,

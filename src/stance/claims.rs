@@ -304,17 +304,22 @@ pub fn denied_noun_phrase(s: &Sentence, j: usize) -> bool {
 }
 
 /// Adds the claim hits of the sentence.
-pub fn find(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit>) {
+pub fn find(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit<'_>>) {
     let words = &m.lexicon().claims;
     let ms = &s.morphs;
     // A cue already found on these morphemes (副作用ゼロ, ないわけではない) wins.
-    let covered = |hits: &[Hit], c: &Claim| {
+    let covered = |hits: &[Hit<'_>], c: &Claim| {
         hits.iter().any(|h| {
             h.toks.contains(&c.anchor) || (h.toks.start < c.toks.end && c.toks.start < h.toks.end)
         })
     };
     let mut i = 0;
     while i < ms.len() {
+        // Most morphemes belong to no class and cannot start a claim.
+        if !ms[i].claim {
+            i += 1;
+            continue;
+        }
         let found = efficacy(s, i, words)
             .or_else(|| benefit(s, i, words))
             .or_else(|| effect(s, i, words))
@@ -327,7 +332,7 @@ pub fn find(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit>) {
             hits.push(Hit {
                 stance: c.stance,
                 category: c.category.into(),
-                cue: c.word,
+                cue: c.word.into(),
                 keys: 0..0,
                 toks: c.toks.clone(),
                 range,
@@ -422,6 +427,67 @@ fn efficacy(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cl
     };
     (status == Status::Affirmed)
         .then(|| absolute(category, "efficacy", m.base, i, start..end.max(head + 1)))
+}
+
+/// The words of every claim class and their tails, so that [`find`] passes over a
+/// morpheme that can start no claim with one lookup: a class word itself, a potential
+/// form of an efficacy or support verb (保てる), or the last part of a noun class word
+/// that IPADIC splits (反応 of 拒絶反応, 的 of 効果的, 性 of 安全性).
+#[derive(Debug, Default)]
+pub struct ClaimIndex {
+    words: rustc_hash::FxHashSet<String>,
+}
+
+impl ClaimIndex {
+    pub fn new(w: &crate::lexicon::ClaimWords) -> Self {
+        let mut words = rustc_hash::FxHashSet::default();
+        let whole = [
+            &w.efficacy,
+            &w.support,
+            &w.evidence,
+            &w.risk,
+            &w.risk_low,
+            &w.better,
+            &w.benefit,
+            &w.safe,
+            &w.effect,
+        ];
+        for set in whole {
+            words.extend(set.iter().cloned());
+        }
+        for verb in w.efficacy.iter().chain(&w.support) {
+            if let Some(potential) = potential_of_plain(verb) {
+                words.insert(potential);
+            }
+        }
+        words.extend(w.tails.iter().cloned());
+        ClaimIndex { words }
+    }
+
+    pub fn may_start(&self, base: &str) -> bool {
+        self.words.contains(base)
+    }
+}
+
+/// The potential verb of a plain 五段 verb (保つ → 保てる), as IPADIC lists it.
+fn potential_of_plain(plain: &str) -> Option<String> {
+    let last = plain.chars().next_back()?;
+    let e = match last {
+        'う' => 'え',
+        'く' => 'け',
+        'ぐ' => 'げ',
+        'す' => 'せ',
+        'つ' => 'て',
+        'ぬ' => 'ね',
+        'ぶ' => 'べ',
+        'む' => 'め',
+        'る' => 'れ',
+        _ => return None,
+    };
+    let mut out = plain[..plain.len() - last.len_utf8()].to_string();
+    out.push(e);
+    out.push('る');
+    Some(out)
 }
 
 /// Whether the object before a support verb at `i` names a benefit: 修復を促す,

@@ -8,7 +8,7 @@ use super::{Hit, StanceMatcher};
 /// Every lexicon pattern in the sentence: token patterns in one Aho–Corasick pass over
 /// the keys' ids (`haystack`, see [`super::push_id`]), later `…` segments searched after
 /// the first; `surface` patterns on the normalized text.
-pub fn find(m: &StanceMatcher, s: &Sentence, haystack: &[u8], hits: &mut Vec<Hit>) {
+pub fn find<'m>(m: &'m StanceMatcher, s: &Sentence, haystack: &[u8], hits: &mut Vec<Hit<'m>>) {
     let width = m.width;
     if let Some(ac) = &m.token_ac {
         for found in ac.find_overlapping_iter(haystack) {
@@ -37,8 +37,8 @@ pub fn find(m: &StanceMatcher, s: &Sentence, haystack: &[u8], hits: &mut Vec<Hit
             let toks = s.key_tokens(&ks);
             hits.push(Hit {
                 stance: entry.stance,
-                category: entry.category.clone().into(),
-                cue: entry.expression.clone(),
+                category: entry.category.as_str().into(),
+                cue: entry.expression.as_str().into(),
                 range: s.span(&toks),
                 toks,
                 keys: ks,
@@ -71,8 +71,8 @@ pub fn find(m: &StanceMatcher, s: &Sentence, haystack: &[u8], hits: &mut Vec<Hit
             let toks = covering_tokens(s, found.start()..found.end());
             hits.push(Hit {
                 stance: entry.stance,
-                category: entry.category.clone().into(),
-                cue: entry.expression.clone(),
+                category: entry.category.as_str().into(),
+                cue: entry.expression.as_str().into(),
                 keys: first..last,
                 toks,
                 range: found.start()..found.end(),
@@ -103,7 +103,7 @@ fn covering_tokens(s: &Sentence, r: Range<usize>) -> Range<usize> {
 
 /// A cue inside a longer (or an equal, earlier) cue is dropped: 最高 in 最高品質,
 /// 保証する in 保証するものではない.
-pub fn drop_nested(hits: &mut Vec<Hit>) {
+pub fn drop_nested(hits: &mut Vec<Hit<'_>>) {
     for i in 0..hits.len() {
         for j in 0..hits.len() {
             if i == j || hits[j].dropped {

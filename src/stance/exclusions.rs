@@ -20,7 +20,10 @@ const TOPIC_NOUNS: [&str; 11] = [
     "論文",
 ];
 
-pub fn apply(s: &Sentence, hits: &mut Vec<Hit>) {
+pub fn apply(s: &Sentence, hits: &mut Vec<Hit<'_>>) {
+    if hits.is_empty() {
+        return;
+    }
     question(s, hits);
     labels(s, hits);
     quoted(s, hits);
@@ -35,7 +38,7 @@ pub fn apply(s: &Sentence, hits: &mut Vec<Hit>) {
 
 /// A question asserts and hedges nothing (…完治しますか？, …でしょうか); a statement
 /// in a clause before it still counts (「…」と言われますが、実際の効果は…でしょうか).
-fn question(s: &Sentence, hits: &mut [Hit]) {
+fn question(s: &Sentence, hits: &mut [Hit<'_>]) {
     if !s.is_question() {
         return;
     }
@@ -49,7 +52,13 @@ fn question(s: &Sentence, hits: &mut [Hit]) {
 
 /// A label with no predicate (再生医療との関係と今後の可能性) names possibilities and
 /// expectations; it does not hedge.
-fn labels(s: &Sentence, hits: &mut [Hit]) {
+fn labels(s: &Sentence, hits: &mut [Hit<'_>]) {
+    if !hits
+        .iter()
+        .any(|h| matches!(&*h.category, "possibility" | "expectation"))
+    {
+        return;
+    }
     let predicate = s
         .morphs
         .iter()
@@ -66,7 +75,10 @@ fn labels(s: &Sentence, hits: &mut [Hit]) {
 /// Words in quotation marks followed by a particle (「必ず若返る」といった表現,
 /// 「…」と答えた人, 「補う」から「よみがえらせる」へ) are mentioned, not used: the writer neither asserts nor hedges them.
 /// A quotation standing alone (a testimonial) is the writer's text.
-fn quoted(s: &Sentence, hits: &mut [Hit]) {
+fn quoted(s: &Sentence, hits: &mut [Hit<'_>]) {
+    if !s.text.contains(['「', '『']) {
+        return;
+    }
     let ms = &s.morphs;
     let mut open: Option<usize> = None;
     let mut quotes = Vec::new();
@@ -112,7 +124,7 @@ fn quoted(s: &Sentence, hits: &mut [Hit]) {
 
 /// と思っていた, と考えていた: a thought narrated in the past, not the writer's present
 /// opinion.
-fn past_thoughts(s: &Sentence, hits: &mut [Hit]) {
+fn past_thoughts(s: &Sentence, hits: &mut [Hit<'_>]) {
     for h in hits.iter_mut() {
         if &*h.category != "inference"
             || !s.morphs[h.toks.clone()]
@@ -139,7 +151,7 @@ fn past_thoughts(s: &Sentence, hits: &mut [Hit]) {
 /// An expectation or report word directly before a topic noun names the topic:
 /// 「期待される作用と知っておきたいリスク」 and 「2020年に報告された試験では」 hedge
 /// nothing, where 「改善が期待される治療」 does.
-fn topic_mentions(s: &Sentence, hits: &mut [Hit]) {
+fn topic_mentions(s: &Sentence, hits: &mut [Hit<'_>]) {
     for h in hits.iter_mut() {
         if h.stance != CueStance::Hedge || !matches!(&*h.category, "expectation" | "hearsay") {
             continue;
@@ -165,7 +177,7 @@ fn topic_mentions(s: &Sentence, hits: &mut [Hit]) {
 
 /// Speech reported to the writer (医師に「…」と言われ、) is an event, not hearsay: a
 /// 言われる right after a closing quote and not in the ている form of what "is said".
-fn reported_speech(s: &Sentence, hits: &mut [Hit]) {
+fn reported_speech(s: &Sentence, hits: &mut [Hit<'_>]) {
     for h in hits.iter_mut() {
         if &*h.category != "hearsay" {
             continue;
@@ -198,7 +210,7 @@ fn reported_speech(s: &Sentence, hits: &mut [Hit]) {
 }
 
 /// でしょう after よい/いい (続けるとよいでしょう) softens advice, not a claim.
-fn advice(s: &Sentence, hits: &mut [Hit]) {
+fn advice(s: &Sentence, hits: &mut [Hit<'_>]) {
     for h in hits.iter_mut() {
         if &*h.category != "inference" || h.toks.start == 0 {
             continue;
@@ -211,7 +223,7 @@ fn advice(s: &Sentence, hits: &mut [Hit]) {
 
 /// A request to the reader (必ず医師の指示どおりに服用してください, 安全に取り入れる
 /// ポイントを教えてください) tells the reader what to do; it asserts nothing.
-fn requests(s: &Sentence, hits: &mut [Hit]) {
+fn requests(s: &Sentence, hits: &mut [Hit<'_>]) {
     for h in hits.iter_mut() {
         if h.stance == CueStance::Absolute
             && s.is_request_clause(h.toks.start.min(s.morphs.len().saturating_sub(1)))
@@ -225,7 +237,7 @@ fn requests(s: &Sentence, hits: &mut [Hit]) {
 /// ある), an adverbial booster (大幅に軽減したと報告されている) and, under hearsay,
 /// everything reported (確認されたという報告) are hedged, not mixed. A booster right
 /// before a hedge (極めて稀に) intensifies the hedge.
-fn hedged_scope(s: &Sentence, hits: &mut [Hit]) {
+fn hedged_scope(s: &Sentence, hits: &mut [Hit<'_>]) {
     let hedges: Vec<(u16, usize, bool)> = hits
         .iter()
         .filter(|h| h.stance == CueStance::Hedge && !h.dropped && h.toks.start < s.clause.len())

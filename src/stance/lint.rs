@@ -35,7 +35,10 @@ impl StanceMatcher {
             for &id in &ids {
                 super::push_id(id, self.width, &mut haystack);
             }
-            let s = Sentence::new(&text, &tokens, morphs, &keys, &ids);
+            let mut buffers = Default::default();
+            let s = Sentence::new(&text, &tokens, morphs, &keys, &ids, &mut buffers, |_, _| {
+                true
+            });
             let mut hits = Vec::new();
             cues::find(self, &s, &haystack, &mut hits);
             cues::drop_nested(&mut hits);
@@ -69,7 +72,16 @@ impl StanceMatcher {
                 continue;
             }
             let feats: Vec<Features> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
-            let s = Sentence::new(word, &tokens, Morphs::direct(&feats), &[], &[]);
+            let mut buffers = Default::default();
+            let s = Sentence::new(
+                word,
+                &tokens,
+                Morphs::direct(&feats),
+                &[],
+                &[],
+                &mut buffers,
+                |_, _| true,
+            );
             let ms = &s.morphs;
             let one_word =
                 ms.len() == 1 && (ms[0].base == word.as_str() || ms[0].surface == word.as_str());

@@ -64,13 +64,13 @@ impl SentenceStance {
     }
 }
 
-/// A cue found in a sentence.
+/// A cue found in a sentence; its words are borrowed from the lexicon when they can be.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cue {
+pub struct Cue<'m> {
     pub stance: CueStance,
-    pub category: String,
+    pub category: Cow<'m, str>,
     /// The lexicon expression, or for claim rules the claim word (緩和, 副作用).
-    pub cue: String,
+    pub cue: Cow<'m, str>,
     /// Byte range in the normalized sentence.
     pub range: Range<usize>,
     /// The rule that found it: `lexicon`, or a claim or negation rule's name.
@@ -79,10 +79,10 @@ pub struct Cue {
 
 /// A candidate cue while the passes run.
 #[derive(Debug, Clone)]
-struct Hit {
+struct Hit<'m> {
     stance: CueStance,
-    category: Cow<'static, str>,
-    cue: String,
+    category: Cow<'m, str>,
+    cue: Cow<'m, str>,
     /// Key positions [start, end) (lexicon hits only).
     keys: Range<usize>,
     /// Morpheme positions [start, end).
@@ -108,6 +108,7 @@ pub struct StanceMatcher {
     width: usize,
     surface_ac: Option<AhoCorasick>,
     surface_entries: Vec<usize>,
+    claim_index: claims::ClaimIndex,
 }
 
 /// Per-thread buffers.
@@ -118,6 +119,12 @@ pub struct StanceScratch<'d> {
     haystack: Vec<u8>,
     /// Keys and ids of known words by feature-cache slot.
     keys: KeyCache<'d>,
+    /// Whether a claim may start at a known word, by feature-cache slot: 0 not looked up,
+    /// 1 no, 2 yes.
+    claims: Vec<u8>,
+    /// Per token of the sentence: whether a claim may start there.
+    claim_at: Vec<bool>,
+    sentence: sentence::Buffers,
 }
 
 const COMMITMENT: u8 = 2;
@@ -191,6 +198,7 @@ impl StanceMatcher {
                 .context("building the stance matcher")
         }
         Ok(StanceMatcher {
+            claim_index: claims::ClaimIndex::new(&lexicon.claims),
             flags,
             width,
             token_ac: build(&token_patterns)?,
@@ -210,13 +218,13 @@ impl StanceMatcher {
     ///
     /// `feats` (read through the worker's feature cache when it has one) lets a worker
     /// look up each known word's vocabulary id once.
-    pub fn analyze<'t, 'd: 't>(
-        &self,
+    pub fn analyze<'t, 'd: 't, 'm>(
+        &'m self,
         text: &'t str,
         tokens: &[Token],
         feats: Morphs<'_, 'd>,
         scratch: &mut StanceScratch<'d>,
-        out: &mut Vec<Cue>,
+        out: &mut Vec<Cue<'m>>,
     ) -> SentenceStance {
         out.clear();
         let mut keys: Vec<Key<'t>> = Vec::with_capacity(tokens.len());
@@ -228,7 +236,62 @@ impl StanceMatcher {
             scratch.ids.push(k.id);
             push_id(k.id, self.width, &mut scratch.haystack);
         }
-        let s = Sentence::new(text, tokens, feats, &keys, &scratch.ids);
+        // Whether a claim may start at each token, by feature-cache slot for known words.
+        let index = &self.claim_index;
+        let cache = &mut scratch.claims;
+        scratch.claim_at.clear();
+        scratch.claim_at.extend((0..tokens.len()).map(|i| {
+            let f = feats.get(i);
+            let base = || {
+                let base = if f.base() == "*" {
+                    text.get(tokens[i].range()).unwrap_or("")
+                } else {
+                    f.base()
+                };
+                crate::lexicon::canonical_base(base).unwrap_or(base)
+            };
+            match feats.slot(i) {
+                Some(slot) if !f.unknown => {
+                    let slot = slot as usize;
+                    if cache.len() <= slot {
+                        cache.resize(slot + 1, 0);
+                    }
+                    if cache[slot] == 0 {
+                        cache[slot] = 1 + u8::from(index.may_start(base()));
+                    }
+                    cache[slot] == 2
+                }
+                _ => index.may_start(base()),
+            }
+        }));
+        // Most sentences have no cue, no claim word and no commitment: they are neutral
+        // without building the morpheme view.
+        let quiet = !scratch.claim_at.contains(&true)
+            && self
+                .token_ac
+                .as_ref()
+                .is_none_or(|ac| ac.find(&scratch.haystack[..]).is_none())
+            && self
+                .surface_ac
+                .as_ref()
+                .is_none_or(|ac| ac.find(text).is_none())
+            && !scratch
+                .ids
+                .iter()
+                .any(|&id| self.flags[id as usize] & COMMITMENT != 0);
+        if quiet {
+            return SentenceStance::Neutral;
+        }
+        let claim_at = &scratch.claim_at;
+        let s = Sentence::new(
+            text,
+            tokens,
+            feats,
+            &keys,
+            &scratch.ids,
+            &mut scratch.sentence,
+            |i, _| claim_at[i],
+        );
 
         let mut hits = Vec::new();
         cues::find(self, &s, &scratch.haystack, &mut hits); // 1
@@ -238,12 +301,13 @@ impl StanceMatcher {
         negation::negated_hedge_scope(&s, &mut hits);
         claims::find(self, &s, &mut hits); // 3
         exclusions::apply(&s, &mut hits); // 4
+        s.recycle(&mut scratch.sentence);
         label(hits, out) // 5
     }
 }
 
 /// Pass 5: the cues left, in sentence order, and the sentence's stance.
-fn label(mut hits: Vec<Hit>, out: &mut Vec<Cue>) -> SentenceStance {
+fn label<'m>(mut hits: Vec<Hit<'m>>, out: &mut Vec<Cue<'m>>) -> SentenceStance {
     hits.retain(|h| !h.dropped);
     hits.sort_by(|a, b| {
         (a.range.start, a.range.end, &a.category).cmp(&(b.range.start, b.range.end, &b.category))
@@ -256,7 +320,7 @@ fn label(mut hits: Vec<Hit>, out: &mut Vec<Cue>) -> SentenceStance {
         }
         out.push(Cue {
             stance: h.stance,
-            category: h.category.into_owned(),
+            category: h.category,
             cue: h.cue,
             range: h.range,
             rule: h.rule,
@@ -299,7 +363,12 @@ pub(crate) mod tests {
         );
         let cues = cues
             .into_iter()
-            .map(|c| (c.category, sentence[norm.source_range(c.range)].to_string()))
+            .map(|c| {
+                (
+                    c.category.into_owned(),
+                    sentence[norm.source_range(c.range)].to_string(),
+                )
+            })
             .collect();
         (s.as_str(), cues)
     }
@@ -329,7 +398,7 @@ pub(crate) mod tests {
                 );
                 let found = cues
                     .drain(..)
-                    .map(|c| (c.category, c.cue, c.range))
+                    .map(|c| (c.category.into_owned(), c.cue.into_owned(), c.range))
                     .collect();
                 (s.as_str(), found)
             })

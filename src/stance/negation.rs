@@ -59,13 +59,13 @@ fn after_negation(keys: &[Key], from: usize) -> usize {
 /// absolute cue is cancelled by the negation of the predicate it modifies (根本から治す
 /// ことは難しい, 必ずしも), an adnominal one by the denial of the noun it describes
 /// (確かなデータは見当たらない).
-pub fn cancel_negated(s: &Sentence, hits: &mut Vec<Hit>) {
+pub fn cancel_negated(s: &Sentence, hits: &mut Vec<Hit<'_>>) {
     let keys = s.keys;
     for h in hits.iter_mut() {
         if h.negating {
             continue;
         }
-        let polarity = matches!(h.cue.as_str(), "全く" | "まったく" | "一切" | "決して");
+        let polarity = matches!(&*h.cue, "全く" | "まったく" | "一切" | "決して");
         if negated_after(keys, h.keys.end) && !polarity {
             if h.stance == CueStance::Absolute && h.commitment {
                 h.stance = CueStance::Hedge;
@@ -81,7 +81,7 @@ pub fn cancel_negated(s: &Sentence, hits: &mut Vec<Hit>) {
             continue;
         }
         // 全く, 一切, 決して ask for a negation: with it they deny categorically.
-        let polarity = matches!(h.cue.as_str(), "全く" | "まったく" | "一切" | "決して");
+        let polarity = matches!(&*h.cue, "全く" | "まったく" | "一切" | "決して");
         if polarity {
             continue;
         }
@@ -127,7 +127,7 @@ fn modified_predicate_negated(s: &Sentence, end: usize) -> bool {
 }
 
 /// A negated commitment word that no cue covers (お約束はできません) is a disclaimer.
-pub fn negated_commitments(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit>) {
+pub fn negated_commitments(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit<'_>>) {
     let keys = s.keys;
     let flag = |i: usize| m.flags[s.ids[i] as usize];
     for (i, k) in keys.iter().enumerate() {
@@ -142,7 +142,7 @@ pub fn negated_commitments(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit>)
         hits.push(Hit {
             stance: CueStance::Hedge,
             category: "disclaimer".into(),
-            cue: k.key.to_string(),
+            cue: k.key.to_string().into(),
             range: s.span(&toks),
             toks,
             keys: ks,
@@ -157,7 +157,7 @@ pub fn negated_commitments(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit>)
 /// A hedge whose own pattern is negated (とは言い切れない, わけではない, ものではない)
 /// takes the absolute cues before it in its clause (since the last 、) out of force:
 /// 「絶対に安全な治療とは言い切れません」 is hedged.
-pub fn negated_hedge_scope(s: &Sentence, hits: &mut Vec<Hit>) {
+pub fn negated_hedge_scope(s: &Sentence, hits: &mut Vec<Hit<'_>>) {
     let keys = s.keys;
     let scopes: Vec<std::ops::Range<usize>> = hits
         .iter()

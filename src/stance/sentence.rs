@@ -18,6 +18,8 @@ pub struct Morph<'t> {
     pub surface: &'t str,
     pub start: usize,
     pub end: usize,
+    /// Whether a claim rule may start here (see [`super::claims::ClaimIndex`]).
+    pub claim: bool,
 }
 
 impl Morph<'_> {
@@ -50,6 +52,20 @@ impl Morph<'_> {
     }
 }
 
+/// Allocations kept by a worker from sentence to sentence.
+#[derive(Default)]
+pub struct Buffers {
+    morphs: Vec<Morph<'static>>,
+    clause: Vec<u16>,
+}
+
+/// An empty vector of morphemes with `v`'s allocation, for text of another lifetime (the
+/// in-place `collect` of an empty iterator keeps the allocation).
+fn relifetime<'a, 'b>(mut v: Vec<Morph<'a>>) -> Vec<Morph<'b>> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("empty")).collect()
+}
+
 /// A sentence prepared for the passes.
 pub struct Sentence<'t, 'k> {
     pub text: &'t str,
@@ -62,31 +78,35 @@ pub struct Sentence<'t, 'k> {
 }
 
 impl<'t, 'k> Sentence<'t, 'k> {
+    /// `buffers` lends its allocations (give them back with [`Sentence::recycle`]);
+    /// `claim` tells whether a claim may start at token `i` with base form `base`.
     pub fn new<'d: 't>(
         text: &'t str,
         tokens: &'k [Token],
         feats: Morphs<'_, 'd>,
         keys: &'k [Key<'t>],
         ids: &'k [u32],
+        buffers: &mut Buffers,
+        mut claim: impl FnMut(usize, &str) -> bool,
     ) -> Self {
-        let morphs: Vec<Morph<'t>> = tokens
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let f = feats.get(i);
-                let surface = text.get(t.range()).unwrap_or("");
-                let base = if f.base() == "*" { surface } else { f.base() };
-                Morph {
-                    pos: f.pos(),
-                    pos1: f.pos_detail(1),
-                    base: canonical_base(base).unwrap_or(base),
-                    surface,
-                    start: t.start as usize,
-                    end: t.end as usize,
-                }
-            })
-            .collect();
-        let clause = clauses(&morphs);
+        let mut morphs = relifetime(std::mem::take(&mut buffers.morphs));
+        morphs.extend(tokens.iter().enumerate().map(|(i, t)| {
+            let f = feats.get(i);
+            let surface = text.get(t.range()).unwrap_or("");
+            let base = if f.base() == "*" { surface } else { f.base() };
+            let base = canonical_base(base).unwrap_or(base);
+            Morph {
+                pos: f.pos(),
+                pos1: f.pos_detail(1),
+                base,
+                surface,
+                start: t.start as usize,
+                end: t.end as usize,
+                claim: claim(i, base),
+            }
+        }));
+        let mut clause = std::mem::take(&mut buffers.clause);
+        clauses(&morphs, &mut clause);
         Sentence {
             text,
             tokens,
@@ -95,6 +115,12 @@ impl<'t, 'k> Sentence<'t, 'k> {
             morphs,
             clause,
         }
+    }
+
+    /// Give the allocations back to `buffers` for the next sentence.
+    pub fn recycle(self, buffers: &mut Buffers) {
+        buffers.morphs = relifetime(self.morphs);
+        buffers.clause = self.clause;
     }
 
     /// Byte range of the morphemes `r`.
@@ -172,22 +198,23 @@ impl<'t, 'k> Sentence<'t, 'k> {
 /// noun) or an auxiliary (ですが、). A comma after a verb, an adjective or て
 /// coordinates predicates (修復し、再生させる), and one after a case particle
 /// (可能性が、動物実験で示唆されている) leaves its clause open.
-fn clauses(ms: &[Morph]) -> Vec<u16> {
-    let mut out = Vec::with_capacity(ms.len());
+fn clauses(ms: &[Morph], out: &mut Vec<u16>) {
+    out.clear();
     let mut c = 0u16;
     for (i, m) in ms.iter().enumerate() {
         out.push(c);
-        let breaks = match (m.pos, m.pos1) {
-            ("助詞", "接続助詞") => {
-                matches!(
-                    m.base,
-                    "が" | "けれど" | "けれども" | "けど" | "ものの" | "のに" | "し"
-                )
+        let breaks = match m.pos {
+            "助詞" => {
+                m.pos1 == "接続助詞"
+                    && matches!(
+                        m.base,
+                        "が" | "けれど" | "けれども" | "けど" | "ものの" | "のに" | "し"
+                    )
             }
-            ("記号", "句点") => true,
-            _ if matches!(m.surface, "!" | "?") => true,
-            _ if matches!(m.surface, "、" | ",") => {
-                i.checked_sub(1)
+            "記号" => match m.surface {
+                "。" | "." | "!" | "?" => true,
+                "、" | "," => i
+                    .checked_sub(1)
                     .map(|p| &ms[p])
                     .is_some_and(|p| match p.pos {
                         "助詞" => {
@@ -198,13 +225,13 @@ fn clauses(ms: &[Morph]) -> Vec<u16> {
                         "名詞" | "形容詞" => true,
                         "助動詞" => !matches!(p.base, "ぬ" | "ず"),
                         _ => false,
-                    })
-            }
+                    }),
+                _ => m.pos1 == "句点",
+            },
             _ => false,
         };
         if breaks {
             c = c.saturating_add(1);
         }
     }
-    out
 }
