@@ -774,6 +774,16 @@ impl CorpusCounts {
     }
 }
 
+/// How many times `needle` occurs in the short text `hay` (a cue), without building a
+/// searcher: cues are a few words long.
+fn occurrences(hay: &str, needle: &str) -> usize {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() || n.len() > h.len() {
+        return 0;
+    }
+    h.windows(n.len()).filter(|w| *w == n).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1005,14 +1015,4 @@ mod tests {
         let got: Vec<(&str, u64)> = d.sorted().map(|(t, _, f)| (t, f)).collect();
         assert_eq!(got, [("軟骨", 2), ("炎症", 1), ("膝", 1)]);
     }
-}
-
-/// How many times `needle` occurs in the short text `hay` (a cue), without building a
-/// searcher: cues are a few words long.
-fn occurrences(hay: &str, needle: &str) -> usize {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.is_empty() || n.len() > h.len() {
-        return 0;
-    }
-    h.windows(n.len()).filter(|w| *w == n).count()
 }

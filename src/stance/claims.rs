@@ -207,6 +207,13 @@ fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
                     Some(q) if matches!(q.base, "できる" | "出来る" | "可能") => j += 3,
                     // 負担が小さいのが特長です, 安全性が高いことは確かです: a fact.
                     Some(q) if FACTIVE.contains(&q.base) => break,
+                    // …のが大きな特長です
+                    Some(q)
+                        if matches!(q.pos, "連体詞" | "形容詞")
+                            && ms.get(j + 3).is_some_and(|r| FACTIVE.contains(&r.base)) =>
+                    {
+                        break;
+                    }
                     Some(q) if matches!(q.base, "難しい" | "困難" | "不可能") => {
                         return (Status::Negated, j + 3);
                     }
@@ -297,7 +304,7 @@ pub fn denied_noun_phrase(s: &Sentence, j: usize) -> bool {
         });
     match existence {
         Some(k) if matches!(ms[k].base, "難しい" | "困難") => true,
-        Some(k) if ms[k].is_negation() => !ms.get(k + 1).is_some_and(|n| n.base == "なる"),
+        Some(k) if ms[k].is_negation() => ms.get(k + 1).is_none_or(|n| n.base != "なる"),
         Some(k) => verb_group(s, k).0 == Status::Negated,
         None => false,
     }
@@ -316,15 +323,24 @@ pub fn find(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit<'_>>) {
     let mut i = 0;
     while i < ms.len() {
         // Most morphemes belong to no class and cannot start a claim.
-        if !ms[i].claim {
+        let rules = ms[i].claim;
+        if rules == 0 {
             i += 1;
             continue;
         }
-        let found = efficacy(s, i, words)
-            .or_else(|| benefit(s, i, words))
-            .or_else(|| effect(s, i, words))
-            .or_else(|| safety(s, i, words))
-            .or_else(|| evidence(s, i, words));
+        let rule =
+            |bit: u8, f: fn(&Sentence, usize, &crate::lexicon::ClaimWords) -> Option<Claim>| {
+                if rules & bit != 0 {
+                    f(s, i, words)
+                } else {
+                    None
+                }
+            };
+        let found = rule(EFFICACY_RULE, efficacy)
+            .or_else(|| rule(BENEFIT_RULE, benefit))
+            .or_else(|| rule(EFFECT_RULE, effect))
+            .or_else(|| rule(SAFETY_RULE, safety))
+            .or_else(|| rule(EVIDENCE_RULE, evidence));
         if let Some(c) = found
             && !covered(hits, &c)
         {
@@ -435,37 +451,66 @@ fn efficacy(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cl
 /// that IPADIC splits (反応 of 拒絶反応, 的 of 効果的, 性 of 安全性).
 #[derive(Debug, Default)]
 pub struct ClaimIndex {
-    words: rustc_hash::FxHashSet<String>,
+    words: rustc_hash::FxHashMap<String, u8>,
 }
+
+/// Which rules a morpheme may start (see [`ClaimIndex::rules`]).
+pub const EFFICACY_RULE: u8 = 1;
+pub const BENEFIT_RULE: u8 = 2;
+pub const EFFECT_RULE: u8 = 4;
+pub const SAFETY_RULE: u8 = 8;
+pub const EVIDENCE_RULE: u8 = 16;
 
 impl ClaimIndex {
     pub fn new(w: &crate::lexicon::ClaimWords) -> Self {
-        let mut words = rustc_hash::FxHashSet::default();
-        let whole = [
-            &w.efficacy,
-            &w.support,
-            &w.evidence,
-            &w.risk,
-            &w.risk_low,
-            &w.better,
-            &w.benefit,
-            &w.safe,
-            &w.effect,
-        ];
-        for set in whole {
-            words.extend(set.iter().cloned());
+        let mut words: rustc_hash::FxHashMap<String, u8> = rustc_hash::FxHashMap::default();
+        let mut add = |word: &str, rule: u8| *words.entry(word.to_string()).or_default() |= rule;
+        for word in w.efficacy.iter().chain(&w.support).chain(&w.better) {
+            add(word, EFFICACY_RULE);
         }
         for verb in w.efficacy.iter().chain(&w.support) {
             if let Some(potential) = potential_of_plain(verb) {
-                words.insert(potential);
+                add(&potential, EFFICACY_RULE);
             }
         }
-        words.extend(w.tails.iter().cloned());
+        for word in w.benefit.iter().chain(&w.safe) {
+            add(word, BENEFIT_RULE);
+        }
+        for word in &w.effect {
+            add(word, EFFECT_RULE);
+        }
+        for word in &w.risk {
+            add(word, SAFETY_RULE);
+        }
+        for word in &w.evidence {
+            add(word, EVIDENCE_RULE);
+        }
+        // The dictionary may split a word in a sentence that it reads whole alone
+        // (ダウンタイム): suffixes of two characters or more count as tails too.
+        let nouns = w
+            .benefit
+            .iter()
+            .chain(&w.safe)
+            .chain(&w.effect)
+            .chain(&w.risk);
+        let suffixes = nouns.flat_map(|n| {
+            let starts: Vec<usize> = n.char_indices().map(|(i, _)| i).skip(1).collect();
+            let len = n.chars().count();
+            starts
+                .into_iter()
+                .enumerate()
+                .filter(move |(k, _)| len - (k + 1) >= 2)
+                .map(move |(_, i)| n[i..].to_string())
+        });
+        for tail in w.tails.iter().cloned().chain(suffixes) {
+            add(&tail, BENEFIT_RULE | EFFECT_RULE | SAFETY_RULE);
+        }
         ClaimIndex { words }
     }
 
-    pub fn may_start(&self, base: &str) -> bool {
-        self.words.contains(base)
+    /// The rules that may start at a morpheme with this base form (0: none).
+    pub fn rules(&self, base: &str) -> u8 {
+        self.words.get(base).copied().unwrap_or(0)
     }
 }
 
@@ -501,6 +546,13 @@ fn benefit_object(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> boo
         return false;
     }
     let mut k = particle - 1;
+    // 回復へとつながる, 改善にと: two particles.
+    if ms[particle].base == "と" && matches!(ms[k].base, "へ" | "に") {
+        let Some(before) = k.checked_sub(1) else {
+            return false;
+        };
+        k = before;
+    }
     // …するのを助ける: the nominalized verb.
     if ms[k].is("名詞", "の") || (ms[k].pos == "名詞" && ms[k].pos1 == "非自立") {
         let Some(v) = k.checked_sub(1) else {
@@ -514,9 +566,9 @@ fn benefit_object(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> boo
         return w.efficacy.contains(ms[k].base) || (k > 0 && w.efficacy.contains(ms[k - 1].base));
     }
     match s.noun_run(k) {
-        Some((_, run)) => {
-            w.efficacy.iter().any(|e| run.contains(e.as_str()))
-                || w.effect.iter().any(|e| run.ends_with(e.as_str()))
+        Some((start, run)) => {
+            ms[start..=k].iter().any(|m| w.efficacy.contains(m.base))
+                || longest_suffix(&w.effect, run).is_some()
         }
         None => false,
     }
@@ -766,11 +818,10 @@ fn evidence(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cl
     }
 }
 
-/// The longest word of `set` that `run` ends with (拒絶反応 in 重い拒絶反応).
+/// The longest word of `set` that `run` ends with (拒絶反応 in 重い拒絶反応): each suffix
+/// of the run looked up, longest first.
 fn longest_suffix<'w>(set: &'w rustc_hash::FxHashSet<String>, run: &str) -> Option<&'w String> {
-    set.iter()
-        .filter(|w| run.ends_with(w.as_str()))
-        .max_by(|a, b| a.len().cmp(&b.len()).then_with(|| b.cmp(a)))
+    run.char_indices().find_map(|(i, _)| set.get(&run[i..]))
 }
 
 /// The plain verb of a potential form (保てる → 保つ, 取り戻せる → 取り戻す), which IPADIC

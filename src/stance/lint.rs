@@ -36,9 +36,7 @@ impl StanceMatcher {
                 super::push_id(id, self.width, &mut haystack);
             }
             let mut buffers = Default::default();
-            let s = Sentence::new(&text, &tokens, morphs, &keys, &ids, &mut buffers, |_, _| {
-                true
-            });
+            let s = Sentence::new(&text, &tokens, morphs, &keys, &ids, &mut buffers, |_, _| 0);
             let mut hits = Vec::new();
             cues::find(self, &s, &haystack, &mut hits);
             cues::drop_nested(&mut hits);
@@ -80,7 +78,7 @@ impl StanceMatcher {
                 &[],
                 &[],
                 &mut buffers,
-                |_, _| true,
+                |_, _| 0,
             );
             let ms = &s.morphs;
             let one_word =

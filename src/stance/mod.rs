@@ -123,7 +123,7 @@ pub struct StanceScratch<'d> {
     /// 1 no, 2 yes.
     claims: Vec<u8>,
     /// Per token of the sentence: whether a claim may start there.
-    claim_at: Vec<bool>,
+    claim_at: Vec<u8>,
     sentence: sentence::Buffers,
 }
 
@@ -250,23 +250,39 @@ impl StanceMatcher {
                 };
                 crate::lexicon::canonical_base(base).unwrap_or(base)
             };
+            // A noun starts a claim only at the end of its run and before a particle, a
+            // copula or a verb (効果が, 安全です, 改善する; not 再生医療, not 痛みや腫れ's 痛み
+            // before や … which its own run end decides).
+            if f.pos() == "名詞" {
+                let next = (i + 1 < tokens.len()).then(|| feats.get(i + 1));
+                let opens = next.is_some_and(|n| {
+                    matches!(
+                        n.pos(),
+                        "助詞" | "助動詞" | "動詞" | "形容詞" | "副詞" | "連体詞"
+                    ) && !matches!(n.pos_detail(1), "並立助詞" | "終助詞")
+                });
+                if !opens {
+                    return 0;
+                }
+            }
             match feats.slot(i) {
                 Some(slot) if !f.unknown => {
                     let slot = slot as usize;
                     if cache.len() <= slot {
                         cache.resize(slot + 1, 0);
                     }
+                    // Bit 7: looked up.
                     if cache[slot] == 0 {
-                        cache[slot] = 1 + u8::from(index.may_start(base()));
+                        cache[slot] = 0x80 | index.rules(base());
                     }
-                    cache[slot] == 2
+                    cache[slot] & 0x7F
                 }
-                _ => index.may_start(base()),
+                _ => index.rules(base()),
             }
         }));
         // Most sentences have no cue, no claim word and no commitment: they are neutral
         // without building the morpheme view.
-        let quiet = !scratch.claim_at.contains(&true)
+        let quiet = scratch.claim_at.iter().all(|&r| r == 0)
             && self
                 .token_ac
                 .as_ref()

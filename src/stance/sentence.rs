@@ -18,8 +18,8 @@ pub struct Morph<'t> {
     pub surface: &'t str,
     pub start: usize,
     pub end: usize,
-    /// Whether a claim rule may start here (see [`super::claims::ClaimIndex`]).
-    pub claim: bool,
+    /// The claim rules that may start here (see [`super::claims::ClaimIndex`]).
+    pub claim: u8,
 }
 
 impl Morph<'_> {
@@ -87,7 +87,7 @@ impl<'t, 'k> Sentence<'t, 'k> {
         keys: &'k [Key<'t>],
         ids: &'k [u32],
         buffers: &mut Buffers,
-        mut claim: impl FnMut(usize, &str) -> bool,
+        mut claim: impl FnMut(usize, &str) -> u8,
     ) -> Self {
         let mut morphs = relifetime(std::mem::take(&mut buffers.morphs));
         morphs.extend(tokens.iter().enumerate().map(|(i, t)| {
