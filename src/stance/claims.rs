@@ -23,6 +23,7 @@ use std::ops::Range;
 use super::sentence::Sentence;
 use super::{Hit, StanceMatcher};
 use crate::lexicon::CueStance;
+use crate::tokenize::Morphs;
 
 /// How a predicate is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -512,6 +513,71 @@ impl ClaimIndex {
     pub fn rules(&self, base: &str) -> u8 {
         self.words.get(base).copied().unwrap_or(0)
     }
+}
+
+/// The rules of `rules` whose necessary context is present around token `i`, read from
+/// the features alone: most sentences with a claim word then need no morpheme view. Each
+/// test here is implied by the rule it guards (a test compares the cues of the sample
+/// corpus and the development set with and without this filter).
+pub fn possible(rules: u8, i: usize, feats: Morphs<'_, '_>, w: &crate::lexicon::ClaimWords) -> u8 {
+    let f = feats.get(i);
+    let at = |k: usize| (i + k < feats.len()).then(|| feats.get(i + k));
+    let mut r = rules;
+    if r & EFFICACY_RULE != 0 {
+        let ok = match (f.pos(), f.pos_detail(1)) {
+            ("動詞", _) => true,
+            ("名詞", "サ変接続") => at(1).is_some_and(|n| {
+                n.pos() == "動詞"
+                    && matches!(
+                        n.base(),
+                        "する" | "できる" | "出来る" | "させる" | "れる" | "られる"
+                    )
+            }),
+            ("名詞", "形容動詞語幹") => {
+                at(1).is_some_and(|n| n.pos() == "助詞" && n.base() == "に")
+                    && at(2).is_some_and(|n| n.base() == "なる")
+            }
+            ("形容詞", _) => at(1).is_some_and(|n| n.base() == "なる"),
+            _ => false,
+        };
+        if !ok {
+            r &= !EFFICACY_RULE;
+        }
+    }
+    if r & BENEFIT_RULE != 0 {
+        let ok = at(1).is_some_and(|n| {
+            (n.pos() == "助動詞" && matches!(n.base(), "だ" | "です"))
+                || (n.pos() == "助詞" && (n.base() == "に" || n.pos_detail(1) == "副詞化"))
+        });
+        if !ok {
+            r &= !BENEFIT_RULE;
+        }
+    }
+    if r & EFFECT_RULE != 0
+        && !(1..=8).any(|k| at(k).is_some_and(|n| w.effect_verb.contains(n.base())))
+    {
+        r &= !EFFECT_RULE;
+    }
+    if r & SAFETY_RULE != 0 && f.pos() != "動詞" {
+        let after = (1..=8).any(|k| {
+            at(k).is_some_and(|n| {
+                matches!(n.pos(), "動詞" | "助動詞")
+                    || (n.pos() == "形容詞"
+                        && (n.base() == "ない" || w.risk_low.contains(n.base())))
+                    || matches!(n.base(), "ゼロ" | "なし")
+            })
+        });
+        // 少ない負担: the adjective before the run, at most three nouns back.
+        let before = (1..=4).any(|k| {
+            i.checked_sub(k).is_some_and(|p| {
+                feats.get(p).pos() == "形容詞" && w.risk_low.contains(feats.get(p).base())
+            })
+        });
+        if !after && !before {
+            r &= !SAFETY_RULE;
+        }
+    }
+    r
 }
 
 /// The potential verb of a plain 五段 verb (保つ → 保てる), as IPADIC lists it.

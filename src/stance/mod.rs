@@ -109,6 +109,9 @@ pub struct StanceMatcher {
     surface_ac: Option<AhoCorasick>,
     surface_entries: Vec<usize>,
     claim_index: claims::ClaimIndex,
+    /// Whether claim rules are tried only where their necessary context is present
+    /// ([`claims::possible`]); off in a test that checks the filter hides no claim.
+    prefilter: bool,
 }
 
 /// Per-thread buffers.
@@ -199,6 +202,7 @@ impl StanceMatcher {
         }
         Ok(StanceMatcher {
             claim_index: claims::ClaimIndex::new(&lexicon.claims),
+            prefilter: true,
             flags,
             width,
             token_ac: build(&token_patterns)?,
@@ -265,7 +269,7 @@ impl StanceMatcher {
                     return 0;
                 }
             }
-            match feats.slot(i) {
+            let rules = match feats.slot(i) {
                 Some(slot) if !f.unknown => {
                     let slot = slot as usize;
                     if cache.len() <= slot {
@@ -278,7 +282,11 @@ impl StanceMatcher {
                     cache[slot] & 0x7F
                 }
                 _ => index.rules(base()),
+            };
+            if rules == 0 || !self.prefilter {
+                return rules;
             }
+            claims::possible(rules, i, feats, &self.lexicon.claims)
         }));
         // Most sentences have no cue, no claim word and no commitment: they are neutral
         // without building the morpheme view.
@@ -472,6 +480,44 @@ pub(crate) mod tests {
             added[0].1.iter().map(|c| c.1.as_str()).collect::<Vec<_>>(),
             ["ゾアァゾ"]
         );
+    }
+
+    #[test]
+    fn the_claim_prefilter_hides_no_claim() {
+        // Every sentence of the sample corpus and the development set, with and without the
+        // prefilter of claims::possible: the same cues.
+        let claims = crate::lexicon::ClaimWords::parse(&crate::resources::Source::builtin(
+            "claim_words",
+            crate::lexicon::BUILTIN_CLAIM_WORDS,
+        ))
+        .unwrap();
+        let lex = Lexicon::compile(
+            &crate::resources::Source::builtin("lexicon", crate::lexicon::BUILTIN_LEXICON),
+            claims,
+            tokenizer(),
+        )
+        .unwrap();
+        let mut unfiltered = StanceMatcher::new(lex).unwrap();
+        unfiltered.prefilter = false;
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        for dir in ["corpus", "tests/fixtures/dev/texts"] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                files.push(entry.unwrap().path());
+            }
+        }
+        files.sort();
+        let mut claims_seen = 0;
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let filtered = all_cues(matcher(), &text);
+            claims_seen += filtered
+                .iter()
+                .flat_map(|s| &s.1)
+                .filter(|c| c.0.ends_with("_claim"))
+                .count();
+            assert_eq!(filtered, all_cues(&unfiltered, &text), "{}", path.display());
+        }
+        assert!(claims_seen > 200, "claims were found: {claims_seen}");
     }
 
     pub(crate) fn cats(sentence: &str) -> (&'static str, Vec<String>) {
