@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use crate::util::{Workdir, csv, ok, repo};
 
-/// Macro-F1 over hedged/absolute/mixed/neutral reached when the floor was set: 0.896.
-const STANCE_MACRO_F1_FLOOR: f64 = 0.876;
+/// Macro-F1 over hedged/absolute/mixed/neutral reached when the floor was set: 0.904.
+const STANCE_MACRO_F1_FLOOR: f64 = 0.884;
 /// F1 of the sentences carrying an absolute (absolute or mixed), reached: 0.868.
 const ABSOLUTE_BEARING_F1_FLOOR: f64 = 0.848;
 /// Number F1 reached: 0.928.
