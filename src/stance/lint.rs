@@ -11,6 +11,52 @@ use crate::normalize::Normalized;
 use crate::tokenize::{Features, Morphs, Tokenizer};
 
 impl StanceMatcher {
+    /// Whether `entry` fires on `text` (lexicon pass only), and the keys `text` is read as.
+    fn fires_in<'d>(
+        &self,
+        tokenizer: &'d Tokenizer,
+        scratch: &mut StanceScratch<'d>,
+        entry: &crate::lexicon::Entry,
+        text: &str,
+    ) -> Option<(bool, String)> {
+        let mut worker = tokenizer.worker();
+        let mut tokens = Vec::new();
+        worker.tokenize(text, &mut tokens).ok()?;
+        let feats: Vec<Features> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
+        let morphs = Morphs::direct(&feats);
+        let mut keys: Vec<Key> = Vec::new();
+        let id_of = |key: &str| self.vocab.get(key).copied().unwrap_or(0);
+        canonical_keys(text, &tokens, morphs, &mut scratch.keys, &id_of, &mut keys);
+        let ids: Vec<u32> = keys.iter().map(|k| k.id).collect();
+        let mut haystack = Vec::new();
+        for &id in &ids {
+            super::push_id(id, self.width, &mut haystack);
+        }
+        let mut buffers = Default::default();
+        let s = Sentence::new(text, &tokens, morphs, &keys, &ids, &mut buffers, |_, _| 0);
+        let mut hits = Vec::new();
+        cues::find(self, &s, &haystack, &mut hits);
+        let its =
+            |h: &super::Hit<'_>| h.cue == entry.expression && h.category == entry.category.as_str();
+        // Found, and not dropped for a longer or an earlier cue — unless what it lost to is
+        // another entry over the same words (a surface twin), not a duplicate pattern.
+        let found = hits.iter().any(its);
+        let duplicate = self
+            .lexicon
+            .entries
+            .iter()
+            .take_while(|e| e.line < entry.line)
+            .any(|e| e.segments == entry.segments && e.surface == entry.surface);
+        cues::drop_nested(&mut hits);
+        let fires = hits.iter().any(its) || (found && !duplicate);
+        let read = keys
+            .iter()
+            .map(|k| k.key.trim_start_matches('\u{0}'))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some((fires, read))
+    }
+
     /// One message per entry of the lexicon or claim-word file that cannot match.
     pub fn lint(&self, tokenizer: &Tokenizer) -> Vec<String> {
         let mut out = Vec::new();
@@ -22,45 +68,43 @@ impl StanceMatcher {
                 Some(surface) => surface.clone(),
                 None => Normalized::new(&entry.expression.replace('…', "")).text,
             };
-            if worker.tokenize(&text, &mut tokens).is_err() {
-                continue;
+            // Alone, then inside sentences: IPADIC may read an expression one way alone
+            // and another way before a noun (誰でも alone is 誰 で も, before 効果 誰 でも).
+            let carriers = [text.clone(), format!("{text}効果があります。")];
+            let mut failed = None;
+            for (n, carrier) in carriers.iter().enumerate() {
+                let Some((fires, keys)) = self.fires_in(tokenizer, &mut scratch, entry, carrier)
+                else {
+                    continue;
+                };
+                if !fires {
+                    failed = Some((n, carrier.clone(), keys));
+                    break;
+                }
             }
-            let feats: Vec<Features> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
-            let morphs = Morphs::direct(&feats);
-            let mut keys: Vec<Key> = Vec::new();
-            let id_of = |key: &str| self.vocab.get(key).copied().unwrap_or(0);
-            canonical_keys(&text, &tokens, morphs, &mut scratch.keys, &id_of, &mut keys);
-            let ids: Vec<u32> = keys.iter().map(|k| k.id).collect();
-            let mut haystack = Vec::new();
-            for &id in &ids {
-                super::push_id(id, self.width, &mut haystack);
-            }
-            let mut buffers = Default::default();
-            let s = Sentence::new(&text, &tokens, morphs, &keys, &ids, &mut buffers, |_, _| 0);
-            let mut hits = Vec::new();
-            cues::find(self, &s, &haystack, &mut hits);
-            cues::drop_nested(&mut hits);
-            let fires = hits
-                .iter()
-                .any(|h| h.cue == entry.expression && h.category == entry.category.as_str());
-            if fires {
+            let Some((n, carrier, keys)) = failed else {
                 continue;
+            };
+            if entry.surface.is_some() && n > 0 {
+                continue; // a surface cue next to other words is the boundary rule's call
             }
             let shadow = self.lexicon.entries[..i]
                 .iter()
                 .find(|e| e.segments == entry.segments && e.surface == entry.surface);
-            out.push(match shadow {
-                Some(e) => format!(
+            out.push(match (shadow, n) {
+                (Some(e), _) => format!(
                     "{} line {}: {:?} has the same pattern as line {} ({:?}); it never fires",
                     self.lexicon.source, entry.line, entry.expression, e.line, e.expression
                 ),
-                None => format!(
-                    "{} line {}: {:?} does not match its own text (read as {}); write it as it \
-                     appears in a sentence, or add `surface` as a fourth column",
-                    self.lexicon.source,
-                    entry.line,
-                    entry.expression,
-                    keys.iter().map(|k| k.key).collect::<Vec<_>>().join(" ")
+                (None, 0) => format!(
+                    "{} line {}: {:?} does not match its own text (read as {keys}); write it as \
+                     it appears in a sentence, or add `surface` as a fourth column",
+                    self.lexicon.source, entry.line, entry.expression,
+                ),
+                (None, _) => format!(
+                    "{} line {}: {:?} does not match in a sentence ({carrier:?} is read as \
+                     {keys}); add `surface` as a fourth column to match it as written",
+                    self.lexicon.source, entry.line, entry.expression,
                 ),
             });
         }
@@ -118,6 +162,23 @@ mod tests {
     #[test]
     fn the_builtin_files_have_no_dead_entries() {
         assert_eq!(matcher().lint(tokenizer()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_expression_read_otherwise_in_a_sentence_is_reported() {
+        // 誰でも alone is 誰 で も; before a noun it is 誰 でも, so the pattern never fires.
+        let claims = ClaimWords::parse(&Source::builtin("claims", BUILTIN_CLAIM_WORDS)).unwrap();
+        let lexicon = "absolute\tcertainty\t誰でも\nabsolute\tguarantee\t誰でも\tsurface\n";
+        let lex = Lexicon::compile(&Source::builtin("lex", lexicon), claims, tokenizer()).unwrap();
+        let messages = StanceMatcher::new(lex).unwrap().lint(tokenizer());
+        assert_eq!(
+            messages,
+            [
+                "built-in lex line 1: \"誰でも\" does not match in a sentence (\"誰でも効果があります。\" \
+              is read as 誰 でも 効果 が ある 。); add `surface` as a fourth column to match it as \
+              written"
+            ]
+        );
     }
 
     #[test]
