@@ -61,6 +61,27 @@ impl Value {
             Value::Date(d) => d.clone(),
         }
     }
+
+    /// The `value_min`/`value_max` cell: a plain decimal, or nothing for a date, so that a
+    /// spreadsheet reads the column as numbers.
+    pub fn number_cell(&self) -> String {
+        match self {
+            Value::Num(v) => plain_decimal(*v),
+            Value::Date(_) => String::new(),
+        }
+    }
+}
+
+impl NumberOcc {
+    /// The `date` cell: the ISO 8601 date, or `start/end` for a span (2024-06/2025-01);
+    /// empty for a number.
+    pub fn date_cell(&self) -> String {
+        match (&self.value_min, &self.value_max) {
+            (Value::Date(a), Value::Date(b)) if a == b => a.clone(),
+            (Value::Date(a), Value::Date(b)) => format!("{a}/{b}"),
+            _ => String::new(),
+        }
+    }
 }
 
 /// Qualifiers, in the canonical order they are written in (joined with `;`).
@@ -79,6 +100,10 @@ pub struct NumberOcc {
     pub qualifiers: u8,
     /// The measured quantity for a bare number (CRP, MMP-3), when one precedes it.
     pub analyte: Option<String>,
+    /// The period of a rate (月に1回 → month, 1日3回 → day).
+    pub per: Option<&'static str>,
+    /// A figure of results a claim rests on (満足度98%, 約8割の患者が改善).
+    pub outcome: bool,
 }
 
 impl NumberOcc {
@@ -156,13 +181,14 @@ fn units_starting_with(c: char) -> &'static [(&'static str, &'static str, Kind, 
 const UNITS: &[(&str, &str, Kind, f64)] = &[
     ("%", "percent", Kind::Percent, 1.0),
     ("パーセント", "percent", Kind::Percent, 1.0),
-    ("割", "ratio", Kind::Ratio, 0.1),
+    // N割 is read as a percentage (3割 = 30%).
+    ("割", "percent", Kind::Percent, 10.0),
     ("倍", "times", Kind::Multiplier, 1.0),
     ("人", "person", Kind::Count, 1.0),
     ("名", "person", Kind::Count, 1.0),
     ("例", "case", Kind::Count, 1.0),
     ("症例", "case", Kind::Count, 1.0),
-    ("回", "occurrence", Kind::Count, 1.0),
+    ("回", "times", Kind::Count, 1.0),
     ("件", "count", Kind::Count, 1.0),
     ("個", "item", Kind::Count, 1.0),
     ("つ", "item", Kind::Count, 1.0),
@@ -174,6 +200,7 @@ const UNITS: &[(&str, &str, Kind, f64)] = &[
     ("か所", "site", Kind::Count, 1.0),
     ("箇所", "site", Kind::Count, 1.0),
     ("施設", "facility", Kind::Count, 1.0),
+    ("単位", "unit", Kind::Measurement, 1.0),
     ("錠", "tablet", Kind::Count, 1.0),
     ("クール", "course", Kind::Count, 1.0),
     ("歳", "age", Kind::Age, 1.0),
@@ -239,6 +266,23 @@ const UNITS: &[(&str, &str, Kind, f64)] = &[
     ("度C", "celsius", Kind::Measurement, 1.0),
     ("kcal", "kcal", Kind::Measurement, 1.0),
     ("mmHg", "mmHg", Kind::Measurement, 1.0),
+    // Composite units are kept whole (the longest match wins).
+    ("mg/dL", "mg/dl", Kind::Measurement, 1.0),
+    ("mg/dl", "mg/dl", Kind::Measurement, 1.0),
+    ("g/dL", "g/dl", Kind::Measurement, 1.0),
+    ("g/dl", "g/dl", Kind::Measurement, 1.0),
+    ("mg/L", "mg/l", Kind::Measurement, 1.0),
+    ("mg/kg", "mg/kg", Kind::Measurement, 1.0),
+    ("mg/日", "mg/day", Kind::Measurement, 1.0),
+    ("ng/mL", "ng/ml", Kind::Measurement, 1.0),
+    ("ng/ml", "ng/ml", Kind::Measurement, 1.0),
+    ("pg/mL", "pg/ml", Kind::Measurement, 1.0),
+    ("pg/ml", "pg/ml", Kind::Measurement, 1.0),
+    ("μg/mL", "ug/ml", Kind::Measurement, 1.0),
+    ("mmol/L", "mmol/l", Kind::Measurement, 1.0),
+    ("IU/L", "IU/l", Kind::Measurement, 1.0),
+    ("U/L", "U/l", Kind::Measurement, 1.0),
+    ("kcal/日", "kcal/day", Kind::Measurement, 1.0),
     ("IU", "IU", Kind::Measurement, 1.0),
     ("ミリ", "mm", Kind::Measurement, 1.0),
 ];
@@ -680,12 +724,13 @@ pub fn extract_with_urls(
     urls: &[Range<usize>],
     out: &mut Vec<NumberOcc>,
 ) {
-    // Most sentences hold no number at all: no digit and no numeral token. (A fold without
-    // an early exit vectorizes.)
+    // Most sentences hold no number at all: no digit, no numeral token and no 半年. (A
+    // fold without an early exit vectorizes.)
     if numerals.is_empty()
         && !text
             .bytes()
             .fold(false, |seen, b| seen | b.is_ascii_digit())
+        && !text.contains("半年")
     {
         return;
     }
@@ -701,12 +746,21 @@ pub fn extract_with_urls(
             i = end.max(i + 1);
             continue;
         }
-        if !scanner.starts_number(i) {
-            i += scanner.char_at(i).map_or(1, char::len_utf8);
-            continue;
-        }
-        match parse_at(&scanner, i, carried) {
-            Step::Emit(occ, next) => {
+        let step = match half_year(&scanner, i, carried) {
+            Some(step) => step,
+            None if scanner.starts_number(i) => parse_at(&scanner, i, carried),
+            None => {
+                i += scanner.char_at(i).map_or(1, char::len_utf8);
+                continue;
+            }
+        };
+        match step {
+            Step::Emit(mut occ, next) => {
+                let next = signed(&scanner, &mut occ).max(next);
+                occ.outcome = is_outcome(&scanner, &occ);
+                if occ.unit == "times" && occ.per.is_none() {
+                    occ.per = period_before(&scanner, occ.range.start);
+                }
                 out.push(*occ);
                 carried = 0;
                 i = next;
@@ -720,6 +774,169 @@ pub fn extract_with_urls(
             i += 1;
         }
     }
+}
+
+/// 半年 (half a year: 6 months) and 半年〜1年 (6–12 months) at `i`.
+fn half_year(s: &Scanner, i: usize, carried: u8) -> Option<Step> {
+    if !s.at(i).starts_with("半年") {
+        return None;
+    }
+    // Not the 半 of 1年半 or 前半年 (a number or a kanji before it).
+    let before = s.text.get(..i).unwrap_or("").chars().next_back();
+    if before.is_some_and(|c| {
+        c.is_ascii_digit() || is_kanji_digit(c).is_some() || c == '前' || c == '後'
+    }) {
+        return None;
+    }
+    let mut end = i + "半年".len();
+    if s.at(end).starts_with('間') {
+        end += '間'.len_utf8();
+    }
+    let prefix = s.prefix_qualifiers(i) | carried;
+    let mut hi = 6.0;
+    if let Some((sep_end, sep)) = range_separator(s, end)
+        && s.starts_number(sep_end)
+        && let Some(second) = s.core(sep_end)
+        && let Some((len, "year", _, _)) = s.unit(second.end)
+    {
+        hi = second.max * 12.0;
+        end = second.end + len;
+        let q = range_suffix(s, end, sep);
+        return Some(emit(
+            s,
+            i..end,
+            Value::Num(6.0),
+            Value::Num(hi),
+            "month",
+            Kind::Duration,
+            prefix | q,
+            None,
+        ));
+    }
+    let (q, _) = s.suffix_qualifiers(end);
+    Some(emit(
+        s,
+        i..end,
+        Value::Num(6.0),
+        Value::Num(hi),
+        "month",
+        Kind::Duration,
+        prefix | q,
+        None,
+    ))
+}
+
+/// A sign before the number makes it negative: -5℃, −0.3%, ▲5%, マイナス2度 (a
+/// temperature: 度 after マイナス is degrees Celsius). Returns the end of the occurrence.
+fn signed(s: &Scanner, occ: &mut NumberOcc) -> usize {
+    let before = s.text.get(..occ.range.start).unwrap_or("");
+    let sign = ["マイナス", "−", "-", "▲", "△"]
+        .into_iter()
+        .find(|m| before.ends_with(m));
+    let Some(sign) = sign else {
+        return occ.range.end;
+    };
+    let lead = &before[..before.len() - sign.len()];
+    // 2-3 is a range and IL-6 an identifier: a sign stands after a space, a bracket, a
+    // Japanese word or nothing.
+    if lead.chars().next_back().is_some_and(|c| {
+        c.is_ascii_alphanumeric() || matches!(c, '.' | '%' | ')' | '-' | '~' | '〜')
+    }) {
+        return occ.range.end;
+    }
+    let (Value::Num(lo), Value::Num(hi)) = (&occ.value_min, &occ.value_max) else {
+        return occ.range.end;
+    };
+    let (lo, hi) = (-*hi, -*lo);
+    occ.value_min = Value::Num(lo);
+    occ.value_max = Value::Num(hi);
+    occ.range.start -= sign.len();
+    if sign == "マイナス" && occ.unit.is_empty() && s.at(occ.range.end).starts_with('度') {
+        occ.range.end += '度'.len_utf8();
+        occ.unit = "celsius";
+        occ.kind = Kind::Measurement;
+    }
+    occ.range.end
+}
+
+/// The period of a rate written before its count: 月に1回, 週2回, 年に約1回, 毎週2〜3回
+/// (not the 月 of 3か月 or 6ヶ月).
+fn period_before(s: &Scanner, start: usize) -> Option<&'static str> {
+    let mut before = s.text.get(..start).unwrap_or("");
+    'strip: loop {
+        for &(q, _) in PREFIX_QUALIFIERS {
+            if let Some(rest) = before.strip_suffix(q) {
+                before = rest;
+                continue 'strip;
+            }
+        }
+        break;
+    }
+    let before = before.strip_suffix('に').unwrap_or(before);
+    let (period, rest) = [
+        ("日", "day"),
+        ("週", "week"),
+        ("月", "month"),
+        ("年", "year"),
+    ]
+    .into_iter()
+    .find_map(|(w, p)| before.strip_suffix(w).map(|r| (p, r)))?;
+    let prev = rest.chars().next_back();
+    let counted = prev.is_some_and(|c| {
+        c.is_ascii_digit()
+            || is_kanji_digit(c).is_some()
+            || matches!(
+                c,
+                'ヶ' | 'か'
+                    | 'カ'
+                    | 'ケ'
+                    | 'ヵ'
+                    | '箇'
+                    | '数'
+                    | '半'
+                    | '今'
+                    | '先'
+                    | '来'
+                    | '昨'
+                    | '隔'
+            )
+    });
+    (!counted).then_some(period)
+}
+
+/// Words that make a percentage or a share an outcome figure, within a few characters of
+/// it: 満足度98%, 改善率85%, 約8割の患者さまが改善を実感.
+const OUTCOME_WORDS: &[&str] = &[
+    "満足度",
+    "満足",
+    "改善率",
+    "有効率",
+    "奏効率",
+    "成功率",
+    "治癒率",
+    "改善",
+    "実感",
+    "効果",
+    "回復",
+    "軽減",
+    "再生",
+];
+
+/// Whether the occurrence is an outcome figure: a percentage or a share with an outcome
+/// word in the 16 characters before it or the 24 after it.
+fn is_outcome(s: &Scanner, occ: &NumberOcc) -> bool {
+    if !matches!(occ.kind, Kind::Percent | Kind::Ratio) {
+        return false;
+    }
+    let before: String = {
+        let t = s.text.get(..occ.range.start).unwrap_or("");
+        let chars: Vec<char> = t.chars().rev().take(16).collect();
+        chars.into_iter().rev().collect()
+    };
+    let after: String = s.at(occ.range.end).chars().take(24).collect();
+    OUTCOME_WORDS
+        .iter()
+        .any(|w| before.contains(w) || after.contains(w))
 }
 
 enum Step {
@@ -898,6 +1115,76 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
         return Step::Skip(end1 + len, prefix);
     }
 
+    // Decade ranges: 30代から50代, 30代〜50代 (ages 30-59).
+    if unit1.is_none() && s.at(first.end).starts_with('代') && is_decade(first.min) {
+        let end_d = first.end + '代'.len_utf8();
+        if let Some((sep_end, sep)) = range_separator(s, end_d)
+            && s.starts_number(sep_end)
+            && let Some(second) = s.core(sep_end)
+            && s.at(second.end).starts_with('代')
+            && is_decade(second.max)
+            && first.min <= second.max
+        {
+            let end = second.end + '代'.len_utf8();
+            let q = range_suffix(s, end, sep);
+            return emit(
+                s,
+                i..end,
+                Value::Num(first.min),
+                Value::Num(second.max + 9.0),
+                "age",
+                Kind::Age,
+                prefix | q,
+                None,
+            );
+        }
+    }
+    // 1年半: a year and a half, in months.
+    if let Some((_, "year", Kind::Duration, _)) = unit1
+        && s.at(end1).starts_with('半')
+    {
+        let end = end1 + '半'.len_utf8();
+        let (q, _) = s.suffix_qualifiers(end);
+        let (lo, hi) = (first.min * 12.0 + 6.0, first.max * 12.0 + 6.0);
+        return emit(
+            s,
+            i..end,
+            Value::Num(lo),
+            Value::Num(hi),
+            "month",
+            Kind::Duration,
+            prefix | q,
+            None,
+        );
+    }
+    // 一種, 一例: "a kind of", "an example" — idioms, not counts.
+    if first.kanji
+        && !first.big
+        && first.min == 1.0
+        && matches!(unit1, Some((_, "type" | "case", _, _)))
+    {
+        return Step::Skip(end1, 0);
+    }
+    // 1日3回, 1日に2〜3回: a rate whose period is the first number's unit.
+    if let Some((_, period @ ("day" | "week" | "month" | "year"), Kind::Duration, _)) = unit1
+        && first.min == 1.0
+        && first.max == 1.0
+    {
+        let j = if s.at(end1).starts_with('に') {
+            end1 + 'に'.len_utf8()
+        } else {
+            end1
+        };
+        if s.starts_number(j)
+            && let Step::Emit(mut occ, next) = parse_at(s, j, prefix)
+            && occ.unit == "times"
+        {
+            occ.per = Some(period);
+            occ.range.start = i;
+            return Step::Emit(occ, next);
+        }
+    }
+
     // Ranges: 30〜150nm, 60%〜75%, 2週間から4週間, 2-3回.
     if let Some((sep_end, sep)) = range_separator(s, end1)
         && s.starts_number(sep_end)
@@ -914,6 +1201,21 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
         };
         let ordered = first.min <= second.max;
         let dash_ok = sep != "-" || ordered;
+        // 70〜100万人: the multiplier on the right applies to both ends, when the left
+        // number is no larger than the right one's coefficient.
+        let mut first = first;
+        if !first.big
+            && second.big
+            && let Some(mult) = s.text[sep_end..second.end]
+                .chars()
+                .next_back()
+                .and_then(big_unit)
+            && first.max <= second.min / mult
+        {
+            first.min *= mult;
+            first.max *= mult;
+        }
+        let ordered = first.min <= second.max;
         if same_unit && dash_ok && (ordered || sep != "から") {
             let unit = unit2.or(unit1);
             let q = range_suffix(s, end2, sep);
@@ -924,6 +1226,11 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
 
     let (q, _) = s.suffix_qualifiers(end1);
     finish(s, i, end1, first.min, first.max, unit1, prefix | q, &first)
+}
+
+/// A multiple of ten from 10: a decade of ages (50代).
+fn is_decade(v: f64) -> bool {
+    v >= 10.0 && v % 10.0 == 0.0
 }
 
 /// Build the occurrence for a number (or range) with an optional unit.
@@ -939,16 +1246,33 @@ fn finish(
     first: &Core,
 ) -> Step {
     match unit {
-        Some((_, "age", _, _)) => emit(
-            s,
-            start..end,
-            Value::Num(min),
-            Value::Num(max),
-            "age",
-            Kind::Age,
-            qualifiers,
-            None,
-        ),
+        Some((_, "age", _, _)) => {
+            // 70歳代: the ages 70-79.
+            if s.at(end).starts_with('代') && is_decade(min) && is_decade(max) {
+                let end = end + '代'.len_utf8();
+                let (q, _) = s.suffix_qualifiers(end);
+                return emit(
+                    s,
+                    start..end,
+                    Value::Num(min),
+                    Value::Num(max + 9.0),
+                    "age",
+                    Kind::Age,
+                    qualifiers | q,
+                    None,
+                );
+            }
+            emit(
+                s,
+                start..end,
+                Value::Num(min),
+                Value::Num(max),
+                "age",
+                Kind::Age,
+                qualifiers,
+                None,
+            )
+        }
         Some((_, unit, kind, factor)) => {
             let (lo, hi) = (min * factor, max * factor);
             let (lo, hi) = if factor != 1.0 {
@@ -968,15 +1292,15 @@ fn finish(
             )
         }
         None => {
-            // 50代: the ages 50-59.
-            if s.at(end).starts_with('代') && min == max && min >= 10.0 && min % 10.0 == 0.0 {
+            // 50代: the ages 50-59; 30〜50代: 30-59.
+            if s.at(end).starts_with('代') && is_decade(min) && is_decade(max) {
                 let end = end + '代'.len_utf8();
                 let (q, _) = s.suffix_qualifiers(end);
                 return emit(
                     s,
                     start..end,
                     Value::Num(min),
-                    Value::Num(min + 9.0),
+                    Value::Num(max + 9.0),
                     "age",
                     Kind::Age,
                     qualifiers | q,
@@ -1044,6 +1368,8 @@ fn emit(
             kind,
             qualifiers,
             analyte,
+            per: None,
+            outcome: false,
         }),
         end,
     )

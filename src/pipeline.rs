@@ -409,13 +409,16 @@ impl Analyzer {
                         doc: doc_id,
                         sentence_no: sentence_no(i),
                         surface: as_written(occ.range.clone()),
-                        value_min: occ.value_min.render(),
-                        value_max: occ.value_max.render(),
+                        value_min: occ.value_min.number_cell(),
+                        value_max: occ.value_max.number_cell(),
                         unit: occ.unit,
                         kind: occ.kind,
                         qualifier: occ.qualifier_text(),
                         stance: s.stance.as_str(),
                         analyte: occ.analyte.as_deref().unwrap_or_default(),
+                        per: occ.per.unwrap_or_default(),
+                        claim: if occ.outcome { "outcome" } else { "" },
+                        date: occ.date_cell(),
                     })?;
                 }
                 numbers_total += s.numbers;

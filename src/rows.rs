@@ -74,7 +74,7 @@ pub struct NumberRow<'a> {
     pub sentence_no: u64,
     /// The number(s) and unit as written in the source (qualifiers not included).
     pub surface: &'a str,
-    /// Plain decimal, or an ISO date (`2026-02`) for kind `date`.
+    /// Plain decimal; empty for a date (see `date`).
     pub value_min: String,
     pub value_max: String,
     pub unit: &'a str,
@@ -85,6 +85,13 @@ pub struct NumberRow<'a> {
     pub stance: &'a str,
     /// What a bare number measures, when a Latin abbreviation precedes it (CRP, MMP-3).
     pub analyte: &'a str,
+    /// The period of a rate: day, week, month or year (月に1回), empty otherwise.
+    pub per: &'a str,
+    /// `outcome` for a figure of results a claim rests on (満足度98%, 約8割の患者が改善).
+    pub claim: &'a str,
+    /// ISO 8601 date (`2026-02`, `2025-12-23`, a span `2024-06/2025-01`); the value columns
+    /// are then empty.
+    pub date: String,
 }
 
 /// `cues.csv`: one row per cue found, in document order.

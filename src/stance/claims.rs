@@ -522,6 +522,19 @@ impl ClaimIndex {
 pub fn possible(rules: u8, i: usize, feats: Morphs<'_, '_>, w: &crate::lexicon::ClaimWords) -> u8 {
     let f = feats.get(i);
     let at = |k: usize| (i + k < feats.len()).then(|| feats.get(i + k));
+    // A noun starts a claim only at the end of its run and before a particle, a copula or
+    // a verb (効果が, 安全です, 改善する; not 再生医療, not the 痛み of 痛みや腫れ).
+    if f.pos() == "名詞" {
+        let opens = at(1).is_some_and(|n| {
+            matches!(
+                n.pos(),
+                "助詞" | "助動詞" | "動詞" | "形容詞" | "副詞" | "連体詞"
+            ) && !matches!(n.pos_detail(1), "並立助詞" | "終助詞")
+        });
+        if !opens {
+            return 0;
+        }
+    }
     let mut r = rules;
     if r & EFFICACY_RULE != 0 {
         let ok = match (f.pos(), f.pos_detail(1)) {

@@ -254,21 +254,6 @@ impl StanceMatcher {
                 };
                 crate::lexicon::canonical_base(base).unwrap_or(base)
             };
-            // A noun starts a claim only at the end of its run and before a particle, a
-            // copula or a verb (効果が, 安全です, 改善する; not 再生医療, not 痛みや腫れ's 痛み
-            // before や … which its own run end decides).
-            if f.pos() == "名詞" {
-                let next = (i + 1 < tokens.len()).then(|| feats.get(i + 1));
-                let opens = next.is_some_and(|n| {
-                    matches!(
-                        n.pos(),
-                        "助詞" | "助動詞" | "動詞" | "形容詞" | "副詞" | "連体詞"
-                    ) && !matches!(n.pos_detail(1), "並立助詞" | "終助詞")
-                });
-                if !opens {
-                    return 0;
-                }
-            }
             let rules = match feats.slot(i) {
                 Some(slot) if !f.unknown => {
                     let slot = slot as usize;
