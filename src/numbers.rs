@@ -292,8 +292,36 @@ const NOT_CLAIM_AFTER: &[&str] = &["丁目", "番地", "番", "号", "階", "F"]
 
 /// Labels before a number: STEP 1, Q1, No.1, 症例1, 第2.
 const LABELS: &[&str] = &[
-    "STEP", "Step", "step", "No.", "NO.", "no.", "No", "Q", "Case", "case", "Phase", "phase",
-    "Part", "Vol.", "Vol", "Chapter", "Grade", "Type", "Level", "症例", "第", "その", "#",
+    "STEP",
+    "Step",
+    "step",
+    "No.",
+    "NO.",
+    "no.",
+    "No",
+    "Q",
+    "Case",
+    "case",
+    "Phase",
+    "phase",
+    "Part",
+    "Vol.",
+    "Vol",
+    "Chapter",
+    "Grade",
+    "Type",
+    "Level",
+    "症例",
+    "第",
+    "その",
+    "#",
+    "グレード",
+    "ステージ",
+    "Stage",
+    "pp.",
+    "p.",
+    "型",
+    "モデル",
 ];
 
 fn is_kanji_digit(c: char) -> Option<u32> {
@@ -606,6 +634,16 @@ impl<'a> Scanner<'a> {
             return false;
         }
         let after = self.at(end);
+        // Section numbers at the head of a line: 1.1 概要, 2.3.1 手順 (a decimal with no
+        // unit after it).
+        let number = &self.text[i..end];
+        if number.contains('.')
+            && number.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && self.unit_at(end).is_none()
+            && !after.starts_with('%')
+        {
+            return true;
+        }
         after.starts_with(". ")
             || after.starts_with('.') && !after[1..].starts_with(|c: char| c.is_ascii_digit())
             || after.starts_with(')')
@@ -774,6 +812,27 @@ pub fn extract_with_urls(
             i += 1;
         }
     }
+}
+
+/// The `(issue):pages` after a volume number in a reference: `(8):1234-1240`; its length.
+fn volume_issue_pages(rest: &str) -> Option<usize> {
+    let b = rest.as_bytes();
+    if b.first() != Some(&b'(') {
+        return None;
+    }
+    let digits = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || b.get(1 + digits) != Some(&b')') || b.get(2 + digits) != Some(&b':') {
+        return None;
+    }
+    let mut end = 3 + digits;
+    for (k, c) in rest[end..].char_indices() {
+        if c.is_ascii_digit() || matches!(c, '-' | '–' | '−' | 'e' | 'E') {
+            end = 3 + digits + k + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    Some(end)
 }
 
 /// 半年 (half a year: 6 months) and 半年〜1年 (6–12 months) at `i`.
@@ -1003,7 +1062,11 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
         return Step::Skip(i + run.max(1), 0);
     };
     if s.is_list_number(i, first.end) {
-        return Step::Skip(first.end, 0);
+        return Step::Skip(skip_run(s, i).max(first.end), 0);
+    }
+    // Volume(issue):pages of a reference (46(8):1234-1240) is not a claim.
+    if let Some(len) = volume_issue_pages(s.at(first.end)) {
+        return Step::Skip(first.end + len, 0);
     }
     let prefix = s.prefix_qualifiers(i) | carried;
 
@@ -1314,7 +1377,20 @@ fn finish(
             // A bare four-digit year after a comma or bracket: a citation (J Med, 2009).
             let year = end - start == 4 && min == max && (1900.0..=2099.0).contains(&min);
             let before = s.text.get(..start).unwrap_or("").trim_end_matches(' ');
-            if year && (before.ends_with(',') || before.ends_with('(') || before.ends_with('、')) {
+            let after = s.at(end);
+            let citation_after = after.starts_with(';')
+                || [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ]
+                .iter()
+                .any(|m| after.trim_start_matches(' ').starts_with(m) && after.starts_with(' '));
+            if year
+                && (before.ends_with(',')
+                    || before.ends_with('(')
+                    || before.ends_with('、')
+                    || citation_after)
+            {
                 let y = Value::Date(format!("{min}"));
                 return emit(
                     s,
@@ -1704,6 +1780,233 @@ mod tests {
         )
     }
 
+    /// The cells of every row of `source` as numbers.csv writes them: surface, value_min,
+    /// value_max, unit, kind, qualifier, per, claim, date.
+    fn cells(source: &str) -> Vec<[String; 9]> {
+        let norm = Normalized::new(source);
+        let mut worker = tokenizer().worker();
+        let mut tokens = Vec::new();
+        worker.tokenize(&norm.text, &mut tokens).unwrap();
+        let numerals: Vec<Range<usize>> = tokens
+            .iter()
+            .filter(|t| tokenizer().features(t.word).pos_detail(1) == "数")
+            .map(|t| t.range())
+            .collect();
+        let mut out = Vec::new();
+        extract(&norm.text, &numerals, &mut out);
+        out.into_iter()
+            .map(|n| {
+                [
+                    source[norm.source_range(n.range.clone())].to_string(),
+                    n.value_min.number_cell(),
+                    n.value_max.number_cell(),
+                    n.unit.to_string(),
+                    serde_plain(n.kind),
+                    n.qualifier_text(),
+                    n.per.unwrap_or_default().to_string(),
+                    if n.outcome {
+                        "outcome".into()
+                    } else {
+                        String::new()
+                    },
+                    n.date_cell(),
+                ]
+            })
+            .collect()
+    }
+
+    fn cells_row(r: [&str; 9]) -> [String; 9] {
+        r.map(str::to_string)
+    }
+
+    #[test]
+    fn multipliers_on_the_right_apply_to_both_ends() {
+        assert_eq!(
+            cells("国内の患者数は70〜100万人と推定されています。"),
+            [cells_row([
+                "70〜100万人",
+                "700000",
+                "1000000",
+                "person",
+                "count",
+                "",
+                "",
+                "",
+                ""
+            ])]
+        );
+        assert_eq!(
+            cells("1回あたり3〜5億個のエクソソームを投与します。")[0][1..3],
+            ["300000000".to_string(), "500000000".to_string()]
+        );
+        // Near miss: the left number is larger than the right one's coefficient.
+        assert_eq!(cells("費用は5000〜1万円です。")[0][1], "5000");
+    }
+
+    #[test]
+    fn decades_and_decade_ranges() {
+        assert_eq!(
+            cells("30〜50代の女性、70歳代の男性、40代から50代の方に多い病気です。"),
+            [
+                cells_row(["30〜50代", "30", "59", "age", "age", "", "", "", ""]),
+                cells_row(["70歳代", "70", "79", "age", "age", "", "", "", ""]),
+                cells_row(["40代から50代", "40", "59", "age", "age", "", "", "", ""]),
+            ]
+        );
+    }
+
+    #[test]
+    fn wari_is_a_percentage_and_outcomes_are_marked() {
+        assert_eq!(
+            cells("約8割の患者さまが、治療後に症状の改善を実感されています。"),
+            [cells_row([
+                "8割", "80", "80", "percent", "percent", "approx", "", "outcome", ""
+            ])]
+        );
+        assert_eq!(cells("患者満足度98%を達成しました。")[0][7], "outcome");
+        // Near miss: a share with no outcome word is a plain percentage.
+        assert_eq!(
+            cells("全体の3割が男性でした。")[0][1..8],
+            ["30", "30", "percent", "percent", "", "", ""].map(str::to_string)
+        );
+    }
+
+    #[test]
+    fn half_years_in_months() {
+        assert_eq!(
+            cells("半年〜1年ほどで効果を感じる方が多いです。"),
+            [cells_row([
+                "半年〜1年",
+                "6",
+                "12",
+                "month",
+                "duration",
+                "approx",
+                "",
+                "",
+                ""
+            ])]
+        );
+        assert_eq!(
+            cells("1年半後に再検査します。"),
+            [cells_row([
+                "1年半", "18", "18", "month", "duration", "", "", "", ""
+            ])]
+        );
+        // Near miss: 前半年 is not a half year of its own.
+        assert!(cells("前半年の売上").is_empty());
+    }
+
+    #[test]
+    fn negative_values_keep_their_sign() {
+        assert_eq!(
+            cells("-5℃で保存し、売上は▲5%、気温はマイナス2度、変化は−0.3%でした。"),
+            [
+                cells_row(["-5℃", "-5", "-5", "celsius", "measurement", "", "", "", ""]),
+                cells_row(["▲5%", "-5", "-5", "percent", "percent", "", "", "", ""]),
+                cells_row([
+                    "マイナス2度",
+                    "-2",
+                    "-2",
+                    "celsius",
+                    "measurement",
+                    "",
+                    "",
+                    "",
+                    ""
+                ]),
+                cells_row([
+                    "−0.3%", "-0.3", "-0.3", "percent", "percent", "", "", "", ""
+                ]),
+            ]
+        );
+        // Near misses: a range and an identifier keep their numbers positive.
+        assert_eq!(
+            cells("2-3回通院します。")[0][1..3],
+            ["2".to_string(), "3".to_string()]
+        );
+        assert!(cells("IL-6が上昇").is_empty());
+    }
+
+    #[test]
+    fn rates_keep_their_period() {
+        assert_eq!(
+            cells("月に1回、週2回、1日3回、週に2〜3回の通院が必要です。"),
+            [
+                cells_row(["1回", "1", "1", "times", "count", "", "month", "", ""]),
+                cells_row(["2回", "2", "2", "times", "count", "", "week", "", ""]),
+                cells_row(["1日3回", "3", "3", "times", "count", "", "day", "", ""]),
+                cells_row(["2〜3回", "2", "3", "times", "count", "", "week", "", ""]),
+            ]
+        );
+        // Near miss: 6ヶ月 is a duration, and its 1回 has no period.
+        assert_eq!(cells("6ヶ月で1回の注射")[1][6], "");
+    }
+
+    #[test]
+    fn dates_leave_the_value_cells_empty() {
+        assert_eq!(
+            cells("2024年6月から2025年1月にかけて、2025年12月23日に発表。"),
+            [
+                cells_row([
+                    "2024年6月から2025年1月",
+                    "",
+                    "",
+                    "",
+                    "date",
+                    "",
+                    "",
+                    "",
+                    "2024-06/2025-01"
+                ]),
+                cells_row([
+                    "2025年12月23日",
+                    "",
+                    "",
+                    "",
+                    "date",
+                    "",
+                    "",
+                    "",
+                    "2025-12-23"
+                ]),
+            ]
+        );
+    }
+
+    #[test]
+    fn references_sections_grades_and_idioms_are_not_claims() {
+        assert!(cells("2.3.1 手順").is_empty());
+        assert!(cells("KL分類グレード3の方も対象です。").is_empty());
+        assert!(cells("第二種再生医療として届け出ています。").is_empty());
+        assert!(cells("再生医療の一種です。").is_empty());
+        assert_eq!(
+            cells("Smith J. J Bone Joint Surg. 2018 Jul;46(8):1234-1240."),
+            [cells_row(["2018", "", "", "", "date", "", "", "", "2018"])]
+        );
+        // Near miss: a decimal with a unit at the head of a line is a claim.
+        assert_eq!(cells("1.5倍の効果が確認されています。")[0][0], "1.5倍");
+    }
+
+    #[test]
+    fn composite_units_are_kept_whole() {
+        assert_eq!(
+            cells("血糖値は110mg/dLでした。"),
+            [cells_row([
+                "110mg/dL",
+                "110",
+                "110",
+                "mg/dl",
+                "measurement",
+                "",
+                "",
+                "",
+                ""
+            ])]
+        );
+        assert_eq!(cells("インスリン10単位")[0][3], "unit");
+    }
+
     #[test]
     fn percent_range_with_mean() {
         assert_eq!(
@@ -1799,7 +2102,7 @@ mod tests {
         );
         assert_eq!(
             one("患者の約3割が改善"),
-            row("3割", "0.3", "0.3", "ratio", "ratio", "approx")
+            row("3割", "30", "30", "percent", "percent", "approx")
         );
         assert_eq!(
             one("10人中7人が満足"),
@@ -1839,7 +2142,7 @@ mod tests {
         );
         assert_eq!(
             one("十数回の注射"),
-            row("十数回", "11", "19", "occurrence", "count", "")
+            row("十数回", "11", "19", "times", "count", "")
         );
         assert_eq!(
             one("初回の施術後、数週間から"),
@@ -1853,7 +2156,7 @@ mod tests {
             numbers("2週間から4週間の間隔を空けて、合計3回から5回程度の投与"),
             vec![
                 row("2週間から4週間", "2", "4", "week", "duration", ""),
-                row("3回から5回", "3", "5", "occurrence", "count", "approx"),
+                row("3回から5回", "3", "5", "times", "count", "approx"),
             ]
         );
     }
@@ -1909,7 +2212,7 @@ mod tests {
             spaced[0].analyte, None,
             "a unit makes it a plain measurement"
         );
-        assert_eq!(spaced[0].unit, "mg");
+        assert_eq!(spaced[0].unit, "mg/dl", "a composite unit is kept whole");
     }
 
     #[test]
@@ -1970,7 +2273,7 @@ mod tests {
                     "date",
                     ""
                 ),
-                row("4回", "4", "4", "occurrence", "count", ""),
+                row("4回", "4", "4", "times", "count", ""),
             ]
         );
         assert_eq!(
@@ -1995,7 +2298,7 @@ mod tests {
         );
         assert_eq!(
             one("計4回の幹細胞上清液点滴"),
-            row("4回", "4", "4", "occurrence", "count", "")
+            row("4回", "4", "4", "times", "count", "")
         );
         assert_eq!(
             one("以下の3つの要因"),

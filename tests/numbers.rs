@@ -1,4 +1,4 @@
-use crate::util::{Workdir, copy_corpus, csv, ok};
+use crate::util::{Workdir, copy_corpus, csv, ok, repo};
 
 fn corpus_numbers() -> (Workdir, Vec<String>, Vec<Vec<String>>) {
     let work = Workdir::new();
@@ -43,7 +43,7 @@ fn the_sample_corpus_numbers_are_parsed_and_classified() {
         ("0.492", "0.492", "0.492", "", "measurement"),
         ("0.037", "0.037", "0.037", "", "measurement"),
         ("36歳", "36", "36", "age", "age"),
-        ("2024年6月から2025年1月", "2024-06", "2025-01", "", "date"),
+        ("2024年6月から2025年1月", "", "", "", "date"),
         ("3ヶ月", "3", "3", "month", "duration"),
     ];
     for (surface, min, max, unit, kind) in expect {
@@ -54,6 +54,7 @@ fn the_sample_corpus_numbers_are_parsed_and_classified() {
             "{surface}"
         );
     }
+    assert_eq!(find(&rows, "2024年6月から2025年1月")[12], "2024-06/2025-01");
     assert_eq!(find(&rows, "60%〜75%")[7], "mean");
     assert_eq!(find(&rows, "1500億")[7], "max");
     assert_eq!(find(&rows, "3ヶ月")[7], "at_least");
@@ -125,5 +126,62 @@ fn surfaces_are_written_as_in_the_source() {
             ("３０～１５０ｎｍ", "30", "nm", "approx"),
             ("３０万円", "300000", "yen", "")
         ]
+    );
+}
+
+/// Every value cell of numbers.csv is a plain decimal or empty, and only dates (with their
+/// `date` cell) leave them empty — on the sample corpus and the development set.
+#[test]
+fn value_columns_hold_plain_decimals_and_dates_their_own_column() {
+    let plain = |v: &str| {
+        let digits = v.strip_prefix('-').unwrap_or(v);
+        let mut parts = digits.splitn(2, '.');
+        let int = parts.next().unwrap_or("");
+        let frac = parts.next();
+        !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut rows_seen = 0;
+    let mut dates_seen = 0;
+    for input in ["corpus", "tests/fixtures/dev/texts"] {
+        let work = Workdir::new();
+        let path = repo().join(input);
+        ok(&work.run(&["analyze", path.to_str().unwrap(), "-o", "out", "-q"]));
+        let (header, rows) = csv(&work.read("out/numbers.csv"));
+        assert_eq!(
+            header,
+            [
+                "doc",
+                "sentence_no",
+                "surface",
+                "value_min",
+                "value_max",
+                "unit",
+                "kind",
+                "qualifier",
+                "stance",
+                "analyte",
+                "per",
+                "claim",
+                "date"
+            ]
+        );
+        for r in &rows {
+            rows_seen += 1;
+            if r[6] == "date" {
+                dates_seen += 1;
+                assert!(
+                    r[3].is_empty() && r[4].is_empty() && !r[12].is_empty(),
+                    "{r:?}"
+                );
+            } else {
+                assert!(plain(&r[3]) && plain(&r[4]) && r[12].is_empty(), "{r:?}");
+            }
+        }
+    }
+    assert!(
+        rows_seen > 300 && dates_seen > 20,
+        "{rows_seen} rows, {dates_seen} dates"
     );
 }
