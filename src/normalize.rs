@@ -125,6 +125,7 @@ impl Normalized {
         let mut chars = chunk.chars();
         if let (Some(c), None) = (chars.next(), chars.next())
             && (stable_starter(c)
+                || is_list_mark(c)
                 || (clean(c).is_none() && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes))
         {
             // A character that normalization keeps.
@@ -260,6 +261,12 @@ fn stable_starter_len(bytes: &[u8]) -> usize {
 }
 
 /// Whether `c` begins a new normalization chunk.
+/// Circled and parenthesized numbers (①, ❶, ⑴, ⒈) mark list items: NFKC would make
+/// them digits, which the number stage would read as quantities, so they are kept.
+pub fn is_list_mark(c: char) -> bool {
+    matches!(c, '\u{2460}'..='\u{24FF}' | '\u{2776}'..='\u{2793}' | '\u{3251}'..='\u{325F}' | '\u{32B1}'..='\u{32BF}')
+}
+
 fn starts_chunk(c: char) -> bool {
     // Kana voicing marks (combining and half-width) compose with the kana before them.
     !matches!(c, '\u{3099}' | '\u{309A}' | '\u{FF9E}' | '\u{FF9F}')

@@ -273,6 +273,7 @@ const UNITS: &[(&str, &str, Kind, f64)] = &[
     ("g/dl", "g/dl", Kind::Measurement, 1.0),
     ("mg/L", "mg/l", Kind::Measurement, 1.0),
     ("mg/kg", "mg/kg", Kind::Measurement, 1.0),
+    ("g/kg", "g/kg", Kind::Measurement, 1.0),
     ("mg/日", "mg/day", Kind::Measurement, 1.0),
     ("ng/mL", "ng/ml", Kind::Measurement, 1.0),
     ("ng/ml", "ng/ml", Kind::Measurement, 1.0),
@@ -1980,12 +1981,35 @@ mod tests {
         assert!(cells("KL分類グレード3の方も対象です。").is_empty());
         assert!(cells("第二種再生医療として届け出ています。").is_empty());
         assert!(cells("再生医療の一種です。").is_empty());
+        // ①② mark list items (kept as written by normalization, not read as 1 and 2).
+        assert!(cells("①治療の流れ ②費用の目安 ⑩その他").is_empty());
         assert_eq!(
             cells("Smith J. J Bone Joint Surg. 2018 Jul;46(8):1234-1240."),
             [cells_row(["2018", "", "", "", "date", "", "", "", "2018"])]
         );
         // Near miss: a decimal with a unit at the head of a line is a claim.
         assert_eq!(cells("1.5倍の効果が確認されています。")[0][0], "1.5倍");
+    }
+
+    #[test]
+    fn units_seen_in_the_genre() {
+        let unit = |src: &str| {
+            let all = cells(src);
+            assert_eq!(all.len(), 1, "{src}: {all:?}");
+            (all[0][3].clone(), all[0][4].clone(), all[0][1].clone())
+        };
+        let u = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        assert_eq!(unit("2〜8℃で保管"), u("celsius", "measurement", "2"));
+        assert_eq!(unit("体重が2kg減少"), u("kg", "measurement", "2"));
+        assert_eq!(unit("5gを配合"), u("g", "measurement", "5"));
+        assert_eq!(unit("脂肪を20ccほど採取"), u("ml", "measurement", "20"));
+        assert_eq!(unit("ヒアルロン酸を3本注射"), u("piece", "count", "3"));
+        assert_eq!(unit("ひざ2箇所に注射"), u("site", "count", "2"));
+        assert_eq!(unit("相談は5件"), u("count", "count", "5"));
+        assert_eq!(unit("全国120施設で実施"), u("facility", "count", "120"));
+        assert_eq!(unit("患者64名"), u("person", "count", "64"));
+        assert_eq!(unit("濃度は2.5倍"), u("times", "multiplier", "2.5"));
+        assert_eq!(unit("0.3g/kg投与"), u("g/kg", "measurement", "0.3"));
     }
 
     #[test]

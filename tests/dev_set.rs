@@ -11,8 +11,8 @@ use crate::util::{Workdir, csv, ok, repo};
 const STANCE_MACRO_F1_FLOOR: f64 = 0.884;
 /// F1 of the sentences carrying an absolute (absolute or mixed), reached: 0.868.
 const ABSOLUTE_BEARING_F1_FLOOR: f64 = 0.848;
-/// Number F1 reached: 0.928.
-const NUMBERS_F1_FLOOR: f64 = 0.908;
+/// Number F1 reached: 0.973 (precision 0.962).
+const NUMBERS_F1_FLOOR: f64 = 0.953;
 
 const LABELS: [&str; 4] = ["hedged", "absolute", "mixed", "neutral"];
 
