@@ -1981,6 +1981,8 @@ mod tests {
         assert!(cells("KL分類グレード3の方も対象です。").is_empty());
         assert!(cells("第二種再生医療として届け出ています。").is_empty());
         assert!(cells("再生医療の一種です。").is_empty());
+        // Model and product numbers: glued to Latin letters, or after 型/モデル.
+        assert!(cells("機器AB-1200型とモデル3を導入").is_empty());
         // ①② mark list items (kept as written by normalization, not read as 1 and 2).
         assert!(cells("①治療の流れ ②費用の目安 ⑩その他").is_empty());
         assert_eq!(
