@@ -35,6 +35,9 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Print MeCab-format tokens of the normalized text, for inspection.
     Tokenize(TokenizeArgs),
+    /// Show each sentence's stance and why: its cues (category, words as written, the rule
+    /// that found them) and its numbers.
+    Explain(ExplainArgs),
     /// Segment only (no other stage, no output): the tokenizer's speed, for benchmarks.
     #[command(hide = true)]
     Segment(SegmentArgs),
@@ -95,9 +98,42 @@ pub struct AnalyzeArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Text to explain, one line per argument; standard input when absent.
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+    /// Stance lexicon replacing the built-in dict/stance_lexicon.tsv.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// Claim words replacing the built-in dict/claim_words.tsv.
+    #[arg(long, value_name = "FILE")]
+    pub claim_words: Option<PathBuf>,
+}
+
+impl AnalyzeArgs {
+    /// The analyze defaults, for commands that read text without writing tables.
+    pub fn default_for_inspection() -> Self {
+        AnalyzeArgs {
+            inputs: Vec::new(),
+            output: PathBuf::from("output"),
+            stopwords: None,
+            no_compounds: false,
+            lexicon: None,
+            claim_words: None,
+            cooc_unit: Unit::Sentence,
+            min_freq: 2,
+            min_cooc: 2,
+            cooc_memory: 8,
+            timings: false,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct TokenizeArgs {
-    /// File to tokenize (any supported encoding); standard input when absent.
-    #[arg(value_name = "FILE")]
+    /// File to tokenize (any supported encoding), or the text itself when no such file
+    /// exists and it does not look like a path; standard input when absent.
+    #[arg(value_name = "FILE|TEXT")]
     pub file: Option<PathBuf>,
 }
 

@@ -22,6 +22,7 @@ pub mod cmd;
 pub mod cooccurrence;
 pub mod corpus;
 pub mod decode;
+pub mod inspect;
 pub mod interrupt;
 pub mod lexicon;
 pub mod normalize;
@@ -62,6 +63,7 @@ pub fn run() -> i32 {
                     bytes as f64 / 1e6 / secs
                 )
             }),
+        Some(cli::Command::Explain(args)) => run_explain(&cli.common, args),
         Some(cli::Command::Tokenize(args)) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -82,6 +84,27 @@ pub fn run() -> i32 {
             EXIT_FATAL
         }
     }
+}
+
+fn run_explain(common: &cli::CommonArgs, args: &cli::ExplainArgs) -> anyhow::Result<()> {
+    let analyze = cli::AnalyzeArgs {
+        lexicon: args.lexicon.clone(),
+        claim_words: args.claim_words.clone(),
+        ..cli::AnalyzeArgs::default_for_inspection()
+    };
+    let settings = cli::Settings::new(common, &analyze)?;
+    let analyzer = pipeline::Analyzer::from_settings(&settings)?;
+    for message in analyzer.stance.lint(&analyzer.tokenizer) {
+        eprintln!("bokashi: warning: {message}");
+    }
+    let text = cmd::explain::input(&args.text)?;
+    let inspector = inspect::Inspector {
+        tokenizer: &analyzer.tokenizer,
+        matcher: &analyzer.stance,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    cmd::explain::run(&inspector, &text, &mut out)
 }
 
 fn run_analyze(common: &cli::CommonArgs, args: &cli::AnalyzeArgs) -> anyhow::Result<()> {

@@ -30,3 +30,6 @@ mod mecab_agreement;
 
 /// The development set: stance and number scores stay above their floors.
 mod dev_set;
+
+/// `bokashi explain`: stance, cues, rules and numbers of given text.
+mod explain;

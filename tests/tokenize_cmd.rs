@@ -70,3 +70,17 @@ fn segment_counts_the_same_tokens_through_lindera_api() {
         "20876"
     );
 }
+
+#[test]
+fn tokenize_takes_text_on_the_command_line() {
+    let work = Workdir::new();
+    let out = ok(&work.run(&["tokenize", "副作用は一切ありません"]));
+    let surfaces: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(
+        surfaces,
+        ["副作用", "は", "一切", "あり", "ませ", "ん", "EOS"]
+    );
+    // A missing file that looks like one is still an error.
+    let missing = work.run(&["tokenize", "notes.txt"]);
+    assert_eq!(missing.status.code(), Some(2));
+}

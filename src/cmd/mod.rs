@@ -1,5 +1,6 @@
 //! One file per subcommand; each is thin glue over the pipeline stages.
 
 pub mod analyze;
+pub mod explain;
 pub mod segment;
 pub mod tokenize;

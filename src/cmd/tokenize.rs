@@ -1,4 +1,4 @@
-//! `bokashi tokenize`: MeCab-format tokens of the text as the pipeline sees it.
+//! `bokashi tokenize [FILE|TEXT]`: MeCab-format tokens of the text as the pipeline sees it.
 //!
 //! Each input line is split into sentences, normalized (NFKC) and tokenized exactly as
 //! `analyze` does; each token prints as `surface<TAB>9 IPADIC features`, and `EOS` closes
@@ -16,6 +16,16 @@ use crate::sentence;
 use crate::tokenize::Tokenizer;
 
 pub fn run(file: Option<&Path>, user_dictionaries: &[Source], out: &mut dyn Write) -> Result<()> {
+    // An argument that names no file and does not look like a path is the text itself
+    // (`bokashi tokenize 副作用は一切ありません`); a missing `notes.txt` is still an error.
+    if let Some(arg) = file
+        && !arg.exists()
+        && !looks_like_path(arg)
+    {
+        let tokenizer = Tokenizer::new(user_dictionaries)?;
+        let text = arg.to_string_lossy();
+        return tokenize_text(&tokenizer, &format!("{text}\n"), out);
+    }
     let bytes = match file {
         Some(path) => std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
         None => {
@@ -30,6 +40,19 @@ pub fn run(file: Option<&Path>, user_dictionaries: &[Source], out: &mut dyn Writ
     let decoded = decode::decode(&bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     let tokenizer = Tokenizer::new(user_dictionaries)?;
     tokenize_text(&tokenizer, &decoded.text, out)
+}
+
+/// A path separator, or an ASCII file extension (notes.txt, data.csv).
+fn looks_like_path(arg: &Path) -> bool {
+    let s = arg.to_string_lossy();
+    s.contains('/')
+        || s.contains('\\')
+        || arg.extension().is_some_and(|e| {
+            !e.is_empty()
+                && e.to_string_lossy()
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric())
+        })
 }
 
 /// Print the MeCab-format analysis of `text`.

@@ -1,0 +1,133 @@
+//! One text read sentence by sentence as `analyze` reads it — split, normalized,
+//! tokenized, stance and numbers — for the commands that show evidence (`explain`,
+//! `kwic`) rather than count it.
+
+use std::ops::Range;
+
+use anyhow::Result;
+
+use crate::normalize::Normalized;
+use crate::numbers::{self, NumberOcc};
+use crate::sentence;
+use crate::stance::{SentenceStance, StanceMatcher, StanceScratch};
+use crate::tokenize::{Features, Morphs, Token, Tokenizer};
+
+/// A cue as written in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownCue {
+    pub stance: &'static str,
+    pub category: String,
+    pub cue: String,
+    pub surface: String,
+    pub rule: &'static str,
+}
+
+/// A number as written, with its cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownNumber {
+    pub surface: String,
+    pub occ: NumberOcc,
+}
+
+/// A morpheme: its source byte range in the sentence, surface as written and base form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownToken {
+    pub source: Range<usize>,
+    pub base: String,
+}
+
+/// One sentence of a text.
+#[derive(Debug, Clone)]
+pub struct ShownSentence {
+    /// 1-based, as `sentence_no` in the tables.
+    pub no: usize,
+    /// As written.
+    pub text: String,
+    pub stance: SentenceStance,
+    pub cues: Vec<ShownCue>,
+    pub numbers: Vec<ShownNumber>,
+    pub tokens: Vec<ShownToken>,
+}
+
+/// Reads texts with one tokenizer and one stance matcher.
+pub struct Inspector<'a> {
+    pub tokenizer: &'a Tokenizer,
+    pub matcher: &'a StanceMatcher,
+}
+
+impl Inspector<'_> {
+    /// Every sentence of `text`, in order.
+    pub fn sentences(&self, text: &str) -> Result<Vec<ShownSentence>> {
+        let mut worker = self.tokenizer.worker();
+        let mut scratch = StanceScratch::default();
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut cues = Vec::new();
+        let mut out = Vec::new();
+        for range in sentence::split(text) {
+            let source = &text[range];
+            let norm = Normalized::new(source);
+            worker.tokenize(&norm.text, &mut tokens)?;
+            let feats: Vec<Features> = tokens
+                .iter()
+                .map(|t| self.tokenizer.features(t.word))
+                .collect();
+            let stance = self.matcher.analyze(
+                &norm.text,
+                &tokens,
+                Morphs::direct(&feats),
+                &mut scratch,
+                &mut cues,
+            );
+            let as_written = |r: Range<usize>| source[norm.source_range(r)].to_string();
+            let shown_cues = cues
+                .iter()
+                .map(|c| ShownCue {
+                    stance: match c.stance {
+                        crate::lexicon::CueStance::Hedge => "hedge",
+                        crate::lexicon::CueStance::Absolute => "absolute",
+                    },
+                    category: c.category.to_string(),
+                    cue: c.cue.to_string(),
+                    surface: as_written(c.range.clone()),
+                    rule: c.rule,
+                })
+                .collect();
+            let numerals: Vec<Range<usize>> = tokens
+                .iter()
+                .zip(&feats)
+                .filter(|(_, f)| f.numeral)
+                .map(|(t, _)| t.range())
+                .collect();
+            let mut occs = Vec::new();
+            numbers::extract(&norm.text, &numerals, &mut occs);
+            let shown_numbers = occs
+                .into_iter()
+                .map(|occ| ShownNumber {
+                    surface: as_written(occ.range.clone()),
+                    occ,
+                })
+                .collect();
+            let shown_tokens = tokens
+                .iter()
+                .zip(&feats)
+                .map(|(t, f)| ShownToken {
+                    source: norm.source_range(t.range()),
+                    base: if f.base() == "*" {
+                        norm.text[t.range()].to_string()
+                    } else {
+                        f.base().to_string()
+                    },
+                })
+                .collect();
+            out.push(ShownSentence {
+                no: out.len() + 1,
+                text: source.to_string(),
+                stance,
+                cues: shown_cues,
+                numbers: shown_numbers,
+                tokens: shown_tokens,
+            });
+        }
+        Ok(out)
+    }
+}
