@@ -38,6 +38,9 @@ pub enum Command {
     /// Show each sentence's stance and why: its cues (category, words as written, the rule
     /// that found them) and its numbers.
     Explain(ExplainArgs),
+    /// Concordance (KWIC): every occurrence of a term, words or a stance category, with
+    /// its context, document, sentence number and the sentence's stance.
+    Kwic(KwicArgs),
     /// Segment only (no other stage, no output): the tokenizer's speed, for benchmarks.
     #[command(hide = true)]
     Segment(SegmentArgs),
@@ -102,6 +105,39 @@ pub struct ExplainArgs {
     /// Text to explain, one line per argument; standard input when absent.
     #[arg(value_name = "TEXT")]
     pub text: Vec<String>,
+    /// Stance lexicon replacing the built-in dict/stance_lexicon.tsv.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// Claim words replacing the built-in dict/claim_words.tsv.
+    #[arg(long, value_name = "FILE")]
+    pub claim_words: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct KwicArgs {
+    /// PATTERN then INPUT...: the term (by base form: 改善 finds 改善し) or words to find,
+    /// then files or directories (default `corpus`). With --cue, a first argument that is
+    /// not an existing path narrows the cues to those containing it.
+    #[arg(value_name = "PATTERN|INPUT")]
+    pub args: Vec<String>,
+    /// PATTERN is a regular expression (on the normalized text).
+    #[arg(long)]
+    pub regex: bool,
+    /// List the cues of this stance category (possibility, hearsay, efficacy_claim …).
+    #[arg(long, value_name = "CATEGORY")]
+    pub cue: Option<String>,
+    /// Only sentences of this stance (hedged, absolute, mixed, neutral).
+    #[arg(long, value_name = "STANCE", value_parser = ["hedged", "absolute", "mixed", "neutral"])]
+    pub stance: Option<String>,
+    /// Only documents of this group (the first folder below the input root).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Characters of context on each side.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub window: usize,
+    /// Write CSV (doc,group,sentence_no,stance,left,keyword,right) instead of aligned text.
+    #[arg(long)]
+    pub csv: bool,
     /// Stance lexicon replacing the built-in dict/stance_lexicon.tsv.
     #[arg(long, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,

@@ -64,6 +64,7 @@ pub fn run() -> i32 {
                 )
             }),
         Some(cli::Command::Explain(args)) => run_explain(&cli.common, args),
+        Some(cli::Command::Kwic(args)) => run_kwic(&cli.common, args),
         Some(cli::Command::Tokenize(args)) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -105,6 +106,58 @@ fn run_explain(common: &cli::CommonArgs, args: &cli::ExplainArgs) -> anyhow::Res
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     cmd::explain::run(&inspector, &text, &mut out)
+}
+
+fn run_kwic(common: &cli::CommonArgs, args: &cli::KwicArgs) -> anyhow::Result<()> {
+    let mut positional = args.args.iter();
+    let pattern = match &args.cue {
+        // With --cue, the first argument narrows the cues unless it is an input.
+        Some(_) => args
+            .args
+            .first()
+            .filter(|a| !std::path::Path::new(a).exists())
+            .inspect(|_| {
+                positional.next();
+            }),
+        None => positional.next(),
+    };
+    let pattern =
+        cmd::kwic::Pattern::new(pattern.map(String::as_str), args.regex, args.cue.as_deref())?;
+    let mut inputs: Vec<std::path::PathBuf> = positional.map(std::path::PathBuf::from).collect();
+    if inputs.is_empty() {
+        inputs.push("corpus".into());
+    }
+    let analyze = cli::AnalyzeArgs {
+        inputs,
+        lexicon: args.lexicon.clone(),
+        claim_words: args.claim_words.clone(),
+        ..cli::AnalyzeArgs::default_for_inspection()
+    };
+    let settings = cli::Settings::new(common, &analyze)?;
+    let (found, skipped) = corpus::discover(&settings.inputs);
+    for s in &skipped {
+        eprintln!("bokashi: warning: skipping {}: {}", s.path, s.reason);
+    }
+    if found.is_empty() {
+        anyhow::bail!("nothing to read in {}", args.args.join(" "));
+    }
+    let analyzer = pipeline::Analyzer::from_settings(&settings)?;
+    let inspector = inspect::Inspector {
+        tokenizer: &analyzer.tokenizer,
+        matcher: &analyzer.stance,
+    };
+    let options = cmd::kwic::Options {
+        stance: args.stance.clone(),
+        group: args.group.clone(),
+        window: args.window,
+        csv: args.csv,
+    };
+    let lines = cmd::kwic::lines(&inspector, &found, &pattern, &options, |path, reason| {
+        eprintln!("bokashi: warning: skipping {path}: {reason}")
+    })?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    cmd::kwic::write(&lines, &options, &mut out)
 }
 
 fn run_analyze(common: &cli::CommonArgs, args: &cli::AnalyzeArgs) -> anyhow::Result<()> {

@@ -33,3 +33,6 @@ mod dev_set;
 
 /// `bokashi explain`: stance, cues, rules and numbers of given text.
 mod explain;
+
+/// `bokashi kwic`: concordance lines, base forms, cue categories, alignment.
+mod kwic;

@@ -2,5 +2,6 @@
 
 pub mod analyze;
 pub mod explain;
+pub mod kwic;
 pub mod segment;
 pub mod tokenize;
