@@ -98,6 +98,9 @@ pub struct AnalyzeArgs {
     /// Print per-stage timings on stderr and write them to run.json in the output folder.
     #[arg(long)]
     pub timings: bool,
+    /// Also write bokashi.xlsx: one sheet per table, numbers as numbers, a README sheet.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +164,7 @@ impl AnalyzeArgs {
             min_cooc: 2,
             cooc_memory: 8,
             timings: false,
+            xlsx: false,
         }
     }
 }
@@ -228,6 +232,8 @@ pub struct Settings {
     /// Bytes of co-occurrence pairs per worker before spilling.
     pub pair_budget: usize,
     pub timings: bool,
+    /// Write bokashi.xlsx beside the tables.
+    pub xlsx: bool,
 }
 
 impl Settings {
@@ -264,6 +270,7 @@ impl Settings {
             min_cooc: analyze.min_cooc.max(1),
             pair_budget: analyze.cooc_memory.saturating_mul(1 << 20),
             timings: analyze.timings,
+            xlsx: analyze.xlsx,
         })
     }
 }

@@ -39,6 +39,7 @@ pub mod terms;
 mod test_support;
 pub mod timing;
 pub mod tokenize;
+pub mod workbook;
 
 use clap::Parser;
 

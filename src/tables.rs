@@ -71,6 +71,15 @@ impl Output {
         self.staging.path()
     }
 
+    /// The CSV tables written so far, in the order they were started.
+    pub fn tables(&self) -> Vec<String> {
+        self.written
+            .iter()
+            .filter(|n| n.ends_with(".csv"))
+            .cloned()
+            .collect()
+    }
+
     /// Move `name`, written into the staging folder by hand, into place with the tables.
     pub fn adopt(&mut self, name: &str) {
         self.written.push(name.to_string());

@@ -36,3 +36,6 @@ mod explain;
 
 /// `bokashi kwic`: concordance lines, base forms, cue categories, alignment.
 mod kwic;
+
+/// `--xlsx`: the workbook read back with calamine.
+mod workbook;

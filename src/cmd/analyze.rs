@@ -155,6 +155,17 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
         output.adopt("run.json");
         eprintln!("{}", timing_lines(&timings, wall, total_bytes));
     }
+    if settings.xlsx {
+        let staging = output.staging().to_path_buf();
+        crate::workbook::write(
+            &staging,
+            &output.tables(),
+            &staging.join("bokashi.xlsx"),
+            settings.style.excel,
+            |message| reporter.warn(message),
+        )?;
+        output.adopt("bokashi.xlsx");
+    }
     // Last chance to stop before the tables replace the old ones.
     cancel.check()?;
     output.commit()?;
