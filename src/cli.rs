@@ -213,6 +213,9 @@ impl CommonArgs {
     }
 }
 
+/// The most worker threads a run takes.
+pub const MAX_JOBS: usize = 256;
+
 /// Validated settings for a run.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -240,6 +243,10 @@ impl Settings {
     pub fn new(common: &CommonArgs, analyze: &AnalyzeArgs) -> Result<Self> {
         let jobs = match common.jobs {
             Some(0) => bail!("--jobs must be at least 1"),
+            Some(n) if n > MAX_JOBS => bail!(
+                "--jobs {n} is more than {MAX_JOBS}; the work is split in batches, and more \
+                 threads than cores only cost memory"
+            ),
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };

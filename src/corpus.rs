@@ -44,8 +44,34 @@ pub struct Document {
     pub decoded: Decoded,
 }
 
+/// The file bokashi writes into every output folder, so that no later run reads its
+/// tables back as documents (`bokashi analyze .` twice).
+pub const OUTPUT_MARKER: &str = ".bokashi-output";
+
 /// The documents under `roots`, sorted by `doc`, and the paths that could not be listed.
 pub fn discover(roots: &[PathBuf]) -> (Vec<Input>, Vec<Skipped>) {
+    let found = discover_excluding(roots, &[]);
+    (found.inputs, found.skipped)
+}
+
+/// What [`discover_excluding`] found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub inputs: Vec<Input>,
+    pub skipped: Vec<Skipped>,
+    /// Things the user should hear about: output folders passed over, files named twice.
+    pub notes: Vec<String>,
+}
+
+/// [`discover`], passing over the folders in `exclude` (the run's own output folder) and
+/// every folder holding an [`OUTPUT_MARKER`], and reading each file once however many
+/// inputs name it (by canonical path).
+pub fn discover_excluding(roots: &[PathBuf], exclude: &[PathBuf]) -> Discovery {
+    let exclude: Vec<PathBuf> = exclude
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    let mut notes = Vec::new();
     let mut inputs = Vec::new();
     let mut skipped = Vec::new();
     for root in roots {
@@ -63,7 +89,7 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Input>, Vec<Skipped>) {
         if meta.is_file() {
             let name = root
                 .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
+                .map(id_part)
                 .unwrap_or_else(|| root.display().to_string());
             found.push(Input {
                 path: root.clone(),
@@ -73,7 +99,14 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Input>, Vec<Skipped>) {
                 size: meta.len(),
             });
         } else if meta.is_dir() {
-            walk(root, &mut found, &mut skipped);
+            if is_output_folder(root, &exclude) {
+                notes.push(format!(
+                    "skipping {}: it is a bokashi output folder",
+                    root.display()
+                ));
+                continue;
+            }
+            walk(root, &exclude, &mut found, &mut skipped, &mut notes);
         } else {
             skipped.push(Skipped {
                 path: root.display().to_string(),
@@ -82,18 +115,94 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Input>, Vec<Skipped>) {
         }
         inputs.push((root, found));
     }
+    // Each file once: `analyze corpus corpus`, `corpus ./corpus/`, a folder and one of its
+    // files. The first input to name a file keeps it (before ids are made unique, so a
+    // repeated input does not change any id).
+    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    for (root, found) in inputs.iter_mut() {
+        let before = found.len();
+        found.retain(|input| {
+            seen.insert(std::fs::canonicalize(&input.path).unwrap_or_else(|_| input.path.clone()))
+        });
+        let dropped = before - found.len();
+        if dropped > 0 {
+            notes.push(format!(
+                "{}: {dropped} file(s) already named by an earlier input, read once",
+                root.display()
+            ));
+        }
+    }
     let mut inputs = disambiguate(inputs);
     inputs.sort_by(|a, b| a.doc.cmp(&b.doc).then_with(|| a.path.cmp(&b.path)));
     skipped.sort();
-    (inputs, skipped)
+    Discovery {
+        inputs,
+        skipped,
+        notes,
+    }
 }
 
-fn walk(root: &Path, found: &mut Vec<Input>, skipped: &mut Vec<Skipped>) {
+/// A file or folder name as part of a `doc` id: readable, and lossless so that two files
+/// never share an id — bytes that are not UTF-8, control and bidi characters (which would
+/// reorder the id on screen) and `%` itself are written `%XX`, their bytes in hex.
+pub fn id_part(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    let bytes: &[u8] = std::os::unix::ffi::OsStrExt::as_bytes(name);
+    #[cfg(not(unix))]
+    let lossy = name.to_string_lossy();
+    #[cfg(not(unix))]
+    let bytes: &[u8] = lossy.as_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    let escape = |out: &mut String, b: &[u8]| {
+        for byte in b {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    };
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            let hidden = c.is_control()
+                || c == '%'
+                || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            if hidden {
+                let mut buf = [0u8; 4];
+                escape(&mut out, c.encode_utf8(&mut buf).as_bytes());
+            } else {
+                out.push(c);
+            }
+        }
+        escape(&mut out, chunk.invalid());
+    }
+    out
+}
+
+/// Whether `dir` is the run's output folder or holds an [`OUTPUT_MARKER`].
+fn is_output_folder(dir: &Path, exclude: &[PathBuf]) -> bool {
+    dir.join(OUTPUT_MARKER).exists()
+        || std::fs::canonicalize(dir).is_ok_and(|c| exclude.contains(&c))
+}
+
+fn walk(
+    root: &Path,
+    exclude: &[PathBuf],
+    found: &mut Vec<Input>,
+    skipped: &mut Vec<Skipped>,
+    notes: &mut Vec<String>,
+) {
+    let mut passed_over = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            if e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            if e.depth() > 0 && e.file_type().is_dir() && is_output_folder(e.path(), exclude) {
+                passed_over.push(e.path().display().to_string());
+                return false;
+            }
+            true
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -121,7 +230,7 @@ fn walk(root: &Path, found: &mut Vec<Input>, skipped: &mut Vec<Skipped>) {
         };
         let parts: Vec<String> = relative
             .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .map(|c| id_part(c.as_os_str()))
             .collect();
         let group = if parts.len() > 1 {
             parts[0].clone()
@@ -135,6 +244,9 @@ fn walk(root: &Path, found: &mut Vec<Input>, skipped: &mut Vec<Skipped>) {
             group,
             size: entry.metadata().map(|m| m.len()).unwrap_or(0),
         });
+    }
+    for dir in passed_over {
+        notes.push(format!("skipping {dir}: it is a bokashi output folder"));
     }
 }
 

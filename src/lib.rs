@@ -82,7 +82,10 @@ pub fn run() -> i32 {
             EXIT_INTERRUPTED
         }
         Err(e) => {
-            eprintln!("bokashi: error: {e:#}");
+            eprintln!(
+                "bokashi: error: {}",
+                progress::escape_controls(&format!("{e:#}"))
+            );
             EXIT_FATAL
         }
     }
@@ -137,7 +140,11 @@ fn run_kwic(common: &cli::CommonArgs, args: &cli::KwicArgs) -> anyhow::Result<()
     let settings = cli::Settings::new(common, &analyze)?;
     let (found, skipped) = corpus::discover(&settings.inputs);
     for s in &skipped {
-        eprintln!("bokashi: warning: skipping {}: {}", s.path, s.reason);
+        eprintln!(
+            "bokashi: warning: skipping {}: {}",
+            progress::escape_controls(&s.path),
+            s.reason
+        );
     }
     if found.is_empty() {
         anyhow::bail!("nothing to read in {}", args.args.join(" "));
@@ -154,7 +161,10 @@ fn run_kwic(common: &cli::CommonArgs, args: &cli::KwicArgs) -> anyhow::Result<()
         csv: args.csv,
     };
     let lines = cmd::kwic::lines(&inspector, &found, &pattern, &options, |path, reason| {
-        eprintln!("bokashi: warning: skipping {path}: {reason}")
+        eprintln!(
+            "bokashi: warning: skipping {}: {reason}",
+            progress::escape_controls(path)
+        )
     })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

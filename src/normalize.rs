@@ -279,6 +279,19 @@ fn starts_chunk(c: char) -> bool {
 fn clean(c: char) -> Option<Option<char>> {
     match c {
         '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' => Some(None),
+        // Invisible characters that would split a word or a cue without showing: soft
+        // hyphen, LRM/RLM/ALM, bidi embeddings, overrides and isolates, the Mongolian vowel
+        // separator, variation selectors and tag characters.
+        '\u{00AD}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{180E}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{E0100}'..='\u{E01EF}'
+        | '\u{E0000}'..='\u{E007F}' => Some(None),
         c if c.is_control() => Some(Some(' ')),
         _ => None,
     }

@@ -45,6 +45,8 @@ impl Reporter {
     /// Print one warning line on stderr, above the bar.
     pub fn warn(&self, message: impl std::fmt::Display) {
         self.warnings.fetch_add(1, Ordering::Relaxed);
+        let message = message.to_string();
+        let message = escape_controls(&message);
         self.bar
             .suspend(|| eprintln!("bokashi: warning: {message}"));
     }
@@ -63,4 +65,25 @@ impl Reporter {
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// `text` with control and bidi characters written as `\u{…}`, so that a file name cannot
+/// move the cursor, set the terminal's title or reorder the line it is printed in.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }

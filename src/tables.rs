@@ -32,7 +32,14 @@ pub struct Output {
     staging: tempfile::TempDir,
     written: Vec<String>,
     style: CsvStyle,
+    /// The folder did not exist before this run: a run that fails removes it again.
+    created: bool,
+    committed: bool,
 }
+
+/// Files a run writes only when asked (`--timings`, `--xlsx`): a run without the option
+/// removes the one an earlier run left, so that no file in the folder is stale.
+const OPTIONAL_OUTPUTS: [&str; 2] = ["run.json", "bokashi.xlsx"];
 
 impl Output {
     /// Create (if needed) and check the output folder before any work is done.
@@ -43,8 +50,18 @@ impl Output {
                 dir.display()
             );
         }
+        let created = !dir.exists();
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+        // Mark the folder as bokashi's, so that no run reads its tables as documents.
+        let marker = dir.join(crate::corpus::OUTPUT_MARKER);
+        if !marker.exists() {
+            std::fs::write(
+                &marker,
+                "This folder holds tables written by bokashi; bokashi never reads it as input.\n",
+            )
+            .with_context(|| format!("cannot write to output directory {}", dir.display()))?;
+        }
         let staging = tempfile::Builder::new()
             .prefix(".bokashi-tmp-")
             .tempdir_in(dir)
@@ -54,6 +71,8 @@ impl Output {
             staging,
             written: Vec::new(),
             style,
+            created,
+            committed: false,
         })
     }
 
@@ -86,7 +105,17 @@ impl Output {
     }
 
     /// Move every finished table into the output folder; the staging folder goes away.
-    pub fn commit(self) -> Result<Vec<PathBuf>> {
+    pub fn commit(mut self) -> Result<Vec<PathBuf>> {
+        self.committed = true;
+        for stale in OPTIONAL_OUTPUTS {
+            if !self.written.iter().any(|w| w == stale) {
+                let path = self.dir.join(stale);
+                if path.is_file() {
+                    std::fs::remove_file(&path)
+                        .with_context(|| format!("cannot remove the stale {}", path.display()))?;
+                }
+            }
+        }
         let mut moved = Vec::new();
         for name in &self.written {
             let from = self.staging.path().join(name);
@@ -100,6 +129,19 @@ impl Output {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+}
+
+impl Drop for Output {
+    /// A run that did not commit leaves no folder it created (its staging folder goes with
+    /// it; the marker too, and then the folder when nothing else is in it).
+    fn drop(&mut self) {
+        if self.committed || !self.created {
+            return;
+        }
+        let _ = std::fs::remove_dir_all(self.staging.path());
+        let _ = std::fs::remove_file(self.dir.join(crate::corpus::OUTPUT_MARKER));
+        let _ = std::fs::remove_dir(&self.dir);
     }
 }
 
@@ -348,7 +390,7 @@ pub fn is_formula_like(cell: &str) -> bool {
     matches!(
         cell.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    )
+    ) || cell.starts_with(['＝', '＋', '－', '＠'])
 }
 
 #[derive(Debug)]
@@ -778,8 +820,16 @@ mod tests {
             std::fs::read_to_string(out_dir.join("t.csv")).unwrap(),
             "text,count,score,maybe\n,0,0,\n"
         );
-        let leftovers: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "staging folder removed");
+        let mut leftovers: Vec<String> = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        leftovers.sort();
+        assert_eq!(
+            leftovers,
+            [crate::corpus::OUTPUT_MARKER, "t.csv"],
+            "staging folder removed, marker written"
+        );
     }
 
     #[test]

@@ -39,3 +39,7 @@ mod kwic;
 
 /// `--xlsx`: the workbook read back with calamine.
 mod workbook;
+
+/// Issue 18's probe: output read back, files named twice, invisible characters, ids,
+/// limits, stale files, unsafe names.
+mod reliability;

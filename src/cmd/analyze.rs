@@ -34,7 +34,9 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     // Fail on an unusable output folder before any work is done.
     let mut output = Output::prepare(&settings.output, settings.style)?;
 
-    let (inputs, mut skipped) = corpus::discover(&settings.inputs);
+    let found =
+        corpus::discover_excluding(&settings.inputs, std::slice::from_ref(&settings.output));
+    let (inputs, mut skipped, notes) = (found.inputs, found.skipped, found.notes);
     if inputs.is_empty() {
         let names: Vec<String> = settings
             .inputs
@@ -50,6 +52,9 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     let reporter = Reporter::new(settings.quiet, inputs.len(), total_bytes);
     for s in &skipped {
         reporter.warn(format_args!("skipping {}: {}", s.path, s.reason));
+    }
+    for note in &notes {
+        reporter.warn(note);
     }
 
     let pool = rayon::ThreadPoolBuilder::new()

@@ -1,0 +1,185 @@
+//! The failures a hostile probe found (issue 18), one test each, named after what it guards.
+
+use crate::util::{Workdir, copy_corpus, csv, ok};
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn term_freq(work: &Workdir, out: &str, term: &str) -> String {
+    let (_, rows) = csv(&work.read(&format!("{out}/terms.csv")));
+    rows.iter()
+        .find(|r| r[0] == term)
+        .map(|r| r[3].clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn output_inside_the_input_is_not_read_back() {
+    let work = Workdir::new();
+    copy_corpus(&work);
+    let p = work.path("corpus");
+    let first = crate::util::bokashi(&p, &["analyze", "."], None);
+    ok(&first);
+    let second = crate::util::bokashi(&p, &["analyze", "."], None);
+    ok(&second);
+    assert!(
+        stderr(&second).contains("skipping ./output: it is a bokashi output folder"),
+        "{}",
+        stderr(&second)
+    );
+    let (_, docs) = csv(&work.read("corpus/output/documents.csv"));
+    assert_eq!(
+        docs.len(),
+        5,
+        "the tables of the first run are not documents"
+    );
+    // An output folder named elsewhere with -o is passed over too, marker or not.
+    std::fs::remove_file(work.path("corpus/output/.bokashi-output")).unwrap();
+    ok(&crate::util::bokashi(
+        &p,
+        &["analyze", ".", "-o", "output"],
+        None,
+    ));
+    let (_, docs) = csv(&work.read("corpus/output/documents.csv"));
+    assert_eq!(docs.len(), 5);
+}
+
+#[test]
+fn each_file_is_read_once() {
+    let work = Workdir::new();
+    copy_corpus(&work);
+    ok(&work.run(&["analyze", "corpus", "-o", "once", "-q"]));
+    let out = work.run(&[
+        "analyze",
+        "corpus",
+        "./corpus/",
+        "corpus/000_58525d2d109e6d9c.txt",
+        "-o",
+        "twice",
+    ]);
+    ok(&out);
+    assert!(
+        stderr(&out).contains("./corpus/: 5 file(s) already named by an earlier input, read once"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        term_freq(&work, "twice", "エクソソーム"),
+        term_freq(&work, "once", "エクソソーム")
+    );
+    assert_eq!(
+        work.read("twice/documents.csv"),
+        work.read("once/documents.csv")
+    );
+}
+
+#[test]
+fn invisible_characters_do_not_hide_words() {
+    let work = Workdir::new();
+    work.write(
+        "c/a.txt",
+        "効果が期\u{00AD}待されます。\n必\u{200E}ず治ります。\nエクソ\u{00AD}ソームを\u{202E}使\u{202C}います。\n",
+    );
+    ok(&work.run(&["analyze", "c", "-o", "out", "-q"]));
+    let (_, cues) = csv(&work.read("out/cues.csv"));
+    let found: Vec<(&str, &str)> = cues
+        .iter()
+        .map(|c| (c[3].as_str(), c[5].as_str()))
+        .collect();
+    assert!(
+        found.contains(&("expectation", "期\u{00AD}待され")),
+        "{found:?}"
+    );
+    assert!(found.contains(&("certainty", "必\u{200E}ず")), "{found:?}");
+    assert_eq!(term_freq(&work, "out", "エクソソーム"), "1");
+}
+
+#[cfg(unix)]
+#[test]
+fn distinct_files_keep_distinct_ids() {
+    use std::os::unix::ffi::OsStrExt;
+    let work = Workdir::new();
+    let dir = work.path("c");
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in [&b"bad\xff\xfe.txt"[..], b"bad\xfd\xfd.txt", b"50%.txt"] {
+        let path = dir.join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(path, "膝の痛みが和らぎます。\n").unwrap();
+    }
+    ok(&work.run(&["analyze", "c", "-o", "out", "-q"]));
+    let (_, docs) = csv(&work.read("out/documents.csv"));
+    let ids: Vec<&str> = docs.iter().map(|d| d[0].as_str()).collect();
+    assert_eq!(ids, ["50%25.txt", "bad%FD%FD.txt", "bad%FF%FE.txt"]);
+}
+
+#[test]
+fn jobs_above_the_ceiling_are_refused() {
+    let work = Workdir::new();
+    copy_corpus(&work);
+    let out = work.run(&["analyze", "corpus", "-j", "100000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("bokashi: error: --jobs 100000 is more than 256"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !work.path("output").exists(),
+        "refused before any output is made"
+    );
+}
+
+#[test]
+fn no_stale_run_json_and_no_empty_output_folder_after_a_failure() {
+    let work = Workdir::new();
+    copy_corpus(&work);
+    ok(&work.run(&[
+        "analyze",
+        "corpus",
+        "-o",
+        "out",
+        "-q",
+        "--timings",
+        "--xlsx",
+    ]));
+    assert!(work.path("out/run.json").exists() && work.path("out/bokashi.xlsx").exists());
+    ok(&work.run(&["analyze", "corpus", "-o", "out", "-q"]));
+    assert!(
+        !work.path("out/run.json").exists(),
+        "run.json of an earlier --timings run"
+    );
+    assert!(
+        !work.path("out/bokashi.xlsx").exists(),
+        "a workbook of earlier tables"
+    );
+    // A run with nothing to analyze fails and leaves no folder it created.
+    work.write("empty/.keep", "");
+    let failed = work.run(&["analyze", "empty", "-o", "new_out", "-q"]);
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(!work.path("new_out").exists());
+}
+
+#[test]
+fn names_in_messages_and_cells_are_safe() {
+    let work = Workdir::new();
+    // A missing input whose name would set the terminal title.
+    let out = work.run(&["analyze", "\u{1b}]0;pwned\u{7}", "-o", "out", "-q"]);
+    let err = stderr(&out);
+    assert!(
+        !err.contains('\u{1b}') && err.contains("\\u{1b}]0;pwned\\u{7}"),
+        "{err:?}"
+    );
+    // Full-width formula characters are neutralised by --excel.
+    work.write("c/a.txt", "＝SUM(A1)と書かれていました。\n");
+    ok(&work.run(&["analyze", "c", "-o", "x", "-q", "--excel"]));
+    let sentences = work.read("x/sentences.csv");
+    assert!(
+        sentences.contains("'＝SUM(A1)と書かれていました。"),
+        "{sentences}"
+    );
+    // A bidi override in a file name is escaped in the doc id.
+    work.write("d/a\u{202E}txt.exe", "膝の痛み。\n");
+    ok(&work.run(&["analyze", "d", "-o", "y", "-q"]));
+    let (_, docs) = csv(&work.read("y/documents.csv"));
+    assert_eq!(docs[0][0], "a%E2%80%AEtxt.exe");
+}
