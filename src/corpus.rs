@@ -119,7 +119,11 @@ pub fn discover_excluding(roots: &[PathBuf], exclude: &[PathBuf]) -> Discovery {
     // files. The first input to name a file keeps it (before ids are made unique, so a
     // repeated input does not change any id).
     let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
-    for (root, found) in inputs.iter_mut() {
+    // One root cannot name a file twice (the walk does not follow a link to a file it
+    // already listed … except through links, which canonical paths also catch only with
+    // several roots); a single root skips the system calls.
+    let several = inputs.len() > 1;
+    for (root, found) in inputs.iter_mut().filter(|_| several) {
         let before = found.len();
         found.retain(|input| {
             seen.insert(std::fs::canonicalize(&input.path).unwrap_or_else(|_| input.path.clone()))

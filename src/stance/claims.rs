@@ -572,11 +572,14 @@ pub fn possible(rules: u8, i: usize, feats: Morphs<'_, '_>, w: &crate::lexicon::
         r &= !EFFECT_RULE;
     }
     if r & SAFETY_RULE != 0 && f.pos() != "動詞" {
+        // The rule needs a denial (ない, ません, なし, ゼロ), a smallness (少ない) or
+        // 〜にくい after the noun.
         let after = (1..=8).any(|k| {
             at(k).is_some_and(|n| {
-                matches!(n.pos(), "動詞" | "助動詞")
+                matches!((n.pos(), n.base()), ("助動詞", "ない" | "ぬ" | "ん"))
                     || (n.pos() == "形容詞"
-                        && (n.base() == "ない" || w.risk_low.contains(n.base())))
+                        && (matches!(n.base(), "ない" | "なし" | "にくい")
+                            || w.risk_low.contains(n.base())))
                     || matches!(n.base(), "ゼロ" | "なし")
             })
         });
