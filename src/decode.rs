@@ -25,16 +25,19 @@ pub struct Decoded {
 pub enum NotText {
     /// Magic number of a known binary format, or NUL/control bytes throughout.
     Binary(String),
-    /// No supported encoding decodes it with few enough errors.
-    Undecodable,
+    /// No supported encoding decodes it with few enough errors: the fewest invalid byte
+    /// sequences any decoding had, and the file's size.
+    Undecodable { invalid: usize, bytes: usize },
 }
 
 impl std::fmt::Display for NotText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             NotText::Binary(what) => write!(f, "binary file ({what})"),
-            NotText::Undecodable => f.write_str(
-                "not decodable as UTF-8, UTF-16, Shift_JIS or EUC-JP (too many invalid bytes)",
+            NotText::Undecodable { invalid, bytes } => write!(
+                f,
+                "not text in UTF-8, UTF-16, Shift_JIS or EUC-JP: {invalid} invalid byte \
+                 sequence(s) in {bytes} bytes at best (over {MAX_INVALID} and over 1%)"
             ),
         }
     }
@@ -47,6 +50,10 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// byte in a long article should not lose the article, but a file that is mostly invalid
 /// is not text in that encoding.
 const MAX_ERROR_RATE: f64 = 0.01;
+
+/// … or at most this many, however short the file: three bad bytes in a 240-byte note, or
+/// a file cut in the middle of a character, are damage, not another format.
+const MAX_INVALID: usize = 8;
 
 /// Decode `bytes` by detection. An empty input decodes to empty UTF-8 text.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
@@ -70,10 +77,15 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
     // or text with a few damaged bytes. Decide line by line ('\n' is never a trail byte
     // in UTF-8, Shift_JIS or EUC-JP, so lines split cleanly in all of them).
     let decoded = decode_by_line(bytes, legacy);
-    if (decoded.replacements as f64) <= MAX_ERROR_RATE * bytes.len() as f64 {
+    if decoded.replacements <= MAX_INVALID
+        || (decoded.replacements as f64) <= MAX_ERROR_RATE * bytes.len() as f64
+    {
         Ok(decoded)
     } else {
-        Err(NotText::Undecodable)
+        Err(NotText::Undecodable {
+            invalid: decoded.replacements,
+            bytes: bytes.len(),
+        })
     }
 }
 

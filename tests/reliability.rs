@@ -183,3 +183,32 @@ fn names_in_messages_and_cells_are_safe() {
     let (_, docs) = csv(&work.read("y/documents.csv"));
     assert_eq!(docs[0][0], "a%E2%80%AEtxt.exe");
 }
+
+#[test]
+fn a_few_bad_bytes_do_not_drop_a_document() {
+    let work = Workdir::new();
+    // 240 bytes of UTF-8 with three invalid bytes (over 1%), and a file cut mid-character.
+    let mut damaged = "膝の痛みが和らぎます。".repeat(7).into_bytes();
+    damaged.truncate(231);
+    damaged.extend_from_slice(b"\xff\xfe\xfd");
+    damaged.extend_from_slice("。\n".as_bytes());
+    work.write("c/damaged.txt", &damaged);
+    let mut cut = "副作用はありません。".as_bytes().to_vec();
+    cut.truncate(cut.len() - 1);
+    work.write("c/cut.txt", &cut);
+    // Mostly invalid: not text, and the reason says what was found.
+    let garbage: Vec<u8> = b"\xffA".repeat(200);
+    work.write("c/garbage.txt", &garbage);
+    ok(&work.run(&["analyze", "c", "-o", "out", "-q"]));
+    let (_, docs) = csv(&work.read("out/documents.csv"));
+    let ids: Vec<&str> = docs.iter().map(|d| d[0].as_str()).collect();
+    assert_eq!(ids, ["cut.txt", "damaged.txt"]);
+    let (_, skipped) = csv(&work.read("out/skipped.csv"));
+    assert_eq!(skipped.len(), 1);
+    assert!(skipped[0][0].ends_with("garbage.txt"), "{skipped:?}");
+    assert!(
+        skipped[0][1].starts_with("not text in UTF-8, UTF-16, Shift_JIS or EUC-JP: ")
+            && skipped[0][1].contains("invalid byte sequence(s) in 400 bytes"),
+        "{skipped:?}"
+    );
+}
