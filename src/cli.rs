@@ -101,6 +101,17 @@ pub struct AnalyzeArgs {
     /// Also write bokashi.xlsx: one sheet per table, numbers as numbers, a README sheet.
     #[arg(long)]
     pub xlsx: bool,
+    /// Worker threads [default: all cores; at most 256].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// No progress bar and no summary line (the bar is also off when stderr is not a
+    /// terminal).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Spreadsheet-safe CSV: UTF-8 BOM, and text cells starting with = + - @ TAB or CR
+    /// (or ＝ ＋ － ＠) prefixed with ' so that they are not run as formulas.
+    #[arg(long)]
+    pub excel: bool,
 }
 
 #[derive(Debug, Args)]
@@ -165,6 +176,9 @@ impl AnalyzeArgs {
             cooc_memory: 8,
             timings: false,
             xlsx: false,
+            jobs: None,
+            quiet: false,
+            excel: false,
         }
     }
 }
@@ -177,19 +191,10 @@ pub struct TokenizeArgs {
     pub file: Option<PathBuf>,
 }
 
-/// Options every command takes.
+/// Options every command takes (those that only change how tables are made belong to
+/// `analyze`, so that `tokenize --excel` is refused rather than ignored).
 #[derive(Debug, Args, Default, Clone)]
 pub struct CommonArgs {
-    /// Worker threads [default: all cores].
-    #[arg(long, short = 'j', value_name = "N", global = true)]
-    pub jobs: Option<usize>,
-    /// No progress bar (it is also off when stderr is not a terminal).
-    #[arg(long, short = 'q', global = true)]
-    pub quiet: bool,
-    /// Spreadsheet-safe CSV: UTF-8 BOM, and text cells starting with = + - @ TAB or CR
-    /// prefixed with ' so that they are not run as formulas.
-    #[arg(long, global = true)]
-    pub excel: bool,
     /// Another user dictionary (IPADIC CSV or `surface,品詞,読み`), added to the built-in
     /// dict/user_dict.csv. May be repeated.
     #[arg(long, value_name = "FILE", global = true)]
@@ -241,7 +246,7 @@ pub struct Settings {
 
 impl Settings {
     pub fn new(common: &CommonArgs, analyze: &AnalyzeArgs) -> Result<Self> {
-        let jobs = match common.jobs {
+        let jobs = match analyze.jobs {
             Some(0) => bail!("--jobs must be at least 1"),
             Some(n) if n > MAX_JOBS => bail!(
                 "--jobs {n} is more than {MAX_JOBS}; the work is split in batches, and more \
@@ -254,9 +259,9 @@ impl Settings {
             inputs: analyze.inputs.clone(),
             output: analyze.output.clone(),
             jobs,
-            quiet: common.quiet,
+            quiet: analyze.quiet,
             style: CsvStyle {
-                excel: common.excel,
+                excel: analyze.excel,
             },
             user_dictionaries: common.user_dictionaries()?,
             stopwords: Stopwords::parse(&match &analyze.stopwords {

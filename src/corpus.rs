@@ -75,6 +75,18 @@ pub fn discover_excluding(roots: &[PathBuf], exclude: &[PathBuf]) -> Discovery {
     let mut inputs = Vec::new();
     let mut skipped = Vec::new();
     for root in roots {
+        // `-` is standard input, a document of its own.
+        if root.as_os_str() == "-" {
+            let input = Input {
+                path: root.clone(),
+                display: "standard input".into(),
+                doc: "stdin".into(),
+                group: String::new(),
+                size: 0,
+            };
+            inputs.push((root, vec![input]));
+            continue;
+        }
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
@@ -281,7 +293,13 @@ fn disambiguate(per_root: Vec<(&PathBuf, Vec<Input>)>) -> Vec<Input> {
 
 /// Read and decode one input. Errors are reasons for `skipped.csv`.
 pub fn read(input: &Input) -> Result<Document, String> {
-    let bytes = std::fs::read(&input.path).map_err(|e| io_reason(&e))?;
+    let bytes = if input.path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|e| io_reason(&e))?;
+        buf
+    } else {
+        std::fs::read(&input.path).map_err(|e| io_reason(&e))?
+    };
     let decoded = decode::decode_owned(bytes).map_err(|e| e.to_string())?;
     Ok(Document {
         input: input.clone(),

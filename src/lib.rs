@@ -54,7 +54,7 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 pub fn run() -> i32 {
     let cli = cli::Cli::parse();
     let result = match &cli.command {
-        None => run_analyze(&cli.common, &cli.analyze),
+        None => unknown_command(&cli.analyze).and_then(|()| run_analyze(&cli.common, &cli.analyze)),
         Some(cli::Command::Analyze(args)) => run_analyze(&cli.common, args),
         Some(cli::Command::Segment(args)) => cli::Settings::new(&cli.common, &args.analyze)
             .and_then(|settings| cmd::segment::run(&settings, args.lindera_api))
@@ -169,6 +169,49 @@ fn run_kwic(common: &cli::CommonArgs, args: &cli::KwicArgs) -> anyhow::Result<()
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     cmd::kwic::write(&lines, &options, &mut out)
+}
+
+/// With no command, a first argument that is neither an existing path nor `-` and reads
+/// like a word (`bokashi analyse corpus`, `bokashi merge a b`) is a mistyped or unknown
+/// command, not a missing input: refused with the nearest command.
+fn unknown_command(args: &cli::AnalyzeArgs) -> anyhow::Result<()> {
+    let Some(first) = args.inputs.first() else {
+        return Ok(());
+    };
+    let word = first.to_string_lossy();
+    let pathlike = word.contains(['/', '\\', '.']) || word == "-" || first.exists();
+    let given = std::env::args_os().skip(1).any(|a| a == first.as_os_str());
+    if pathlike || !given {
+        return Ok(());
+    }
+    const COMMANDS: [&str; 4] = ["analyze", "tokenize", "explain", "kwic"];
+    let nearest = COMMANDS
+        .iter()
+        .map(|c| (edit_distance(&word, c), *c))
+        .min()
+        .filter(|(d, _)| *d <= 2)
+        .map(|(_, c)| format!(" (did you mean `bokashi {c}`?)"))
+        .unwrap_or_default();
+    anyhow::bail!(
+        "`{word}` is neither a command nor an existing file or folder{nearest}; commands: {}",
+        COMMANDS.join(", ")
+    )
+}
+
+/// Levenshtein distance, for suggesting a command.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 fn run_analyze(common: &cli::CommonArgs, args: &cli::AnalyzeArgs) -> anyhow::Result<()> {

@@ -212,3 +212,32 @@ fn a_few_bad_bytes_do_not_drop_a_document() {
         "{skipped:?}"
     );
 }
+
+#[test]
+fn the_command_line_says_what_it_means() {
+    let work = Workdir::new();
+    copy_corpus(&work);
+    let typo = work.run(&["analyse", "corpus"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert_eq!(
+        stderr(&typo).trim_end(),
+        "bokashi: error: `analyse` is neither a command nor an existing file or folder (did you \
+         mean `bokashi analyze`?); commands: analyze, tokenize, explain, kwic"
+    );
+    assert!(!work.path("output").exists(), "nothing was analyzed");
+    let unknown = work.run(&["merge", "a", "b"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("`merge` is neither a command"));
+    // Options that do nothing for a command are refused there.
+    let excel = work.run(&["tokenize", "--excel", "本文"]);
+    assert_eq!(excel.status.code(), Some(2));
+    // `-` reads standard input.
+    let out = crate::util::bokashi(
+        work.dir.path(),
+        &["analyze", "-", "-o", "stdin_out", "-q"],
+        Some("副作用はありません。\n".as_bytes()),
+    );
+    ok(&out);
+    let (_, docs) = csv(&work.read("stdin_out/documents.csv"));
+    assert_eq!((docs[0][0].as_str(), docs[0][10].as_str()), ("stdin", "1"));
+}
