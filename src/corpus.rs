@@ -50,7 +50,7 @@ pub const OUTPUT_MARKER: &str = ".bokashi-output";
 
 /// The documents under `roots`, sorted by `doc`, and the paths that could not be listed.
 pub fn discover(roots: &[PathBuf]) -> (Vec<Input>, Vec<Skipped>) {
-    let found = discover_excluding(roots, &[]);
+    let found = discover_excluding(roots, &[], &|| false);
     (found.inputs, found.skipped)
 }
 
@@ -66,7 +66,12 @@ pub struct Discovery {
 /// [`discover`], passing over the folders in `exclude` (the run's own output folder) and
 /// every folder holding an [`OUTPUT_MARKER`], and reading each file once however many
 /// inputs name it (by canonical path).
-pub fn discover_excluding(roots: &[PathBuf], exclude: &[PathBuf]) -> Discovery {
+/// `stop` is asked between entries: a Ctrl-C during a long listing ends it.
+pub fn discover_excluding(
+    roots: &[PathBuf],
+    exclude: &[PathBuf],
+    stop: &dyn Fn() -> bool,
+) -> Discovery {
     let exclude: Vec<PathBuf> = exclude
         .iter()
         .filter_map(|p| std::fs::canonicalize(p).ok())
@@ -118,11 +123,11 @@ pub fn discover_excluding(roots: &[PathBuf], exclude: &[PathBuf]) -> Discovery {
                 ));
                 continue;
             }
-            walk(root, &exclude, &mut found, &mut skipped, &mut notes);
+            walk(root, &exclude, stop, &mut found, &mut skipped, &mut notes);
         } else {
             skipped.push(Skipped {
                 path: root.display().to_string(),
-                reason: "not a regular file or directory".into(),
+                reason: special_file_reason(&meta.file_type()),
             });
         }
         inputs.push((root, found));
@@ -200,11 +205,13 @@ fn is_output_folder(dir: &Path, exclude: &[PathBuf]) -> bool {
 fn walk(
     root: &Path,
     exclude: &[PathBuf],
+    stop: &dyn Fn() -> bool,
     found: &mut Vec<Input>,
     skipped: &mut Vec<Skipped>,
     notes: &mut Vec<String>,
 ) {
     let mut passed_over = Vec::new();
+    let mut system_links = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -217,9 +224,26 @@ fn walk(
                 passed_over.push(e.path().display().to_string());
                 return false;
             }
+            // A link out of the tree into /proc, /sys or /dev (a link to /proc/self walks
+            // the whole file system) is not followed.
+            if e.path_is_symlink()
+                && let Ok(target) = std::fs::canonicalize(e.path())
+                && let Some(system) = ["/proc", "/sys", "/dev"]
+                    .into_iter()
+                    .find(|s| target.starts_with(s))
+            {
+                system_links.push(Skipped {
+                    path: e.path().display().to_string(),
+                    reason: format!("symbolic link into {system}, not followed"),
+                });
+                return false;
+            }
             true
         });
     for entry in walker {
+        if stop() {
+            break;
+        }
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -238,7 +262,16 @@ fn walk(
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        let file_type = entry.file_type();
+        if file_type.is_dir() {
+            continue;
+        }
+        if !file_type.is_file() {
+            // A FIFO, a socket or a device would block or never end: listed, not read.
+            skipped.push(Skipped {
+                path: entry.path().display().to_string(),
+                reason: special_file_reason(&file_type),
+            });
             continue;
         }
         let Ok(relative) = entry.path().strip_prefix(root) else {
@@ -264,6 +297,60 @@ fn walk(
     for dir in passed_over {
         notes.push(format!("skipping {dir}: it is a bokashi output folder"));
     }
+    skipped.extend(system_links);
+}
+
+/// Why a file that is neither a regular file nor a folder is not read.
+fn special_file_reason(t: &std::fs::FileType) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe), not a regular file".into();
+        }
+        if t.is_socket() {
+            return "a socket, not a regular file".into();
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device, not a regular file".into();
+        }
+    }
+    let _ = t;
+    "not a regular file or directory".into()
+}
+
+/// Bytes a file may have grown by between listing and reading before it is refused.
+const GROWTH_MARGIN: u64 = 64 << 20;
+
+/// Read a listed file without hanging: opened without blocking (a FIFO put in its place
+/// after listing does not wait for a writer), its type checked on the opened handle (a
+/// link to /dev/zero is refused), and at most its listed size plus a margin read.
+fn read_listed(input: &Input) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(&input.path).map_err(|e| io_reason(&e))?;
+    let meta = file.metadata().map_err(|e| io_reason(&e))?;
+    if !meta.is_file() {
+        return Err(special_file_reason(&meta.file_type()));
+    }
+    let cap = input.size.max(meta.len()) + GROWTH_MARGIN;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    if bytes.len() as u64 > cap {
+        return Err(format!(
+            "grew by more than {} MiB while being read",
+            GROWTH_MARGIN >> 20
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Two inputs (say `a/x.txt` and `b/x.txt` given as roots `a` and `b`) can yield the same
@@ -298,7 +385,7 @@ pub fn read(input: &Input) -> Result<Document, String> {
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|e| io_reason(&e))?;
         buf
     } else {
-        std::fs::read(&input.path).map_err(|e| io_reason(&e))?
+        read_listed(input)?
     };
     let decoded = decode::decode_owned(bytes).map_err(|e| e.to_string())?;
     Ok(Document {

@@ -241,3 +241,70 @@ fn the_command_line_says_what_it_means() {
     let (_, docs) = csv(&work.read("stdin_out/documents.csv"));
     assert_eq!((docs[0][0].as_str(), docs[0][10].as_str()), ("stdin", "1"));
 }
+
+#[cfg(unix)]
+#[test]
+fn nothing_hangs_on_fifos_devices_and_links_into_the_system() {
+    let work = Workdir::new();
+    work.write("c/a.txt", "膝の痛みが和らぎます。\n");
+    let c = work.path("c");
+    let fifo = c.join("pipe.txt");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::os::unix::fs::symlink("/proc/self", c.join("self")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", c.join("zero.txt")).unwrap();
+    let started = std::time::Instant::now();
+    ok(&work.run(&["analyze", "c", "-o", "out", "-q"]));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let (_, skipped) = csv(&work.read("out/skipped.csv"));
+    let reasons: Vec<(String, &str)> = skipped
+        .iter()
+        .map(|r| (r[0].rsplit('/').next().unwrap().to_string(), r[1].as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (
+                "pipe.txt".to_string(),
+                "a FIFO (named pipe), not a regular file"
+            ),
+            ("self".to_string(), "symbolic link into /proc, not followed"),
+            (
+                "zero.txt".to_string(),
+                "symbolic link into /dev, not followed"
+            ),
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_replaced_after_listing_by_a_fifo_or_a_device_is_refused() {
+    let work = Workdir::new();
+    work.write("c/a.txt", "本文。\n");
+    work.write("c/b.txt", "本文。\n");
+    let (inputs, _) = bokashi::corpus::discover(&[work.path("c")]);
+    assert_eq!(inputs.len(), 2);
+    // Replaced after the listing: a FIFO with no writer, and a link to /dev/zero.
+    std::fs::remove_file(&inputs[0].path).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&inputs[0].path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::remove_file(&inputs[1].path).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &inputs[1].path).unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(
+        bokashi::corpus::read(&inputs[0]).unwrap_err(),
+        "a FIFO (named pipe), not a regular file"
+    );
+    assert_eq!(
+        bokashi::corpus::read(&inputs[1]).unwrap_err(),
+        "a device, not a regular file"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

@@ -34,8 +34,13 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     // Fail on an unusable output folder before any work is done.
     let mut output = Output::prepare(&settings.output, settings.style)?;
 
-    let found =
-        corpus::discover_excluding(&settings.inputs, std::slice::from_ref(&settings.output));
+    let found = corpus::discover_excluding(
+        &settings.inputs,
+        std::slice::from_ref(&settings.output),
+        &|| cancel.is_cancelled(),
+    );
+    // Ctrl-C while the files were listed.
+    cancel.check()?;
     let (inputs, mut skipped, notes) = (found.inputs, found.skipped, found.notes);
     if inputs.is_empty() {
         let names: Vec<String> = settings
