@@ -35,6 +35,61 @@ pub struct Output {
     /// The folder did not exist before this run: a run that fails removes it again.
     created: bool,
     committed: bool,
+    /// The advisory lock on the folder, held until the run ends (dropped last).
+    _lock: Option<File>,
+}
+
+/// Mark `dir` as bokashi's output (so that no run reads its tables as documents) and take
+/// the marker's advisory lock, without waiting: a second run into the same folder fails
+/// at once with a clear message rather than interleaving its tables.
+fn lock(dir: &Path) -> Result<Option<File>> {
+    let path = dir.join(crate::corpus::OUTPUT_MARKER);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot write to output directory {}", dir.display()))?;
+    if file.metadata().is_ok_and(|m| m.len() == 0) {
+        use std::io::Write;
+        file.write_all(
+            b"This folder holds tables written by bokashi; bokashi never reads it as input.\n",
+        )
+        .with_context(|| format!("cannot write to output directory {}", dir.display()))?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        // SAFETY: flock on a file descriptor this function owns; no memory is involved.
+        let taken = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+        if !taken {
+            bail!(
+                "another bokashi run is writing to {}; try again when it has finished",
+                dir.display()
+            );
+        }
+        Ok(Some(file))
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(Some(file))
+    }
+}
+
+/// Staging folders left by runs that were killed outright (SIGKILL, power loss): removed
+/// once this run holds the folder's lock, so none is in use.
+fn remove_stale_staging(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with(".bokashi-tmp-")
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Files a run writes only when asked (`--timings`, `--xlsx`): a run without the option
@@ -53,15 +108,9 @@ impl Output {
         let created = !dir.exists();
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create output directory {}", dir.display()))?;
-        // Mark the folder as bokashi's, so that no run reads its tables as documents.
-        let marker = dir.join(crate::corpus::OUTPUT_MARKER);
-        if !marker.exists() {
-            std::fs::write(
-                &marker,
-                "This folder holds tables written by bokashi; bokashi never reads it as input.\n",
-            )
-            .with_context(|| format!("cannot write to output directory {}", dir.display()))?;
-        }
+
+        let lock = lock(dir)?;
+        remove_stale_staging(dir);
         let staging = tempfile::Builder::new()
             .prefix(".bokashi-tmp-")
             .tempdir_in(dir)
@@ -73,6 +122,7 @@ impl Output {
             style,
             created,
             committed: false,
+            _lock: lock,
         })
     }
 

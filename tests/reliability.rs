@@ -308,3 +308,38 @@ fn a_file_replaced_after_listing_by_a_fifo_or_a_device_is_refused() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+#[cfg(unix)]
+#[test]
+fn the_output_folder_is_locked_and_stale_staging_is_cleaned() {
+    use std::os::unix::io::AsRawFd;
+    let work = Workdir::new();
+    copy_corpus(&work);
+    ok(&work.run(&["analyze", "corpus", "-o", "out", "-q"]));
+    // A staging folder left by a run killed outright is removed by the next run.
+    work.write("out/.bokashi-tmp-killed/terms.csv", "half\n");
+    ok(&work.run(&["analyze", "corpus", "-o", "out", "-q"]));
+    assert!(!work.path("out/.bokashi-tmp-killed").exists());
+    // While another process holds the folder's lock, a run fails at once, tables intact.
+    let before = work.read("out/terms.csv");
+    let marker = std::fs::OpenOptions::new()
+        .write(true)
+        .open(work.path("out/.bokashi-output"))
+        .unwrap();
+    // SAFETY: flock on a descriptor this test owns.
+    assert_eq!(
+        unsafe { libc::flock(marker.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+        0
+    );
+    let second = work.run(&["analyze", "corpus", "-o", "out", "-q"]);
+    assert_eq!(second.status.code(), Some(2));
+    assert!(
+        stderr(&second)
+            .contains("another bokashi run is writing to out; try again when it has finished"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(work.read("out/terms.csv"), before);
+    drop(marker);
+    ok(&work.run(&["analyze", "corpus", "-o", "out", "-q"]));
+}
