@@ -95,6 +95,11 @@ pub struct AnalyzeArgs {
     /// spilled to sorted files in the output folder and merged at the end (same results).
     #[arg(long, value_name = "MIB", default_value_t = 8)]
     pub cooc_memory: usize,
+    /// Memory for one document's rendered rows, in MiB; a longer document's rows are
+    /// spilled to temporary files as they are made (same tables; 0 spills every window,
+    /// for tests).
+    #[arg(long, value_name = "MIB", default_value_t = 8, hide = true)]
+    pub row_memory: usize,
     /// Print per-stage timings on stderr and write them to run.json in the output folder.
     #[arg(long)]
     pub timings: bool,
@@ -174,6 +179,7 @@ impl AnalyzeArgs {
             min_freq: 2,
             min_cooc: 2,
             cooc_memory: 8,
+            row_memory: 8,
             timings: false,
             xlsx: false,
             jobs: None,
@@ -239,6 +245,8 @@ pub struct Settings {
     pub min_cooc: u64,
     /// Bytes of co-occurrence pairs per worker before spilling.
     pub pair_budget: usize,
+    /// Bytes of one document's rows kept in memory before they are spilled.
+    pub row_budget: usize,
     pub timings: bool,
     /// Write bokashi.xlsx beside the tables.
     pub xlsx: bool,
@@ -281,6 +289,7 @@ impl Settings {
             min_freq: analyze.min_freq.max(1),
             min_cooc: analyze.min_cooc.max(1),
             pair_budget: analyze.cooc_memory.saturating_mul(1 << 20),
+            row_budget: analyze.row_memory.saturating_mul(1 << 20),
             timings: analyze.timings,
             xlsx: analyze.xlsx,
         })

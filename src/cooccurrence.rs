@@ -60,6 +60,13 @@ impl SpillDir {
         })
     }
 
+    /// An anonymous temporary file beside the spill folder (in the run's staging folder),
+    /// gone when closed: the rows of a long document wait there for the writer.
+    pub fn anonymous(&self) -> Result<std::fs::File> {
+        tempfile::tempfile_in(&self.base)
+            .with_context(|| format!("cannot create a temporary file in {}", self.base.display()))
+    }
+
     /// A fresh file name in the folder.
     fn file(&self) -> Result<PathBuf> {
         let dir = self.dir.get_or_init(|| {

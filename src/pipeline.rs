@@ -16,7 +16,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use crate::aggregate::{CorpusCounts, DocCounts};
@@ -50,6 +50,37 @@ pub struct Rendered {
     pub numbers: Vec<u8>,
     pub sentences: Vec<u8>,
     pub cues: Vec<u8>,
+    /// For a long document, the first of its numbers, sentences and cues rows, written to
+    /// temporary files as they were rendered; the writer copies them before the rows in
+    /// memory.
+    pub spilled: Option<Arc<std::sync::Mutex<SpilledRows>>>,
+}
+
+/// The rows of a long document spilled to anonymous temporary files (numbers, sentences,
+/// cues), so that memory does not grow with the size of one document.
+#[derive(Debug)]
+pub struct SpilledRows {
+    pub files: [std::fs::File; 3],
+}
+
+impl SpilledRows {
+    /// Copy each file, from its start, to its table (`append` is called with chunks).
+    pub fn copy_into(&mut self, mut append: impl FnMut(usize, &[u8]) -> Result<()>) -> Result<()> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut chunk = vec![0u8; 1 << 20];
+        for (i, file) in self.files.iter_mut().enumerate() {
+            file.seek(SeekFrom::Start(0))
+                .context("reading spilled rows")?;
+            loop {
+                let n = file.read(&mut chunk).context("reading spilled rows")?;
+                if n == 0 {
+                    break;
+                }
+                append(i, &chunk[..n])?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What the pipeline hands on for one analyzed document: its documents.csv row, its
@@ -104,6 +135,8 @@ pub struct Analyzer {
     pub cancel: Cancel,
     /// Bytes of co-occurrence pairs each worker keeps in memory before spilling.
     pub pair_budget: usize,
+    /// Bytes of one document's rendered rows kept in memory before they are spilled.
+    pub row_budget: usize,
     /// Where pair runs are spilled (the output's staging folder for `analyze`).
     pub spill: Arc<SpillDir>,
     /// The corpus-wide counts, which every worker folds its documents into.
@@ -231,6 +264,7 @@ impl Analyzer {
             style: settings.style,
             cancel: Cancel::default(),
             pair_budget: settings.pair_budget,
+            row_budget: settings.row_budget,
             spill: SpillDir::new(&std::env::temp_dir()),
             counts: Mutex::default(),
         })
@@ -288,6 +322,7 @@ impl Analyzer {
         let mut clock = Instant::now();
         let doc_id = doc.input.doc.as_str();
         let [_, _, enc_numbers, enc_sentences, enc_cues] = &mut b.encoders;
+        let mut spilled: Option<SpilledRows> = None;
         let sentences = sentence::split(text);
         row.sentences = sentences.len() as u64;
         times.lap(Stage::Normalize, &mut clock);
@@ -434,6 +469,28 @@ impl Analyzer {
             }
             times.lap(Stage::Rows, &mut clock);
             first += n;
+            // A long document's rows go to temporary files as they are made.
+            let buffered = enc_numbers.len() + enc_sentences.len() + enc_cues.len();
+            if buffered > self.row_budget {
+                if spilled.is_none() {
+                    spilled = Some(SpilledRows {
+                        files: [
+                            self.spill.anonymous()?,
+                            self.spill.anonymous()?,
+                            self.spill.anonymous()?,
+                        ],
+                    });
+                }
+                if let Some(rows) = spilled.as_mut() {
+                    for (enc, file) in [&mut *enc_numbers, &mut *enc_sentences, &mut *enc_cues]
+                        .into_iter()
+                        .zip(rows.files.iter_mut())
+                    {
+                        enc.drain_to(file)
+                            .context("spilling rows of a long document")?;
+                    }
+                }
+            }
         }
         if self.cooc_unit == Unit::Document {
             b.doc.end_unit();
@@ -467,6 +524,7 @@ impl Analyzer {
             numbers: e2.take(),
             sentences: e3.take(),
             cues: e4.take(),
+            spilled: spilled.map(|rows| Arc::new(std::sync::Mutex::new(rows))),
         };
 
         // The document is complete: its counts join the corpus's.

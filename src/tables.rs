@@ -337,6 +337,22 @@ impl RowEncoder {
         std::mem::replace(&mut self.bytes, Vec::with_capacity(capacity))
     }
 
+    /// Bytes encoded so far.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Write the bytes encoded so far to `out` and forget them.
+    pub fn drain_to(&mut self, out: &mut impl Write) -> std::io::Result<()> {
+        out.write_all(&self.bytes)?;
+        self.bytes.clear();
+        Ok(())
+    }
+
     /// Write the bytes encoded so far to `out` and forget them.
     fn drain_into(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
         out.write_all(&self.bytes)?;

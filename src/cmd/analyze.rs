@@ -96,6 +96,16 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
                 let r = &analysis.rendered;
                 documents.append(&r.documents)?;
                 doc_terms.append(&r.doc_terms)?;
+                if let Some(spilled) = &r.spilled {
+                    let mut rows = spilled
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    rows.copy_into(|i, bytes| match i {
+                        0 => numbers.append(bytes),
+                        1 => sentences.append(bytes),
+                        _ => cues.append(bytes),
+                    })?;
+                }
                 numbers.append(&r.numbers)?;
                 sentences.append(&r.sentences)?;
                 cues.append(&r.cues)?;
