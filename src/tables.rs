@@ -35,8 +35,75 @@ pub struct Output {
     /// The folder did not exist before this run: a run that fails removes it again.
     created: bool,
     committed: bool,
+    /// The staging folder is a sibling: the commit swaps it with the output folder.
+    swap: bool,
     /// The advisory lock on the folder, held until the run ends (dropped last).
     _lock: Option<File>,
+}
+
+/// The parent of `dir` (None for the current folder) and the prefix of its sibling
+/// staging folders, when `dir` is a real folder (not a link) with a name.
+fn sibling_prefix(dir: &Path) -> Option<(Option<PathBuf>, String)> {
+    if std::fs::symlink_metadata(dir)
+        .ok()?
+        .file_type()
+        .is_symlink()
+    {
+        return None;
+    }
+    let name = dir.file_name()?.to_string_lossy().into_owned();
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf);
+    Some((parent, format!(".{name}.bokashi-tmp-")))
+}
+
+/// Sibling staging folders of runs killed outright (this run holds the folder's lock).
+fn remove_stale_siblings(parent: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(prefix)
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Swap two folders in one atomic rename (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: two NUL-terminated paths that live across the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Flush a file or folder to disk.
+fn sync(path: &Path) -> std::io::Result<()> {
+    File::open(path)?.sync_all()
 }
 
 /// Mark `dir` as bokashi's output (so that no run reads its tables as documents) and take
@@ -111,12 +178,29 @@ impl Output {
 
         let lock = lock(dir)?;
         remove_stale_staging(dir);
-        let staging = tempfile::Builder::new()
-            .prefix(".bokashi-tmp-")
-            .tempdir_in(dir)
-            .with_context(|| format!("cannot write to output directory {}", dir.display()))?;
+        // The new folder is built beside the old one, so that the commit can swap the two
+        // in one rename; inside it when its parent cannot be written to (or it is a link).
+        let sibling = sibling_prefix(dir).and_then(|(parent, prefix)| {
+            if let Some(parent) = &parent {
+                remove_stale_siblings(parent, &prefix);
+            }
+            let parent = parent.unwrap_or_else(|| PathBuf::from("."));
+            tempfile::Builder::new()
+                .prefix(&prefix)
+                .tempdir_in(parent)
+                .ok()
+        });
+        let swap = sibling.is_some();
+        let staging = match sibling {
+            Some(staging) => staging,
+            None => tempfile::Builder::new()
+                .prefix(".bokashi-tmp-")
+                .tempdir_in(dir)
+                .with_context(|| format!("cannot write to output directory {}", dir.display()))?,
+        };
         Ok(Output {
             dir: dir.to_path_buf(),
+            swap,
             staging,
             written: Vec::new(),
             style,
@@ -166,6 +250,9 @@ impl Output {
                 }
             }
         }
+        if self.swap && self.try_swap()? {
+            return Ok(self.written.iter().map(|n| self.dir.join(n)).collect());
+        }
         let mut moved = Vec::new();
         for name in &self.written {
             let from = self.staging.path().join(name);
@@ -175,6 +262,71 @@ impl Output {
             moved.push(to);
         }
         Ok(moved)
+    }
+
+    /// Commit by swapping the complete new folder with the old one in one rename: the
+    /// folder holds either every old table or every new one, whenever the run is killed.
+    /// Files of the old folder this run does not replace (other than stale optional
+    /// outputs and staging folders) are linked into the new one first. Returns false,
+    /// having changed nothing, when the swap cannot be used (a subfolder of the user's in
+    /// the output folder, another file system, no `renameat2`): the tables are then moved
+    /// one by one.
+    fn try_swap(&mut self) -> Result<bool> {
+        let staging = self.staging.path().to_path_buf();
+        let mut carried = Vec::new();
+        for entry in std::fs::read_dir(&self.dir)
+            .with_context(|| format!("reading {}", self.dir.display()))?
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ours = self.written.contains(&name)
+                || OPTIONAL_OUTPUTS.contains(&name.as_str())
+                || name.starts_with(".bokashi-tmp-");
+            if ours {
+                continue;
+            }
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
+                return Ok(false);
+            }
+            carried.push(name);
+        }
+        for name in &carried {
+            let (from, to) = (self.dir.join(name), staging.join(name));
+            if std::fs::hard_link(&from, &to).is_err() {
+                std::fs::copy(&from, &to)
+                    .with_context(|| format!("carrying {} over", from.display()))?;
+            }
+        }
+        // Working folders of the run (spilled pairs) are done with: not part of the output.
+        for entry in std::fs::read_dir(&staging)
+            .with_context(|| format!("reading {}", staging.display()))?
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !self.written.contains(&name) && !carried.contains(&name) {
+                let path = entry.path();
+                let _ = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+            }
+        }
+        for name in &self.written {
+            sync(&staging.join(name)).with_context(|| format!("flushing {name}"))?;
+        }
+        sync(&staging).context("flushing the new tables")?;
+        if exchange(&staging, &self.dir).is_err() {
+            for name in &carried {
+                let _ = std::fs::remove_file(staging.join(name));
+            }
+            return Ok(false);
+        }
+        if let Some(parent) = self.dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = sync(parent);
+        }
+        // The staging path now holds the old folder: it goes with the guard.
+        Ok(true)
     }
 
     pub fn dir(&self) -> &Path {

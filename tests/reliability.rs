@@ -374,3 +374,50 @@ fn memory_is_bounded_per_document_and_spilled_rows_are_exact() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn the_commit_swaps_the_whole_folder_at_once() {
+    let work = Workdir::new();
+    copy_corpus(&work);
+    ok(&work.run(&["analyze", "corpus", "-o", "out", "-q"]));
+    // A file of the user's in the folder survives; a directory where a table goes (which
+    // made the old commit fail halfway) no longer matters: the new folder replaces the old
+    // one in one rename.
+    work.write("out/notes.txt", "mine\n");
+    std::fs::remove_file(work.path("out/skipped.csv")).unwrap();
+    work.write("out/skipped.csv/inside.txt", "in the way\n");
+    let before_terms = work.read("out/terms.csv");
+    ok(&work.run(&["analyze", "corpus", "-o", "out", "-q"]));
+    assert_eq!(work.read("out/notes.txt"), "mine\n");
+    assert_eq!(work.read("out/skipped.csv"), "path,reason\n");
+    assert_eq!(work.read("out/terms.csv"), before_terms);
+    // No staging folder is left, inside the folder or beside it.
+    let beside: Vec<String> = std::fs::read_dir(work.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("bokashi-tmp"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
+    let mut names: Vec<String> = std::fs::read_dir(work.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".bokashi-output",
+            "cooccurrence.csv",
+            "cues.csv",
+            "doc_terms.csv",
+            "documents.csv",
+            "notes.txt",
+            "numbers.csv",
+            "sentences.csv",
+            "skipped.csv",
+            "stance_summary.csv",
+            "stance_terms.csv",
+            "terms.csv"
+        ]
+    );
+}

@@ -15,15 +15,23 @@ fn documents(work: &Workdir, dir: &str) -> Vec<Vec<String>> {
     csv(&work.read(&format!("{dir}/documents.csv"))).1
 }
 
+/// Staging folders of output folder `dir`: inside it, or beside it (`.out.bokashi-tmp-*`).
 fn leftovers(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|n| n.starts_with(".bokashi-tmp"))
-                .collect()
-        })
-        .unwrap_or_default()
+    let list = |d: &Path| -> Vec<String> {
+        std::fs::read_dir(d)
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.contains("bokashi-tmp"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut found = list(dir);
+    if let Some(parent) = dir.parent() {
+        found.extend(list(parent));
+    }
+    found
 }
 
 #[test]
