@@ -421,3 +421,27 @@ fn the_commit_swaps_the_whole_folder_at_once() {
         ]
     );
 }
+
+#[test]
+fn negative_numbers_keep_their_sign() {
+    let work = Workdir::new();
+    work.write(
+        "c/a.txt",
+        "冷凍庫は-5℃、気温はマイナス2度、売上は▲5%、変化は−0.3%でした。\n",
+    );
+    ok(&work.run(&["analyze", "c", "-o", "out", "-q"]));
+    let (_, rows) = csv(&work.read("out/numbers.csv"));
+    let values: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[2].as_str(), r[3].as_str(), r[5].as_str()))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("-5℃", "-5", "celsius"),
+            ("マイナス2度", "-2", "celsius"),
+            ("▲5%", "-5", "percent"),
+            ("−0.3%", "-0.3", "percent"),
+        ]
+    );
+}
