@@ -1726,8 +1726,8 @@ mod tests {
     use crate::normalize::Normalized;
     use crate::test_support::tokenizer;
 
-    /// (surface as written, value_min, value_max, unit, kind, qualifier) of every number.
-    fn numbers(source: &str) -> Vec<(String, String, String, String, String, String)> {
+    /// The normalized `source` and its numbers, as the pipeline finds them.
+    fn occurrences(source: &str) -> (Normalized, Vec<NumberOcc>) {
         let norm = Normalized::new(source);
         let mut worker = tokenizer().worker();
         let mut tokens = Vec::new();
@@ -1739,6 +1739,12 @@ mod tests {
             .collect();
         let mut out = Vec::new();
         extract(&norm.text, &numerals, &mut out);
+        (norm, out)
+    }
+
+    /// (surface as written, value_min, value_max, unit, kind, qualifier) of every number.
+    fn numbers(source: &str) -> Vec<(String, String, String, String, String, String)> {
+        let (norm, out) = occurrences(source);
         out.into_iter()
             .map(|n| {
                 (
@@ -1784,17 +1790,7 @@ mod tests {
     /// The cells of every row of `source` as numbers.csv writes them: surface, value_min,
     /// value_max, unit, kind, qualifier, per, claim, date.
     fn cells(source: &str) -> Vec<[String; 9]> {
-        let norm = Normalized::new(source);
-        let mut worker = tokenizer().worker();
-        let mut tokens = Vec::new();
-        worker.tokenize(&norm.text, &mut tokens).unwrap();
-        let numerals: Vec<Range<usize>> = tokens
-            .iter()
-            .filter(|t| tokenizer().features(t.word).pos_detail(1) == "数")
-            .map(|t| t.range())
-            .collect();
-        let mut out = Vec::new();
-        extract(&norm.text, &numerals, &mut out);
+        let (norm, out) = occurrences(source);
         out.into_iter()
             .map(|n| {
                 [
