@@ -43,8 +43,9 @@ pub enum Status {
 /// Nouns whose relative clause describes rather than asserts: manner, time, reason and
 /// purpose (痛みがやわらぐ仕組み, 効果が続く期間), and reports whose content is someone
 /// else's (有効性を示す報告, 良くなったという記述).
-const DESCRIBED_HEADS: [&str; 26] = [
+const DESCRIBED_HEADS: [&str; 27] = [
     "仕組み",
+    "機序",
     "しくみ",
     "メカニズム",
     "力",
@@ -262,11 +263,24 @@ fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
     if ms.get(j).is_some_and(|m| m.pos == "名詞") {
         // A relative clause: of a noun it describes (仕組み, 報告) or one whose existence
         // is denied (…データは見当たらない), it asserts nothing.
-        let head = ms[j..]
+        let near = ms[j..]
             .iter()
             .take(4)
-            .take_while(|m| !matches!(m.pos, "記号" | "動詞" | "形容詞"))
-            .any(|m| m.pos == "名詞" && DESCRIBED_HEADS.contains(&m.base));
+            .take_while(|m| !matches!(m.pos, "記号" | "動詞" | "形容詞"));
+        // Whole words (力 is not the 力 of 協力 …) or the end of a compound the dictionary
+        // splits (作用機序 is 作用 + 機 + 序).
+        let run: String = ms[j..]
+            .iter()
+            .take(4)
+            .take_while(|m| m.pos == "名詞")
+            .map(|m| m.surface)
+            .collect();
+        let head = near
+            .clone()
+            .any(|m| m.pos == "名詞" && DESCRIBED_HEADS.contains(&m.base))
+            || DESCRIBED_HEADS
+                .iter()
+                .any(|h| h.chars().count() > 1 && run.ends_with(h));
         if head {
             return (Status::Nominal, j);
         }
@@ -966,6 +980,7 @@ mod tests {
             "neutral"
         );
         assert_eq!(cats("痛みがやわらぐ仕組み").0, "neutral");
+        assert_eq!(cats("腱・靭帯損傷の修復を促す作用機序").0, "neutral");
         assert_eq!(
             cats("さまざまな症状が良くなったという記述がしばしば見られます。").0,
             "neutral"

@@ -363,6 +363,11 @@ mod tests {
             cats("極めて稀に重い副作用が起こることがあります。"),
             ("hedged", vec!["limitation".into(), "limitation".into()])
         );
+        // つつ joins two predicates as て does: the hedge covers both.
+        assert_eq!(
+            cats("そのため、副作用やリスクを抑えつつ、最大限の治療効果が期待できます。"),
+            ("hedged", vec!["expectation".into()])
+        );
         // Near miss: a claim in a clause of its own.
         assert_eq!(
             cats("還元作用も持っているため、シミを薄くする効果も期待されています。"),

@@ -29,10 +29,6 @@ fn negation_filler(key: &str) -> bool {
     )
 }
 
-pub(super) fn is_clause_break(key: &str) -> bool {
-    matches!(key, "、" | "," | "。" | "!" | "?" | ";" | ":")
-}
-
 /// A negation follows key position `end`, with only fillers between.
 pub(super) fn negated_after(keys: &[Key], end: usize) -> bool {
     for k in keys.iter().skip(end).take(6) {
@@ -158,23 +154,19 @@ pub fn negated_commitments(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit<'
 /// takes the absolute cues before it in its clause (since the last 、) out of force:
 /// 「絶対に安全な治療とは言い切れません」 is hedged.
 pub fn negated_hedge_scope(s: &Sentence, hits: &mut Vec<Hit<'_>>) {
-    let keys = s.keys;
-    let scopes: Vec<std::ops::Range<usize>> = hits
+    // Clauses as the other passes cut them: a comma after a topic (治療法は、) does not
+    // end the clause a negated hedge closes.
+    let scopes: Vec<(u16, usize)> = hits
         .iter()
-        .filter(|h| h.stance == CueStance::Hedge && h.negating)
-        .map(|h| {
-            let clause_start = keys[..h.keys.start]
-                .iter()
-                .rposition(|k| is_clause_break(k.key))
-                .map_or(0, |p| p + 1);
-            clause_start..h.keys.end
-        })
+        .filter(|h| h.stance == CueStance::Hedge && h.negating && h.toks.start < s.clause.len())
+        .map(|h| (s.clause[h.toks.start], h.toks.end))
         .collect();
     hits.retain(|h| {
         h.stance == CueStance::Hedge
-            || !scopes
-                .iter()
-                .any(|s| s.start <= h.keys.start && h.keys.start < s.end && h.keys.end <= s.end)
+            || h.toks.is_empty()
+            || !scopes.iter().any(|&(clause, end)| {
+                s.clause.get(h.toks.start) == Some(&clause) && h.toks.end <= end
+            })
     });
 }
 
@@ -213,6 +205,21 @@ mod tests {
         assert_eq!(
             cats("確かなデータがあります。"),
             ("absolute", vec!["certainty".into()])
+        );
+    }
+
+    #[test]
+    fn a_negated_hedge_covers_its_clause_across_a_topic_comma() {
+        assert_eq!(
+            cats(
+                "しかし、すり減った軟骨そのものを再生させる根本的な治療法は、いまだ確立されているとは言い難い状況にあります。"
+            ),
+            ("hedged", vec!["disclaimer".into()])
+        );
+        // Near miss: a clause of its own (ですが) keeps its booster.
+        assert_eq!(
+            cats("根本的な治療法ですが、確立されているとは言い難い状況です。"),
+            ("mixed", vec!["booster".into(), "disclaimer".into()])
         );
     }
 

@@ -219,7 +219,7 @@ fn clauses(ms: &[Morph], out: &mut Vec<u16>) {
                     .is_some_and(|p| match p.pos {
                         "助詞" => {
                             p.pos1 == "接続助詞"
-                                && !matches!(p.base, "て" | "で" | "ながら" | "たり")
+                                && !matches!(p.base, "て" | "で" | "ながら" | "たり" | "つつ")
                         }
                         // 少なく、: an adjective's continuative form ends a statement.
                         "名詞" | "形容詞" => true,
