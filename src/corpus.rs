@@ -181,9 +181,7 @@ pub fn id_part(name: &std::ffi::OsStr) -> String {
     };
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
-            let hidden = c.is_control()
-                || c == '%'
-                || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            let hidden = c.is_control() || c == '%' || crate::normalize::is_bidi_control(c);
             if hidden {
                 let mut buf = [0u8; 4];
                 escape(&mut out, c.encode_utf8(&mut buf).as_bytes());

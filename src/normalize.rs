@@ -261,6 +261,15 @@ fn stable_starter_len(bytes: &[u8]) -> usize {
 }
 
 /// Whether `c` begins a new normalization chunk.
+/// Marks that reorder text on screen without showing: LRM, RLM, ALM, bidi embeddings,
+/// overrides and isolates. Dropped for analysis, escaped in ids and messages.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
 /// Circled and parenthesized numbers (①, ❶, ⑴, ⒈) mark list items: NFKC would make
 /// them digits, which the number stage would read as quantities, so they are kept.
 pub fn is_list_mark(c: char) -> bool {
@@ -282,12 +291,8 @@ fn clean(c: char) -> Option<Option<char>> {
         // Invisible characters that would split a word or a cue without showing: soft
         // hyphen, LRM/RLM/ALM, bidi embeddings, overrides and isolates, the Mongolian vowel
         // separator, variation selectors and tag characters.
+        c if is_bidi_control(c) => Some(None),
         '\u{00AD}'
-        | '\u{200E}'
-        | '\u{200F}'
-        | '\u{061C}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}'
         | '\u{180E}'
         | '\u{FE00}'..='\u{FE0F}'
         | '\u{E0100}'..='\u{E01EF}'

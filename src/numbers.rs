@@ -1309,34 +1309,33 @@ fn finish(
     qualifiers: u8,
     first: &Core,
 ) -> Step {
+    // 50代, 70歳代: the ages 50-59, 70-79; 30〜50代: 30-59.
+    let bare_or_age = matches!(unit, None | Some((_, "age", _, _)));
+    if bare_or_age && s.at(end).starts_with('代') && is_decade(min) && is_decade(max) {
+        let end = end + '代'.len_utf8();
+        let (q, _) = s.suffix_qualifiers(end);
+        return emit(
+            s,
+            start..end,
+            Value::Num(min),
+            Value::Num(max + 9.0),
+            "age",
+            Kind::Age,
+            qualifiers | q,
+            None,
+        );
+    }
     match unit {
-        Some((_, "age", _, _)) => {
-            // 70歳代: the ages 70-79.
-            if s.at(end).starts_with('代') && is_decade(min) && is_decade(max) {
-                let end = end + '代'.len_utf8();
-                let (q, _) = s.suffix_qualifiers(end);
-                return emit(
-                    s,
-                    start..end,
-                    Value::Num(min),
-                    Value::Num(max + 9.0),
-                    "age",
-                    Kind::Age,
-                    qualifiers | q,
-                    None,
-                );
-            }
-            emit(
-                s,
-                start..end,
-                Value::Num(min),
-                Value::Num(max),
-                "age",
-                Kind::Age,
-                qualifiers,
-                None,
-            )
-        }
+        Some((_, "age", _, _)) => emit(
+            s,
+            start..end,
+            Value::Num(min),
+            Value::Num(max),
+            "age",
+            Kind::Age,
+            qualifiers,
+            None,
+        ),
         Some((_, unit, kind, factor)) => {
             let (lo, hi) = (min * factor, max * factor);
             let (lo, hi) = if factor != 1.0 {
@@ -1356,21 +1355,6 @@ fn finish(
             )
         }
         None => {
-            // 50代: the ages 50-59; 30〜50代: 30-59.
-            if s.at(end).starts_with('代') && is_decade(min) && is_decade(max) {
-                let end = end + '代'.len_utf8();
-                let (q, _) = s.suffix_qualifiers(end);
-                return emit(
-                    s,
-                    start..end,
-                    Value::Num(min),
-                    Value::Num(max + 9.0),
-                    "age",
-                    Kind::Age,
-                    qualifiers | q,
-                    None,
-                );
-            }
             // A kanji numeral with no unit is an idiom (一度, 一つ), not a quantity.
             if first.kanji && !first.big {
                 return Step::Skip(end, 0);
