@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand};
 
-use crate::cooccurrence::Unit;
-use crate::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON};
+use crate::counts::pairs::Unit;
 use crate::resources::{BUILTIN_STOPWORDS, BUILTIN_USER_DICT, Source, Stopwords};
+use crate::stages::stance::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON};
 use crate::tables::CsvStyle;
 
 /// Japanese text mining: which terms dominate, which numbers are claimed, and where a

@@ -16,30 +16,21 @@
 //! [`cli`] parses the command line into settings; [`cmd`] holds one file per subcommand;
 //! [`resources`] loads the editable files of `dict/` (user dictionary, stopwords).
 
-pub mod aggregate;
 pub mod cli;
 pub mod cmd;
-pub mod cooccurrence;
-pub mod corpus;
-pub mod decode;
-pub mod inspect;
+pub mod counts;
+pub mod input;
 pub mod interrupt;
-pub mod lexicon;
-pub mod normalize;
-pub mod numbers;
+pub mod morph;
 pub mod pipeline;
 pub mod progress;
 pub mod resources;
-pub mod rows;
-pub mod sentence;
-pub mod stance;
+pub mod stages;
 pub mod tables;
-pub mod terms;
 #[cfg(test)]
 mod test_support;
+pub mod text;
 pub mod timing;
-pub mod tokenize;
-pub mod workbook;
 
 use clap::Parser;
 
@@ -103,7 +94,7 @@ fn run_explain(common: &cli::CommonArgs, args: &cli::ExplainArgs) -> anyhow::Res
         eprintln!("bokashi: warning: {message}");
     }
     let text = cmd::explain::input(&args.text)?;
-    let inspector = inspect::Inspector {
+    let inspector = cmd::inspect::Inspector {
         tokenizer: &analyzer.tokenizer,
         matcher: &analyzer.stance,
     };
@@ -138,7 +129,7 @@ fn run_kwic(common: &cli::CommonArgs, args: &cli::KwicArgs) -> anyhow::Result<()
         ..cli::AnalyzeArgs::default_for_inspection()
     };
     let settings = cli::Settings::new(common, &analyze)?;
-    let (found, skipped) = corpus::discover(&settings.inputs);
+    let (found, skipped) = input::discover(&settings.inputs);
     for s in &skipped {
         eprintln!(
             "bokashi: warning: skipping {}: {}",
@@ -150,7 +141,7 @@ fn run_kwic(common: &cli::CommonArgs, args: &cli::KwicArgs) -> anyhow::Result<()
         anyhow::bail!("nothing to read in {}", args.args.join(" "));
     }
     let analyzer = pipeline::Analyzer::from_settings(&settings)?;
-    let inspector = inspect::Inspector {
+    let inspector = cmd::inspect::Inspector {
         tokenizer: &analyzer.tokenizer,
         matcher: &analyzer.stance,
     };

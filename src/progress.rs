@@ -70,7 +70,7 @@ impl Reporter {
 /// `text` with control and bidi characters written as `\u{…}`, so that a file name cannot
 /// move the cursor, set the terminal's title or reorder the line it is printed in.
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() || crate::normalize::is_bidi_control(c);
+    let unsafe_char = |c: char| c.is_control() || crate::text::normalize::is_bidi_control(c);
     if !text.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
     }

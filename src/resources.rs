@@ -14,7 +14,7 @@ use lindera::dictionary::UserDictionary;
 use lindera_dictionary::builder::DictionaryBuilder;
 use lindera_dictionary::dictionary::metadata::Metadata;
 
-use crate::normalize::Normalized;
+use crate::text::normalize::Normalized;
 
 /// A named text: a built-in file or one given on the command line.
 #[derive(Debug, Clone)]
@@ -190,7 +190,9 @@ mod tests {
         let stop = Stopwords::parse(&Source::builtin("stopwords", BUILTIN_STOPWORDS)).unwrap();
         assert!(stop.contains("する") && stop.contains("こと") && stop.contains("ため"));
         assert!(!stop.contains("軟骨"));
-        let meta = crate::tokenize::load_system_dictionary().unwrap().metadata;
+        let meta = crate::morph::tokenize::load_system_dictionary()
+            .unwrap()
+            .metadata;
         let dict = user_dictionary(&meta, &[Source::builtin("user_dict", BUILTIN_USER_DICT)]);
         assert!(dict.unwrap().is_some());
     }
@@ -209,7 +211,9 @@ mod tests {
 
     #[test]
     fn user_dictionary_lines_are_validated_with_line_numbers() {
-        let meta = crate::tokenize::load_system_dictionary().unwrap().metadata;
+        let meta = crate::morph::tokenize::load_system_dictionary()
+            .unwrap()
+            .metadata;
         let bad = |text: &str| {
             user_dictionary(&meta, &[src(text)])
                 .err()

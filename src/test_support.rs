@@ -2,10 +2,10 @@
 
 use std::sync::OnceLock;
 
-use crate::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON, ClaimWords, Lexicon};
+use crate::morph::tokenize::Tokenizer;
 use crate::resources::{BUILTIN_STOPWORDS, BUILTIN_USER_DICT, Source, Stopwords};
-use crate::stance::StanceMatcher;
-use crate::tokenize::Tokenizer;
+use crate::stages::stance::StanceMatcher;
+use crate::stages::stance::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON, ClaimWords, Lexicon};
 
 /// IPADIC with the built-in domain user dictionary, as `analyze` uses it.
 pub fn tokenizer() -> &'static Tokenizer {

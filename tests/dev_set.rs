@@ -18,7 +18,7 @@ const LABELS: [&str; 4] = ["hedged", "absolute", "mixed", "neutral"];
 
 /// NFKC without whitespace, as score.py compares sentences.
 fn norm(s: &str) -> String {
-    bokashi::normalize::Normalized::new(s)
+    bokashi::text::normalize::Normalized::new(s)
         .text
         .chars()
         .filter(|c| !c.is_whitespace())

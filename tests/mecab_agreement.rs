@@ -70,7 +70,7 @@ fn segmentation_agrees_with_mecab_on_the_sample_corpus() {
     for path in corpus_files {
         let raw = std::fs::read_to_string(path).unwrap();
         for line in raw.lines() {
-            text.push_str(&bokashi::normalize::Normalized::new(line).text);
+            text.push_str(&bokashi::text::normalize::Normalized::new(line).text);
             text.push('\n');
         }
     }

@@ -286,7 +286,7 @@ fn a_file_replaced_after_listing_by_a_fifo_or_a_device_is_refused() {
     let work = Workdir::new();
     work.write("c/a.txt", "本文。\n");
     work.write("c/b.txt", "本文。\n");
-    let (inputs, _) = bokashi::corpus::discover(&[work.path("c")]);
+    let (inputs, _) = bokashi::input::discover(&[work.path("c")]);
     assert_eq!(inputs.len(), 2);
     // Replaced after the listing: a FIFO with no writer, and a link to /dev/zero.
     std::fs::remove_file(&inputs[0].path).unwrap();
@@ -299,11 +299,11 @@ fn a_file_replaced_after_listing_by_a_fifo_or_a_device_is_refused() {
     std::os::unix::fs::symlink("/dev/zero", &inputs[1].path).unwrap();
     let started = std::time::Instant::now();
     assert_eq!(
-        bokashi::corpus::read(&inputs[0]).unwrap_err(),
+        bokashi::input::read(&inputs[0]).unwrap_err(),
         "a FIFO (named pipe), not a regular file"
     );
     assert_eq!(
-        bokashi::corpus::read(&inputs[1]).unwrap_err(),
+        bokashi::input::read(&inputs[1]).unwrap_err(),
         "a device, not a regular file"
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(5));

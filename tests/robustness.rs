@@ -261,7 +261,7 @@ fn a_file_deleted_between_listing_and_reading_is_skipped() {
     work.write("c/a.txt", "軟骨です。");
     work.write("c/gone.txt", "消えます。");
     let root = work.path("c");
-    let (inputs, _) = bokashi::corpus::discover(std::slice::from_ref(&root));
+    let (inputs, _) = bokashi::input::discover(std::slice::from_ref(&root));
     assert_eq!(inputs.len(), 2);
     std::fs::remove_file(work.path("c/gone.txt")).unwrap();
 

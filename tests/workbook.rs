@@ -58,7 +58,7 @@ fn xlsx_cuts_cells_over_excels_limit_with_a_marker() {
     let long = "あ".repeat(40_000);
     work.write("t/long.csv", format!("doc,text\nd1,{long}\n"));
     let mut warnings = Vec::new();
-    bokashi::workbook::write(
+    bokashi::tables::workbook::write(
         &work.path("t"),
         &["long.csv".to_string()],
         &work.path("t/book.xlsx"),
@@ -73,14 +73,17 @@ fn xlsx_cuts_cells_over_excels_limit_with_a_marker() {
     let mut book: Xlsx<_> = open_workbook(work.path("t/book.xlsx")).unwrap();
     let range = book.worksheet_range("long").unwrap();
     let cell = range.get((1, 1)).unwrap().to_string();
-    assert_eq!(cell.chars().count(), bokashi::workbook::MAX_CELL_CHARS);
-    assert!(cell.ends_with(bokashi::workbook::TRUNCATED));
+    assert_eq!(
+        cell.chars().count(),
+        bokashi::tables::workbook::MAX_CELL_CHARS
+    );
+    assert!(cell.ends_with(bokashi::tables::workbook::TRUNCATED));
 }
 
 #[test]
 fn xlsx_continues_a_table_over_excels_rows_on_a_second_sheet() {
     let work = Workdir::new();
-    let rows = bokashi::workbook::MAX_SHEET_ROWS + 2;
+    let rows = bokashi::tables::workbook::MAX_SHEET_ROWS + 2;
     let mut text = String::with_capacity(rows * 8 + 8);
     text.push_str("n\n");
     for i in 0..rows {
@@ -89,7 +92,7 @@ fn xlsx_continues_a_table_over_excels_rows_on_a_second_sheet() {
     }
     work.write("t/big.csv", text);
     let mut warnings = Vec::new();
-    bokashi::workbook::write(
+    bokashi::tables::workbook::write(
         &work.path("t"),
         &["big.csv".to_string()],
         &work.path("t/book.xlsx"),

@@ -5,20 +5,20 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::aggregate::CorpusCounts;
 use crate::cli::Settings;
-use crate::cooccurrence::{self, CoocRow, SpillDir};
-use crate::corpus;
+use crate::counts::CorpusCounts;
+use crate::counts::pairs::{self, CoocRow, SpillDir};
+use crate::input;
 use crate::interrupt::Cancel;
-use crate::lexicon::CueStance;
 use crate::pipeline::{Analyzer, Outcome};
 use crate::progress::Reporter;
-use crate::rows::{
+use crate::stages::stance::lexicon::CueStance;
+use crate::stages::terms::TermPos;
+use crate::tables::Output;
+use crate::tables::rows::{
     CueRow, DocTermRow, DocumentRow, NumberRow, SentenceRow, SkippedRow, StanceSummaryRow,
     StanceTermRow, TermKind, TermRow,
 };
-use crate::tables::Output;
-use crate::terms::TermPos;
 use crate::timing::{Stage, Timings};
 
 /// What a finished run did, for the summary line and for tests.
@@ -34,7 +34,7 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     // Fail on an unusable output folder before any work is done.
     let mut output = Output::prepare(&settings.output, settings.style)?;
 
-    let found = corpus::discover_excluding(
+    let found = input::discover_excluding(
         &settings.inputs,
         std::slice::from_ref(&settings.output),
         &|| cancel.is_cancelled(),
@@ -149,9 +149,9 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
 
     let mut cooc = output.table::<CoocRow>("cooccurrence.csv")?;
     let spilled: usize = totals.pairs.iter().map(|p| p.spills()).sum();
-    let pairs = cooccurrence::Merge::of(totals.pairs)?;
-    for kept in cooccurrence::kept_pairs(counts, pairs, settings.min_freq, settings.min_cooc)? {
-        cooc.write(&cooccurrence::row(counts, &kept))?;
+    let pairs = pairs::Merge::of(totals.pairs)?;
+    for kept in pairs::kept_pairs(counts, pairs, settings.min_freq, settings.min_cooc)? {
+        cooc.write(&pairs::row(counts, &kept))?;
     }
     cooc.finish()?;
 
@@ -182,7 +182,7 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     }
     if settings.xlsx {
         let staging = output.staging().to_path_buf();
-        crate::workbook::write(
+        crate::tables::workbook::write(
             &staging,
             &output.tables(),
             &staging.join("bokashi.xlsx"),

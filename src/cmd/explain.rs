@@ -6,8 +6,8 @@ use std::io::{Read, Write};
 
 use anyhow::{Context, Result};
 
-use crate::decode;
-use crate::inspect::{Inspector, ShownSentence};
+use crate::cmd::inspect::{Inspector, ShownSentence};
+use crate::input::decode;
 
 /// The text to explain: the arguments (one line each), or standard input.
 pub fn input(text: &[String]) -> Result<String> {

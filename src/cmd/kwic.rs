@@ -14,9 +14,9 @@ use std::ops::Range;
 use anyhow::{Context, Result, bail};
 use unicode_width::UnicodeWidthStr;
 
-use crate::corpus;
-use crate::inspect::{Inspector, ShownSentence};
-use crate::normalize::Normalized;
+use crate::cmd::inspect::{Inspector, ShownSentence};
+use crate::input;
+use crate::text::normalize::Normalized;
 
 /// What to look for.
 pub enum Pattern {
@@ -77,7 +77,7 @@ pub fn matches(pattern: &Pattern, s: &ShownSentence) -> Vec<Range<usize>> {
         Pattern::Cue(category, words) => {
             // The cue's surface as written, located in the sentence.
             let mut from = 0;
-            let wanted = |c: &&crate::inspect::ShownCue| {
+            let wanted = |c: &&crate::cmd::inspect::ShownCue| {
                 &c.category == category
                     && words.as_ref().is_none_or(|w| {
                         c.cue.contains(w.as_str())
@@ -138,7 +138,7 @@ pub fn matches(pattern: &Pattern, s: &ShownSentence) -> Vec<Range<usize>> {
 /// The concordance of `inputs`.
 pub fn lines(
     inspector: &Inspector,
-    inputs: &[corpus::Input],
+    inputs: &[input::Input],
     pattern: &Pattern,
     options: &Options,
     mut skipped: impl FnMut(&str, &str),
@@ -148,7 +148,7 @@ pub fn lines(
         if options.group.as_ref().is_some_and(|g| *g != input.group) {
             continue;
         }
-        let doc = match corpus::read(input) {
+        let doc = match input::read(input) {
             Ok(doc) => doc,
             Err(reason) => {
                 skipped(&input.display, &reason);

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod explain;
+pub mod inspect;
 pub mod kwic;
 pub mod segment;
 pub mod tokenize;

@@ -2,7 +2,7 @@
 //! stage and no output but a token count — the tokenizer's own speed limit, which the
 //! benchmark compares the full pipeline against.
 //!
-//! By default it runs the pipeline's own lattice-direct [`Worker`](crate::tokenize::Worker)
+//! By default it runs the pipeline's own lattice-direct [`Worker`](crate::morph::tokenize::Worker)
 //! (the strictest reference: exactly the tokenization `analyze` does). With
 //! `--lindera-api` it runs lindera's public `SegmentWorker` instead, which also builds
 //! lindera's `Token`s: what a plain lindera user gets. Both count the same tokens.
@@ -13,13 +13,13 @@ use anyhow::{Result, bail};
 use rayon::prelude::*;
 
 use crate::cli::Settings;
-use crate::corpus;
-use crate::tokenize::Tokenizer;
+use crate::input;
+use crate::morph::tokenize::Tokenizer;
 
 /// Tokens counted, bytes read, seconds taken.
 pub fn run(settings: &Settings, lindera_api: bool) -> Result<(u64, u64, f64)> {
     let started = Instant::now();
-    let (inputs, _) = corpus::discover(&settings.inputs);
+    let (inputs, _) = input::discover(&settings.inputs);
     if inputs.is_empty() {
         bail!("nothing to segment");
     }
@@ -36,7 +36,7 @@ pub fn run(settings: &Settings, lindera_api: bool) -> Result<(u64, u64, f64)> {
                     (tokenizer.worker(), stock, Vec::new())
                 },
                 |(worker, stock, out), input| {
-                    let Ok(doc) = corpus::read(input) else {
+                    let Ok(doc) = input::read(input) else {
                         return (0u64, 0u64);
                     };
                     let mut n = 0;

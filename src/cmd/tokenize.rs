@@ -9,11 +9,11 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::decode;
-use crate::normalize::Normalized;
+use crate::input::decode;
+use crate::morph::tokenize::Tokenizer;
 use crate::resources::Source;
-use crate::sentence;
-use crate::tokenize::Tokenizer;
+use crate::text::normalize::Normalized;
+use crate::text::sentence;
 
 pub fn run(file: Option<&Path>, user_dictionaries: &[Source], out: &mut dyn Write) -> Result<()> {
     // An argument that names no file and does not look like a path is the text itself

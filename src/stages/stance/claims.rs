@@ -22,8 +22,8 @@ use std::ops::Range;
 
 use super::sentence::Sentence;
 use super::{Hit, StanceMatcher};
-use crate::lexicon::CueStance;
-use crate::tokenize::Morphs;
+use crate::morph::tokenize::Morphs;
+use crate::stages::stance::lexicon::CueStance;
 
 /// How a predicate is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -343,14 +343,18 @@ pub fn find(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit<'_>>) {
             i += 1;
             continue;
         }
-        let rule =
-            |bit: u8, f: fn(&Sentence, usize, &crate::lexicon::ClaimWords) -> Option<Claim>| {
-                if rules & bit != 0 {
-                    f(s, i, words)
-                } else {
-                    None
-                }
-            };
+        let rule = |bit: u8,
+                    f: fn(
+            &Sentence,
+            usize,
+            &crate::stages::stance::lexicon::ClaimWords,
+        ) -> Option<Claim>| {
+            if rules & bit != 0 {
+                f(s, i, words)
+            } else {
+                None
+            }
+        };
         let found = rule(EFFICACY_RULE, efficacy)
             .or_else(|| rule(BENEFIT_RULE, benefit))
             .or_else(|| rule(EFFECT_RULE, effect))
@@ -408,7 +412,11 @@ fn absolute(
 
 /// A verbal use of an efficacy word: the verb itself, or a サ変 noun with する/できる/
 /// させる/される, or a サ変 noun leading to a result (回復へとつながる).
-fn efficacy(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
+fn efficacy(
+    s: &Sentence,
+    i: usize,
+    w: &crate::stages::stance::lexicon::ClaimWords,
+) -> Option<Claim> {
     let ms = &s.morphs;
     let m = &ms[i];
     let efficacy_word =
@@ -477,7 +485,7 @@ pub const SAFETY_RULE: u8 = 8;
 pub const EVIDENCE_RULE: u8 = 16;
 
 impl ClaimIndex {
-    pub fn new(w: &crate::lexicon::ClaimWords) -> Self {
+    pub fn new(w: &crate::stages::stance::lexicon::ClaimWords) -> Self {
         let mut words: rustc_hash::FxHashMap<String, u8> = rustc_hash::FxHashMap::default();
         let mut add = |word: &str, rule: u8| *words.entry(word.to_string()).or_default() |= rule;
         for word in w.efficacy.iter().chain(&w.support).chain(&w.better) {
@@ -533,7 +541,12 @@ impl ClaimIndex {
 /// the features alone: most sentences with a claim word then need no morpheme view. Each
 /// test here is implied by the rule it guards (a test compares the cues of the sample
 /// corpus and the development set with and without this filter).
-pub fn possible(rules: u8, i: usize, feats: Morphs<'_, '_>, w: &crate::lexicon::ClaimWords) -> u8 {
+pub fn possible(
+    rules: u8,
+    i: usize,
+    feats: Morphs<'_, '_>,
+    w: &crate::stages::stance::lexicon::ClaimWords,
+) -> u8 {
     let f = feats.get(i);
     let at = |k: usize| (i + k < feats.len()).then(|| feats.get(i + k));
     // A noun starts a claim only at the end of its run and before a particle, a copula or
@@ -633,7 +646,7 @@ fn potential_of_plain(plain: &str) -> Option<String> {
 
 /// Whether the object before a support verb at `i` names a benefit: 修復を促す,
 /// 組織の修復を後押しする, 再生するのを助ける, 症状の改善を実感する.
-fn benefit_object(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> bool {
+fn benefit_object(s: &Sentence, i: usize, w: &crate::stages::stance::lexicon::ClaimWords) -> bool {
     let ms = &s.morphs;
     let Some(particle) = i.checked_sub(1) else {
         return false;
@@ -672,7 +685,11 @@ fn benefit_object(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> boo
 
 /// A benefit word (効果的, 有効) or a safety word (安全, 安心) used as a predicate or an
 /// attribute.
-fn benefit(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
+fn benefit(
+    s: &Sentence,
+    i: usize,
+    w: &crate::stages::stance::lexicon::ClaimWords,
+) -> Option<Claim> {
     let ms = &s.morphs;
     let m = &ms[i];
     if m.pos != "名詞" || ms.get(i + 1).is_some_and(|n| n.pos == "名詞") {
@@ -702,7 +719,7 @@ fn benefit(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Cla
 
 /// An effect noun with a predicate asserting it: 効果を発揮します, 効果が続く,
 /// 安全性に優れる, 有効性が高い.
-fn effect(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
+fn effect(s: &Sentence, i: usize, w: &crate::stages::stance::lexicon::ClaimWords) -> Option<Claim> {
     let ms = &s.morphs;
     let m = &ms[i];
     if m.pos != "名詞" || ms.get(i + 1).is_some_and(|n| n.pos == "名詞") {
@@ -759,7 +776,7 @@ fn effect(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
 
 /// A harm noun whose existence is denied or called small (副作用はありません, 少ない
 /// 負担で), or a harm verb denied (まったく痛みません).
-fn safety(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
+fn safety(s: &Sentence, i: usize, w: &crate::stages::stance::lexicon::ClaimWords) -> Option<Claim> {
     let ms = &s.morphs;
     let m = &ms[i];
     if m.pos == "動詞" && w.risk.contains(m.base) {
@@ -866,7 +883,11 @@ fn safety(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Clai
 
 /// A verb reporting a finding: past or perfect (分かった, 分かっています, 突き止めた,
 /// 発見された); negated, it says the matter is not known (hedge `disclaimer`).
-fn evidence(s: &Sentence, i: usize, w: &crate::lexicon::ClaimWords) -> Option<Claim> {
+fn evidence(
+    s: &Sentence,
+    i: usize,
+    w: &crate::stages::stance::lexicon::ClaimWords,
+) -> Option<Claim> {
     let ms = &s.morphs;
     let m = &ms[i];
     let verbal = match (m.pos, m.pos1) {
@@ -944,7 +965,7 @@ fn plain_of_potential(base: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::stance::tests::{cats, stance};
+    use crate::stages::stance::tests::{cats, stance};
 
     fn cues(sentence: &str) -> Vec<(String, String)> {
         stance(sentence).1

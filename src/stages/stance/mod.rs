@@ -4,7 +4,7 @@
 //! each with its own tests):
 //!
 //! 1. **cue hits** ([`cues`]): every lexicon pattern, found in one Aho–Corasick pass over
-//!    the sentence's canonical keys (see [`crate::lexicon`]), and `surface` entries (No.1,
+//!    the sentence's canonical keys (see [`crate::stages::stance::lexicon`]), and `surface` entries (No.1,
 //!    100%) on the normalized text; a cue inside a longer cue is dropped (最高 in
 //!    最高品質), and 必ずしも is its own word, so it never fires 必ず;
 //! 2. **negation and its scope** ([`negation`]): a negation right after a cue (確実では
@@ -27,6 +27,7 @@
 mod claims;
 mod cues;
 mod exclusions;
+pub mod lexicon;
 mod lint;
 mod negation;
 mod sentence;
@@ -38,8 +39,8 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 
-use crate::lexicon::{CueStance, Key, KeyCache, Lexicon, canonical_keys};
-use crate::tokenize::{Morphs, Token};
+use crate::morph::tokenize::{Morphs, Token};
+use crate::stages::stance::lexicon::{CueStance, Key, KeyCache, Lexicon, canonical_keys};
 use sentence::Sentence;
 
 /// The stance of a sentence.
@@ -252,7 +253,7 @@ impl StanceMatcher {
                 } else {
                     f.base()
                 };
-                crate::lexicon::canonical_base(base).unwrap_or(base)
+                crate::stages::stance::lexicon::canonical_base(base).unwrap_or(base)
             };
             let rules = match feats.slot(i) {
                 Some(slot) if !f.unknown => {
@@ -346,10 +347,10 @@ fn label<'m>(mut hits: Vec<Hit<'m>>, out: &mut Vec<Cue<'m>>) -> SentenceStance {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::morph::tokenize::Features;
     use crate::test_support::{matcher, tokenizer};
-    use crate::tokenize::Features;
 
-    use crate::normalize::Normalized;
+    use crate::text::normalize::Normalized;
 
     /// (stance, [(category, surface)]) of a sentence.
     pub(crate) fn stance(sentence: &str) -> (&'static str, Vec<(String, String)>) {
@@ -389,7 +390,7 @@ pub(crate) mod tests {
         let mut worker = tokenizer().worker();
         let mut scratch = StanceScratch::default();
         let (mut tokens, mut cues) = (Vec::new(), Vec::new());
-        crate::sentence::split(text)
+        crate::text::sentence::split(text)
             .into_iter()
             .map(|r| {
                 let norm = Normalized::new(&text[r]);
@@ -438,16 +439,17 @@ pub(crate) mod tests {
         // 400 more entries, each a katakana word of its own: over 255 keys, so key ids
         // take two bytes in the automaton's haystack.
         let kana: Vec<char> = ('ァ'..='ヶ').collect();
-        let mut text = crate::lexicon::BUILTIN_LEXICON.to_string();
+        let mut text = crate::stages::stance::lexicon::BUILTIN_LEXICON.to_string();
         for i in 0..400 {
             let (a, b) = (kana[i % kana.len()], kana[i / kana.len()]);
             text.push_str(&format!("hedge\tpossibility\tゾ{a}{b}ゾ\n"));
         }
-        let claims = crate::lexicon::ClaimWords::parse(&crate::resources::Source::builtin(
-            "claim_words",
-            crate::lexicon::BUILTIN_CLAIM_WORDS,
-        ))
-        .unwrap();
+        let claims =
+            crate::stages::stance::lexicon::ClaimWords::parse(&crate::resources::Source::builtin(
+                "claim_words",
+                crate::stages::stance::lexicon::BUILTIN_CLAIM_WORDS,
+            ))
+            .unwrap();
         let source = crate::resources::Source::builtin("big lexicon", &text);
         let big =
             StanceMatcher::new(Lexicon::compile(&source, claims, tokenizer()).unwrap()).unwrap();
@@ -471,13 +473,17 @@ pub(crate) mod tests {
     fn the_claim_prefilter_hides_no_claim() {
         // Every sentence of the sample corpus and the development set, with and without the
         // prefilter of claims::possible: the same cues.
-        let claims = crate::lexicon::ClaimWords::parse(&crate::resources::Source::builtin(
-            "claim_words",
-            crate::lexicon::BUILTIN_CLAIM_WORDS,
-        ))
-        .unwrap();
+        let claims =
+            crate::stages::stance::lexicon::ClaimWords::parse(&crate::resources::Source::builtin(
+                "claim_words",
+                crate::stages::stance::lexicon::BUILTIN_CLAIM_WORDS,
+            ))
+            .unwrap();
         let lex = Lexicon::compile(
-            &crate::resources::Source::builtin("lexicon", crate::lexicon::BUILTIN_LEXICON),
+            &crate::resources::Source::builtin(
+                "lexicon",
+                crate::stages::stance::lexicon::BUILTIN_LEXICON,
+            ),
             claims,
             tokenizer(),
         )

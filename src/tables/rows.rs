@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::lexicon::CueStance;
-use crate::stance::SentenceStance;
-use crate::terms::TermPos;
+use crate::stages::stance::SentenceStance;
+use crate::stages::stance::lexicon::CueStance;
+use crate::stages::terms::TermPos;
 
 /// `documents.csv`: one row per analyzed document.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -35,7 +35,7 @@ pub struct DocumentRow {
 }
 
 /// `skipped.csv`: one row per input that was not analyzed.
-pub use crate::corpus::Skipped as SkippedRow;
+pub use crate::input::Skipped as SkippedRow;
 
 /// Whether a term is a single word or a compound of several nouns.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub struct NumberRow<'a> {
     pub value_min: String,
     pub value_max: String,
     pub unit: &'a str,
-    pub kind: crate::numbers::Kind,
+    pub kind: crate::stages::numbers::Kind,
     /// `mean;max;min;approx;at_least;at_most`, those that apply, in that order.
     pub qualifier: String,
     /// Stance of the sentence (hedged, absolute, mixed, neutral).

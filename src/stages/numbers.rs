@@ -1707,8 +1707,8 @@ pub fn write_grid(n: i64, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::Normalized;
     use crate::test_support::tokenizer;
+    use crate::text::normalize::Normalized;
 
     /// The normalized `source` and its numbers, as the pipeline finds them.
     fn occurrences(source: &str) -> (Normalized, Vec<NumberOcc>) {

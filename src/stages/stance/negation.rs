@@ -3,7 +3,7 @@
 use super::claims::{Status, denied_noun_phrase, predicate_status};
 use super::sentence::Sentence;
 use super::{COMMITMENT, Hit, StanceMatcher};
-use crate::lexicon::{CueStance, Key, NEG};
+use crate::stages::stance::lexicon::{CueStance, Key, NEG};
 
 /// Keys that may stand between a cue and the negation that cancels it.
 fn negation_filler(key: &str) -> bool {
@@ -172,7 +172,7 @@ pub fn negated_hedge_scope(s: &Sentence, hits: &mut Vec<Hit<'_>>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::stance::tests::cats;
+    use crate::stages::stance::tests::cats;
 
     #[test]
     fn a_negated_predicate_cancels_its_booster() {

@@ -4,7 +4,7 @@
 //!
 //! Each term counts once per unit (binary presence, as KH Coder and quanteda's boolean fcm
 //! do). A document's pairs are counted under document-local ids
-//! ([`crate::aggregate::DocCounts`]), then re-keyed with corpus ids into its worker's
+//! ([`crate::counts::DocCounts`]), then re-keyed with corpus ids into its worker's
 //! [`PairStore`]: one map keyed by the two ids packed in a `u64`. Distinct pairs grow
 //! much faster than the vocabulary, so a store that reaches its budget writes its pairs,
 //! sorted, to a run file on disk and starts afresh; at the end the runs are merged
@@ -23,7 +23,7 @@ use anyhow::{Context, Result};
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
-use crate::aggregate::{CorpusCounts, DocCounts, pack, unpack};
+use crate::counts::{CorpusCounts, DocCounts, pack, unpack};
 
 /// What a co-occurrence unit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -19,23 +19,23 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::aggregate::{CorpusCounts, DocCounts};
 use crate::cli::Settings;
-use crate::cooccurrence::{PairStore, SpillDir, Unit};
-use crate::corpus::{self, Document, Input, Skipped};
+use crate::counts::pairs::{PairStore, SpillDir, Unit};
+use crate::counts::{CorpusCounts, DocCounts};
+use crate::input::{self, Document, Input, Skipped};
 use crate::interrupt::{Cancel, Interrupted};
-use crate::lexicon::{ClaimWords, CueStance, Lexicon};
-use crate::normalize::Normalized;
-use crate::numbers::{self, NumberOcc};
+use crate::morph::tokenize::{FeatureCache, Token, Tokenizer, Worker};
 use crate::progress::Reporter;
 use crate::resources::Stopwords;
-use crate::rows::{CueRow, DocTermRow, DocumentRow, NumberRow, SentenceRow};
-use crate::sentence;
-use crate::stance::{Cue, SentenceStance, StanceMatcher, StanceScratch};
+use crate::stages::numbers::{self, NumberOcc};
+use crate::stages::stance::lexicon::{ClaimWords, CueStance, Lexicon};
+use crate::stages::stance::{Cue, SentenceStance, StanceMatcher, StanceScratch};
+use crate::stages::terms::{SentenceTerms, TermExtractor};
+use crate::tables::rows::{CueRow, DocTermRow, DocumentRow, NumberRow, SentenceRow};
 use crate::tables::{CsvStyle, RowEncoder};
-use crate::terms::{SentenceTerms, TermExtractor};
+use crate::text::normalize::Normalized;
+use crate::text::sentence;
 use crate::timing::{Stage, Timings};
-use crate::tokenize::{FeatureCache, Token, Tokenizer, Worker};
 
 /// A batch closes when it holds this many bytes of input …
 const BATCH_BYTES: u64 = 8 * 1024 * 1024;
@@ -563,7 +563,7 @@ impl Analyzer {
             })
         };
         let started = Instant::now();
-        let doc = match corpus::read(input) {
+        let doc = match input::read(input) {
             Ok(doc) => doc,
             Err(reason) => return skip(reason),
         };
@@ -730,7 +730,7 @@ mod properties {
 
     use super::*;
     use crate::cli::{Cli, Command};
-    use crate::decode;
+    use crate::input::decode;
     use clap::Parser;
     use proptest::prelude::*;
     use std::sync::OnceLock;

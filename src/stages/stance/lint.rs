@@ -6,9 +6,9 @@
 
 use super::sentence::Sentence;
 use super::{StanceMatcher, StanceScratch, cues};
-use crate::lexicon::{Key, canonical_keys};
-use crate::normalize::Normalized;
-use crate::tokenize::{Features, Morphs, Tokenizer};
+use crate::morph::tokenize::{Features, Morphs, Tokenizer};
+use crate::stages::stance::lexicon::{Key, canonical_keys};
+use crate::text::normalize::Normalized;
 
 impl StanceMatcher {
     /// Whether `entry` fires on `text` (lexicon pass only), and the keys `text` is read as.
@@ -16,7 +16,7 @@ impl StanceMatcher {
         &self,
         tokenizer: &'d Tokenizer,
         scratch: &mut StanceScratch<'d>,
-        entry: &crate::lexicon::Entry,
+        entry: &crate::stages::stance::lexicon::Entry,
         text: &str,
     ) -> Option<(bool, String)> {
         let mut worker = tokenizer.worker();
@@ -154,9 +154,9 @@ impl StanceMatcher {
 
 #[cfg(test)]
 mod tests {
-    use crate::lexicon::{BUILTIN_CLAIM_WORDS, ClaimWords, Lexicon};
     use crate::resources::Source;
-    use crate::stance::StanceMatcher;
+    use crate::stages::stance::StanceMatcher;
+    use crate::stages::stance::lexicon::{BUILTIN_CLAIM_WORDS, ClaimWords, Lexicon};
     use crate::test_support::{matcher, tokenizer};
 
     #[test]

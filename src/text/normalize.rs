@@ -21,7 +21,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 /// Normalized text plus the offset map to its source.
 ///
 /// ```
-/// use bokashi::normalize::Normalized;
+/// use bokashi::text::normalize::Normalized;
 ///
 /// let source = "ＣＲＰは０．４９２";
 /// let n = Normalized::new(source);

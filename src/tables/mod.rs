@@ -10,6 +10,9 @@
 //! a formula is prefixed with `'`, while a numeric cell (a negative log-odds, say) is
 //! written as a number and never touched.
 
+pub mod rows;
+pub mod workbook;
+
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::marker::PhantomData;
@@ -110,7 +113,7 @@ fn sync(path: &Path) -> std::io::Result<()> {
 /// the marker's advisory lock, without waiting: a second run into the same folder fails
 /// at once with a clear message rather than interleaving its tables.
 fn lock(dir: &Path) -> Result<Option<File>> {
-    let path = dir.join(crate::corpus::OUTPUT_MARKER);
+    let path = dir.join(crate::input::OUTPUT_MARKER);
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -342,7 +345,7 @@ impl Drop for Output {
             return;
         }
         let _ = std::fs::remove_dir_all(self.staging.path());
-        let _ = std::fs::remove_file(self.dir.join(crate::corpus::OUTPUT_MARKER));
+        let _ = std::fs::remove_file(self.dir.join(crate::input::OUTPUT_MARKER));
         let _ = std::fs::remove_dir(&self.dir);
     }
 }
@@ -463,11 +466,11 @@ impl RowEncoder {
     ///
     /// The scores are rounded to 4 decimals, and formatting a float the general way costs
     /// hundreds of instructions: a value on the 10⁻⁴ grid is written from its integer
-    /// ([`crate::numbers::grid_units`]), which gives the same shortest round-trip form.
+    /// ([`crate::stages::numbers::grid_units`]), which gives the same shortest round-trip form.
     fn float_cell(&mut self, v: f64) -> Result<(), CellError> {
-        if let Some(n) = crate::numbers::grid_units(v) {
+        if let Some(n) = crate::stages::numbers::grid_units(v) {
             self.begin_cell();
-            crate::numbers::write_grid(n, &mut self.bytes);
+            crate::stages::numbers::write_grid(n, &mut self.bytes);
             return Ok(());
         }
         self.unquoted_cell(|out| write!(out, "{v}"))
@@ -1045,7 +1048,7 @@ mod tests {
         leftovers.sort();
         assert_eq!(
             leftovers,
-            [crate::corpus::OUTPUT_MARKER, "t.csv"],
+            [crate::input::OUTPUT_MARKER, "t.csv"],
             "staging folder removed, marker written"
         );
     }

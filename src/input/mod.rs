@@ -9,11 +9,13 @@
 //! Nothing here stops a run: a path that cannot be listed or read becomes a [`Skipped`]
 //! entry with its reason, and the run goes on.
 
+pub mod decode;
+
 use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use crate::decode::{self, Decoded};
+use decode::Decoded;
 
 /// A file to analyze.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,7 +183,7 @@ pub fn id_part(name: &std::ffi::OsStr) -> String {
     };
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
-            let hidden = c.is_control() || c == '%' || crate::normalize::is_bidi_control(c);
+            let hidden = c.is_control() || c == '%' || crate::text::normalize::is_bidi_control(c);
             if hidden {
                 let mut buf = [0u8; 4];
                 escape(&mut out, c.encode_utf8(&mut buf).as_bytes());

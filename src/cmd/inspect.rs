@@ -6,11 +6,11 @@ use std::ops::Range;
 
 use anyhow::Result;
 
-use crate::normalize::Normalized;
-use crate::numbers::{self, NumberOcc};
-use crate::sentence;
-use crate::stance::{SentenceStance, StanceMatcher, StanceScratch};
-use crate::tokenize::{Features, Morphs, Token, Tokenizer};
+use crate::morph::tokenize::{Features, Morphs, Token, Tokenizer};
+use crate::stages::numbers::{self, NumberOcc};
+use crate::stages::stance::{SentenceStance, StanceMatcher, StanceScratch};
+use crate::text::normalize::Normalized;
+use crate::text::sentence;
 
 /// A cue as written in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,8 +83,8 @@ impl Inspector<'_> {
                 .iter()
                 .map(|c| ShownCue {
                     stance: match c.stance {
-                        crate::lexicon::CueStance::Hedge => "hedge",
-                        crate::lexicon::CueStance::Absolute => "absolute",
+                        crate::stages::stance::lexicon::CueStance::Hedge => "hedge",
+                        crate::stages::stance::lexicon::CueStance::Absolute => "absolute",
                     },
                     category: c.category.to_string(),
                     cue: c.cue.to_string(),

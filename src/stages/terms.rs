@@ -27,8 +27,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
+use crate::morph::tokenize::{Features, Morphs, Token};
 use crate::resources::Stopwords;
-use crate::tokenize::{Features, Morphs, Token};
 
 /// Part of speech of a term, as written in the tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
@@ -196,7 +196,7 @@ impl TermExtractor<'_> {
     ///
     /// The feature-cache slots of `feats` (when it has them) and `classes` let a worker
     /// classify each known word once. Tokens inside `urls` (see
-    /// [`crate::numbers::url_spans`]) are not terms.
+    /// [`crate::stages::numbers::url_spans`]) are not terms.
     pub fn extract<'t, 'd: 't>(
         &self,
         text: &'t str,
@@ -501,7 +501,7 @@ mod tests {
             .collect();
         let feats = Morphs::direct(&feats);
         let mut out = SentenceTerms::default();
-        let urls = crate::numbers::url_spans(text);
+        let urls = crate::stages::numbers::url_spans(text);
         ex.extract(text, &tokens, feats, &mut Vec::new(), &urls, &mut out);
         let mut neighbors = Neighbors::default();
         for (noun, _, [l, r]) in out.run_nouns() {

@@ -11,15 +11,17 @@
 //! Memory: the corpus counts hold each distinct term once (its text in one arena, its
 //! counts in flat arrays, the constituents of a compound as ids), not once per worker;
 //! the pair counts, which grow much faster, are spilled to disk (see
-//! [`crate::cooccurrence`]).
+//! [`crate::counts::pairs`]).
+
+pub mod pairs;
 
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 
-use crate::lexicon::CueStance;
-use crate::terms::{SentenceTerms, TermPos};
+use crate::stages::stance::lexicon::CueStance;
+use crate::stages::terms::{SentenceTerms, TermPos};
 
 /// Counts per part of speech (indexed by [`TermPos::index`]).
 pub type PerPos<T> = [T; 3];
@@ -720,9 +722,9 @@ impl CorpusCounts {
     pub fn lr(&self, id: u32) -> f64 {
         if self.is_compound(id) {
             let parts = self.part_ids(self.records[id as usize].parts);
-            crate::terms::lr_of(parts.iter().map(|&p| self.neighbors(p)))
+            crate::stages::terms::lr_of(parts.iter().map(|&p| self.neighbors(p)))
         } else {
-            crate::terms::lr_of(std::iter::once(self.neighbors(id)))
+            crate::stages::terms::lr_of(std::iter::once(self.neighbors(id)))
         }
     }
 
@@ -787,7 +789,7 @@ fn occurrences(hay: &str, needle: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::terms::TermExtractor;
+    use crate::stages::terms::TermExtractor;
     use crate::test_support::{stopwords, tokenizer};
 
     /// The counts of `sentences` (one document), as the pipeline makes them.
@@ -795,7 +797,7 @@ mod tests {
     /// feature cache giving slots (so known words go by slot).
     fn count_into<'a>(
         d: &mut DocCounts,
-        cache: &mut crate::tokenize::FeatureCache<'a>,
+        cache: &mut crate::morph::tokenize::FeatureCache<'a>,
         classes: &mut Vec<u8>,
         sentences: &[&str],
     ) {
@@ -821,7 +823,7 @@ mod tests {
 
     #[test]
     fn a_worker_reusing_its_counts_gets_what_a_fresh_one_gets() {
-        let mut cache = crate::tokenize::FeatureCache::new(tokenizer());
+        let mut cache = crate::morph::tokenize::FeatureCache::new(tokenizer());
         let mut classes = Vec::new();
         let first = ["関節軟骨の軟骨が再生する。", "幹細胞を注射する。"];
         let second = ["幹細胞が軟骨を再生させる。", "膝の痛み。"];
@@ -868,7 +870,7 @@ mod tests {
             worker.tokenize(s, &mut tokens).unwrap();
             let feats: Vec<_> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
             terms.clear();
-            let feats = crate::tokenize::Morphs::direct(&feats);
+            let feats = crate::morph::tokenize::Morphs::direct(&feats);
             ex.extract(s, &tokens, feats, &mut Vec::new(), &[], &mut terms);
             d.add_sentence(&terms);
             d.end_sentence(Some(0), std::iter::empty());

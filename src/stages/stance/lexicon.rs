@@ -14,18 +14,18 @@
 //! - a pattern's trailing て/いる/おる/ます/です/だ/た and のだ are dropped (as long as a
 //!   content word remains; the の of 夢の stays), so 期待されています, 期待されていました and 期待される are one pattern.
 //!
-//! Patterns are matched with Aho–Corasick over key ids (see [`crate::stance`]).
+//! Patterns are matched with Aho–Corasick over key ids (see [`crate::stages::stance`]).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use anyhow::{Result, bail};
 
-use crate::normalize::Normalized;
+use crate::morph::tokenize::{Features, Morphs, Token, Tokenizer};
 use crate::resources::Source;
-use crate::tokenize::{Features, Morphs, Token, Tokenizer};
+use crate::text::normalize::Normalized;
 
-pub const BUILTIN_LEXICON: &str = include_str!("../dict/stance_lexicon.tsv");
-pub const BUILTIN_CLAIM_WORDS: &str = include_str!("../dict/claim_words.tsv");
+pub const BUILTIN_LEXICON: &str = include_str!("../../../dict/stance_lexicon.tsv");
+pub const BUILTIN_CLAIM_WORDS: &str = include_str!("../../../dict/claim_words.tsv");
 
 /// The key every negation maps to. Not a possible base form.
 pub const NEG: &str = "\u{0}NEG";
@@ -62,7 +62,7 @@ pub struct Entry {
 }
 
 /// The claim words of `dict/claim_words.tsv`: classes of predicates and nouns that the
-/// claim rules of [`crate::stance`] read (see that file's header for each kind).
+/// claim rules of [`crate::stages::stance`] read (see that file's header for each kind).
 #[derive(Debug, Clone, Default)]
 pub struct ClaimWords {
     /// Verbs and サ変 nouns of improvement, suppression, promotion, recovery, protection.

@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
-use crate::lexicon::{Key, canonical_base};
-use crate::tokenize::{Morphs, Token};
+use crate::morph::tokenize::{Morphs, Token};
+use crate::stages::stance::lexicon::{Key, canonical_base};
 
 /// One morpheme as the rules read it.
 #[derive(Debug, Clone, Copy)]

@@ -2,7 +2,7 @@
 
 use super::Hit;
 use super::sentence::Sentence;
-use crate::lexicon::CueStance;
+use crate::stages::stance::lexicon::CueStance;
 
 /// Nouns that an expectation or report word names as a topic rather than hedging a
 /// claim: 期待される効果, 期待できること, 報告された試験.
@@ -278,7 +278,7 @@ fn hedged_scope(s: &Sentence, hits: &mut [Hit<'_>]) {
 
 #[cfg(test)]
 mod tests {
-    use crate::stance::tests::cats;
+    use crate::stages::stance::tests::cats;
 
     #[test]
     fn questions_assert_nothing() {

@@ -1,0 +1,8 @@
+//! The extraction stages, each run over a window of tokenized sentences in this order:
+//! [`stance`] (hedged or absolute, from cues and claims), [`terms`] (content words and
+//! compound nouns, counted with their sentence's stance), [`numbers`] (numeric
+//! expressions).
+
+pub mod numbers;
+pub mod stance;
+pub mod terms;

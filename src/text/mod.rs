@@ -1,0 +1,5 @@
+//! Text before analysis: a document cut into sentences ([`sentence`]), each sentence
+//! normalized (NFKC) with a map back to the text as written ([`normalize`]).
+
+pub mod normalize;
+pub mod sentence;
