@@ -8,8 +8,8 @@ use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand};
 
 use crate::counts::pairs::Unit;
-use crate::resources::{BUILTIN_STOPWORDS, BUILTIN_USER_DICT, Source, Stopwords};
-use crate::stages::stance::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON};
+use crate::pipeline::Config;
+use crate::resources::Source;
 use crate::tables::CsvStyle;
 
 /// Japanese text mining: which terms dominate, which numbers are claimed, and where a
@@ -215,7 +215,7 @@ impl CommonArgs {
     pub fn user_dictionaries(&self) -> Result<Vec<Source>> {
         let mut sources = Vec::new();
         if !self.no_user_dict {
-            sources.push(Source::builtin("dict/user_dict.csv", BUILTIN_USER_DICT));
+            sources.push(Config::builtin_user_dictionary());
         }
         for path in &self.user_dict {
             sources.push(Source::read(path)?);
@@ -227,26 +227,17 @@ impl CommonArgs {
 /// The most worker threads a run takes.
 pub const MAX_JOBS: usize = 256;
 
-/// Validated settings for a run.
+/// Validated settings for a run: what the command does with the pipeline, and the
+/// pipeline's own [`Config`].
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub inputs: Vec<PathBuf>,
     pub output: PathBuf,
     pub jobs: usize,
     pub quiet: bool,
-    pub style: CsvStyle,
-    pub user_dictionaries: Vec<Source>,
-    pub stopwords: Stopwords,
-    pub compounds: bool,
-    pub lexicon: Source,
-    pub claim_words: Source,
-    pub cooc_unit: Unit,
+    pub pipeline: Config,
     pub min_freq: u64,
     pub min_cooc: u64,
-    /// Bytes of co-occurrence pairs per worker before spilling.
-    pub pair_budget: usize,
-    /// Bytes of one document's rows kept in memory before they are spilled.
-    pub row_budget: usize,
     pub timings: bool,
     /// Write bokashi.xlsx beside the tables.
     pub xlsx: bool,
@@ -263,33 +254,32 @@ impl Settings {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
+        let builtin = Config::default();
+        let file_or = |path: &Option<PathBuf>, builtin: Source| match path {
+            Some(path) => Source::read(path),
+            None => Ok(builtin),
+        };
+        let pipeline = Config {
+            user_dictionaries: common.user_dictionaries()?,
+            stopwords: file_or(&analyze.stopwords, builtin.stopwords)?,
+            lexicon: file_or(&analyze.lexicon, builtin.lexicon)?,
+            claim_words: file_or(&analyze.claim_words, builtin.claim_words)?,
+            compounds: !analyze.no_compounds,
+            cooc_unit: analyze.cooc_unit,
+            style: CsvStyle {
+                excel: analyze.excel,
+            },
+            pair_budget: analyze.cooc_memory.saturating_mul(1 << 20),
+            row_budget: analyze.row_memory.saturating_mul(1 << 20),
+        };
         Ok(Settings {
             inputs: analyze.inputs.clone(),
             output: analyze.output.clone(),
             jobs,
             quiet: analyze.quiet,
-            style: CsvStyle {
-                excel: analyze.excel,
-            },
-            user_dictionaries: common.user_dictionaries()?,
-            stopwords: Stopwords::parse(&match &analyze.stopwords {
-                Some(path) => Source::read(path)?,
-                None => Source::builtin("dict/stopwords.txt", BUILTIN_STOPWORDS),
-            })?,
-            compounds: !analyze.no_compounds,
-            lexicon: match &analyze.lexicon {
-                Some(path) => Source::read(path)?,
-                None => Source::builtin("dict/stance_lexicon.tsv", BUILTIN_LEXICON),
-            },
-            claim_words: match &analyze.claim_words {
-                Some(path) => Source::read(path)?,
-                None => Source::builtin("dict/claim_words.tsv", BUILTIN_CLAIM_WORDS),
-            },
-            cooc_unit: analyze.cooc_unit,
+            pipeline,
             min_freq: analyze.min_freq.max(1),
             min_cooc: analyze.min_cooc.max(1),
-            pair_budget: analyze.cooc_memory.saturating_mul(1 << 20),
-            row_budget: analyze.row_memory.saturating_mul(1 << 20),
             timings: analyze.timings,
             xlsx: analyze.xlsx,
         })

@@ -89,14 +89,14 @@ fn run_explain(common: &cli::CommonArgs, args: &cli::ExplainArgs) -> anyhow::Res
         ..cli::AnalyzeArgs::default_for_inspection()
     };
     let settings = cli::Settings::new(common, &analyze)?;
-    let analyzer = pipeline::Analyzer::from_settings(&settings)?;
-    for message in analyzer.stance.lint(&analyzer.tokenizer) {
+    let analyzer = pipeline::Analyzer::standalone(settings.pipeline)?;
+    for message in analyzer.lint() {
         eprintln!("bokashi: warning: {message}");
     }
     let text = cmd::explain::input(&args.text)?;
     let inspector = cmd::inspect::Inspector {
-        tokenizer: &analyzer.tokenizer,
-        matcher: &analyzer.stance,
+        tokenizer: analyzer.tokenizer(),
+        matcher: analyzer.stance(),
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -140,10 +140,10 @@ fn run_kwic(common: &cli::CommonArgs, args: &cli::KwicArgs) -> anyhow::Result<()
     if found.is_empty() {
         anyhow::bail!("nothing to read in {}", args.args.join(" "));
     }
-    let analyzer = pipeline::Analyzer::from_settings(&settings)?;
+    let analyzer = pipeline::Analyzer::standalone(settings.pipeline)?;
     let inspector = cmd::inspect::Inspector {
-        tokenizer: &analyzer.tokenizer,
-        matcher: &analyzer.stance,
+        tokenizer: analyzer.tokenizer(),
+        matcher: analyzer.stance(),
     };
     let options = cmd::kwic::Options {
         stance: args.stance.clone(),

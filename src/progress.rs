@@ -84,3 +84,25 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     }
     std::borrow::Cow::Owned(out)
 }
+
+/// What a finished run did, for the summary line and for tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub analyzed: usize,
+    pub skipped: usize,
+    pub warnings: usize,
+}
+
+impl Summary {
+    /// The closing line on stderr.
+    pub fn print(&self, seconds: f64, output: &std::path::Path) {
+        eprintln!(
+            "bokashi: {} document(s) analyzed, {} skipped, {} warning(s) in {:.2}s; tables in {}",
+            self.analyzed,
+            self.skipped,
+            self.warnings,
+            seconds,
+            output.display()
+        );
+    }
+}

@@ -57,6 +57,32 @@ impl Stage {
     }
 }
 
+/// Times a sequence of stages: each lap is charged to the stage that just ran.
+#[derive(Debug, Clone, Copy)]
+pub struct Stopwatch {
+    pub timings: Timings,
+    clock: Instant,
+}
+
+impl Stopwatch {
+    pub fn start() -> Self {
+        Stopwatch {
+            timings: Timings::default(),
+            clock: Instant::now(),
+        }
+    }
+
+    /// Start timing afresh (the time since the last lap is charged to no stage).
+    pub fn restart(&mut self) {
+        self.clock = Instant::now();
+    }
+
+    /// Charge the time since the last lap to `stage`.
+    pub fn lap(&mut self, stage: Stage) {
+        self.timings.lap(stage, &mut self.clock);
+    }
+}
+
 /// Time spent per stage; mergeable by addition.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Timings([Duration; 9]);
@@ -82,4 +108,47 @@ impl Timings {
     pub fn get(&self, stage: Stage) -> Duration {
         self.0[stage as usize]
     }
+}
+
+/// The contents of run.json: what ran, how long each stage took, and the throughput.
+pub fn report(
+    timings: &Timings,
+    wall: f64,
+    bytes: u64,
+    documents: usize,
+    threads: usize,
+) -> serde_json::Value {
+    let stages: serde_json::Map<String, serde_json::Value> = Stage::ALL
+        .iter()
+        .map(|s| {
+            let secs = (timings.get(*s).as_secs_f64() * 1e4).round() / 1e4;
+            (s.name().to_string(), serde_json::json!(secs))
+        })
+        .collect();
+    serde_json::json!({
+        "documents": documents,
+        "bytes": bytes,
+        "threads": threads,
+        "wall_seconds": (wall * 1e4).round() / 1e4,
+        "mb_per_second": ((bytes as f64 / 1e6 / wall) * 100.0).round() / 100.0,
+        "stage_seconds": stages,
+        "note": "parallel stages (read … rows) are CPU seconds summed over threads; merge and tables are wall seconds",
+    })
+}
+
+/// The `--timings` lines on stderr.
+pub fn lines(timings: &Timings, wall: f64, bytes: u64) -> String {
+    let mut out = format!(
+        "bokashi: timings: {:.3}s wall, {:.2} MB/s; stage seconds:",
+        wall,
+        bytes as f64 / 1e6 / wall
+    );
+    for s in Stage::ALL {
+        out.push_str(&format!(
+            " {} {:.3}",
+            s.name(),
+            timings.get(s).as_secs_f64()
+        ));
+    }
+    out
 }

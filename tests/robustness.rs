@@ -253,9 +253,7 @@ fn a_read_only_output_directory_fails_before_any_work() {
 
 #[test]
 fn a_file_deleted_between_listing_and_reading_is_skipped() {
-    use bokashi::cli::{Cli, Command as Sub, Settings};
-    use bokashi::pipeline::{Analyzer, Outcome};
-    use clap::Parser;
+    use bokashi::pipeline::{Analyzer, Config, Outcome};
 
     let work = Workdir::new();
     work.write("c/a.txt", "軟骨です。");
@@ -265,12 +263,8 @@ fn a_file_deleted_between_listing_and_reading_is_skipped() {
     assert_eq!(inputs.len(), 2);
     std::fs::remove_file(work.path("c/gone.txt")).unwrap();
 
-    let cli = Cli::parse_from(["bokashi", "analyze", root.to_str().unwrap()]);
-    let Some(Sub::Analyze(args)) = &cli.command else {
-        panic!("analyze")
-    };
-    let settings = Settings::new(&cli.common, args).unwrap();
-    let analyzer = Analyzer::from_settings(&settings).unwrap();
+    // A pipeline built without the command line.
+    let analyzer = Analyzer::standalone(Config::default()).unwrap();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()

@@ -23,7 +23,7 @@ pub fn run(settings: &Settings, lindera_api: bool) -> Result<(u64, u64, f64)> {
     if inputs.is_empty() {
         bail!("nothing to segment");
     }
-    let tokenizer = Tokenizer::new(&settings.user_dictionaries)?;
+    let tokenizer = Tokenizer::new(&settings.pipeline.user_dictionaries)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs)
         .build()?;

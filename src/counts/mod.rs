@@ -14,12 +14,15 @@
 //! [`crate::counts::pairs`]).
 
 pub mod pairs;
+pub mod stats;
 
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 
+use crate::morph::cache::SlotCache;
+use crate::stages::stance::SentenceStance;
 use crate::stages::stance::lexicon::CueStance;
 use crate::stages::terms::{SentenceTerms, TermPos};
 
@@ -171,8 +174,8 @@ pub type CueKey = (CueStance, String, String);
 pub struct DocCounts {
     /// Every text the worker has counted, under worker ids.
     names: Interner,
-    /// Worker id of each single-word term by feature-cache slot (`u32::MAX`: not yet).
-    by_slot: Vec<u32>,
+    /// Worker id of each single-word term by feature-cache slot.
+    by_slot: SlotCache<Option<u32>>,
     /// Corpus id of each worker id (`u32::MAX`: not folded yet) in the store numbered
     /// `corpus_store`.
     corpus_ids: Vec<u32>,
@@ -274,17 +277,14 @@ impl DocCounts {
         let Some(slot) = slot else {
             return self.id(text);
         };
-        let slot = slot as usize;
-        if self.by_slot.len() <= slot {
-            self.by_slot.resize(slot + 1, u32::MAX);
-        }
-        let wid = match self.by_slot[slot] {
-            u32::MAX => {
+        let cached = self.by_slot.entry(slot);
+        let wid = match *cached {
+            Some(wid) => wid,
+            None => {
                 let wid = self.names.intern(text);
-                self.by_slot[slot] = wid;
+                *cached = Some(wid);
                 wid
             }
-            wid => wid,
         };
         self.local(wid)
     }
@@ -332,16 +332,21 @@ impl DocCounts {
         }
     }
 
-    /// The current sentence's stance: hedged (`Some(0)`), absolute (`Some(1)`) or neither.
-    /// Occurrences that are words of the sentence's cues (`cue_texts`: 可能性 in
+    /// Close the current sentence with its stance: hedged and absolute sentences count
+    /// their terms on that side (for `stance_terms.csv`). Occurrences that are words of the sentence's cues (`cue_texts`: 可能性 in
     /// 可能性があります, 緩和 in 緩和します) are not counted on either side, so that
     /// `stance_terms.csv` shows the topics that are hedged or asserted, not the cue words;
     /// a term is left out as many times as the cue texts contain it.
     pub fn end_sentence<'c>(
         &mut self,
-        side: Option<usize>,
+        stance: SentenceStance,
         cue_texts: impl Iterator<Item = &'c str>,
     ) {
+        let side = match stance {
+            SentenceStance::Hedged => Some(0),
+            SentenceStance::Absolute => Some(1),
+            SentenceStance::Mixed | SentenceStance::Neutral => None,
+        };
         if let Some(side) = side {
             let cues: Vec<&str> = cue_texts.collect();
             let mut excluded: Vec<(u32, usize)> = Vec::new();
@@ -722,9 +727,9 @@ impl CorpusCounts {
     pub fn lr(&self, id: u32) -> f64 {
         if self.is_compound(id) {
             let parts = self.part_ids(self.records[id as usize].parts);
-            crate::stages::terms::lr_of(parts.iter().map(|&p| self.neighbors(p)))
+            crate::counts::stats::lr(parts.iter().map(|&p| self.neighbors(p)))
         } else {
-            crate::stages::terms::lr_of(std::iter::once(self.neighbors(id)))
+            crate::counts::stats::lr(std::iter::once(self.neighbors(id)))
         }
     }
 
@@ -798,13 +803,13 @@ mod tests {
     fn count_into<'a>(
         d: &mut DocCounts,
         cache: &mut crate::morph::tokenize::FeatureCache<'a>,
-        classes: &mut Vec<u8>,
+        classes: &mut crate::morph::cache::SlotCache<u8>,
         sentences: &[&str],
     ) {
         let tokenizer = tokenizer();
         let mut worker = tokenizer.worker();
         let ex = TermExtractor {
-            stopwords: stopwords(),
+            stopwords: stopwords().clone(),
             compounds: true,
         };
         d.clear();
@@ -816,7 +821,7 @@ mod tests {
             terms.clear();
             ex.extract(s, &tokens, cache.morphs(&slots), classes, &[], &mut terms);
             d.add_sentence(&terms);
-            d.end_sentence(None, std::iter::empty());
+            d.end_sentence(SentenceStance::Neutral, std::iter::empty());
             d.end_unit();
         }
     }
@@ -824,7 +829,7 @@ mod tests {
     #[test]
     fn a_worker_reusing_its_counts_gets_what_a_fresh_one_gets() {
         let mut cache = crate::morph::tokenize::FeatureCache::new(tokenizer());
-        let mut classes = Vec::new();
+        let mut classes = crate::morph::cache::SlotCache::default();
         let first = ["関節軟骨の軟骨が再生する。", "幹細胞を注射する。"];
         let second = ["幹細胞が軟骨を再生させる。", "膝の痛み。"];
         let mut reused = DocCounts::default();
@@ -860,7 +865,7 @@ mod tests {
         let tokenizer = tokenizer();
         let mut worker = tokenizer.worker();
         let ex = TermExtractor {
-            stopwords: stopwords(),
+            stopwords: stopwords().clone(),
             compounds: true,
         };
         let mut d = DocCounts::default();
@@ -871,9 +876,9 @@ mod tests {
             let feats: Vec<_> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
             terms.clear();
             let feats = crate::morph::tokenize::Morphs::direct(&feats);
-            ex.extract(s, &tokens, feats, &mut Vec::new(), &[], &mut terms);
+            ex.extract(s, &tokens, feats, &mut Default::default(), &[], &mut terms);
             d.add_sentence(&terms);
-            d.end_sentence(Some(0), std::iter::empty());
+            d.end_sentence(SentenceStance::Hedged, std::iter::empty());
             d.end_unit();
         }
         d

@@ -65,6 +65,23 @@ pub struct Discovery {
     pub notes: Vec<String>,
 }
 
+impl Discovery {
+    /// Refuse a run with nothing to analyze, saying why (the first skipped input's reason,
+    /// or that `roots` hold no files).
+    pub fn require_inputs(&self, roots: &[PathBuf]) -> anyhow::Result<()> {
+        if !self.inputs.is_empty() {
+            return Ok(());
+        }
+        match self.skipped.first() {
+            Some(s) => anyhow::bail!("nothing to analyze: {}: {}", s.path, s.reason),
+            None => {
+                let names: Vec<String> = roots.iter().map(|p| p.display().to_string()).collect();
+                anyhow::bail!("nothing to analyze: no files in {}", names.join(", "))
+            }
+        }
+    }
+}
+
 /// [`discover`], passing over the folders in `exclude` (the run's own output folder) and
 /// every folder holding an [`OUTPUT_MARKER`], and reading each file once however many
 /// inputs name it (by canonical path).

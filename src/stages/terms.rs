@@ -23,10 +23,10 @@
 //! Stopwords, and lone Latin letters (the n of "n=12"), are left out after the terms are
 //! formed.
 
-use rustc_hash::FxHashMap as HashMap;
-
 use serde::Serialize;
 
+use crate::morph::Sentence;
+use crate::morph::cache::SlotCache;
 use crate::morph::tokenize::{Features, Morphs, Token};
 use crate::resources::Stopwords;
 
@@ -136,7 +136,6 @@ impl SentenceTerms {
 
 /// How often each noun is preceded (`[0]`, TermExtract's L) and followed (`[1]`, R) by
 /// another noun inside the noun runs of the corpus. Mergeable counts for FLR.
-pub type Neighbors = HashMap<String, [u64; 2]>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -184,25 +183,41 @@ impl Class {
 }
 
 /// Extracts the terms of one sentence. Shared read-only by all workers.
-pub struct TermExtractor<'a> {
-    pub stopwords: &'a Stopwords,
+pub struct TermExtractor {
+    pub stopwords: Stopwords,
     /// Join noun runs into compounds (off with `--no-compounds`: the morpheme view).
     pub compounds: bool,
 }
 
-impl TermExtractor<'_> {
+/// A worker's state for the term stage: what it learned of each known word (class,
+/// stopword), and the current sentence's terms.
+#[derive(Debug, Default)]
+pub struct TermScratch {
+    classes: SlotCache<u8>,
+    terms: SentenceTerms,
+}
+
+impl TermExtractor {
+    /// The terms of one sentence (valid until the next call with the same scratch).
+    pub fn run<'s>(&self, s: &Sentence<'_, '_>, scratch: &'s mut TermScratch) -> &'s SentenceTerms {
+        let TermScratch { classes, terms } = scratch;
+        terms.clear();
+        self.extract(s.text(), s.tokens, s.morphs, classes, s.urls, terms);
+        terms
+    }
+
     /// Append the terms of `text` (a normalized sentence) and its `tokens` to `out`, with
     /// the nouns of its runs (see [`SentenceTerms::run_nouns`]).
     ///
     /// The feature-cache slots of `feats` (when it has them) and `classes` let a worker
     /// classify each known word once. Tokens inside `urls` (see
-    /// [`crate::stages::numbers::url_spans`]) are not terms.
+    /// [`crate::text::urls::url_spans`]) are not terms.
     pub fn extract<'t, 'd: 't>(
         &self,
         text: &'t str,
         tokens: &[Token],
         feats: Morphs<'_, 'd>,
-        classes: &mut Vec<u8>,
+        classes: &mut SlotCache<u8>,
         urls: &[std::ops::Range<usize>],
         out: &mut SentenceTerms,
     ) {
@@ -226,14 +241,11 @@ impl TermExtractor<'_> {
             let (class, form) = match feats.slot(i) {
                 // A known word's class depends on the word alone: classify it once.
                 Some(slot) if !features.unknown => {
-                    let slot = slot as usize;
-                    if classes.len() <= slot {
-                        classes.resize(slot + 1, 0);
-                    }
-                    let class = match classes[slot] & CLASS_BITS {
+                    let code = classes.entry(slot);
+                    let class = match *code & CLASS_BITS {
                         0 => {
                             let class = classify(features, surface).0;
-                            classes[slot] |= class.code();
+                            *code |= class.code();
                             class
                         }
                         code => Class::from_code(code),
@@ -267,7 +279,7 @@ impl TermExtractor<'_> {
 
     /// End the current run: emit it (as one compound or as its morphemes) and any
     /// adjectival stems left pending after it.
-    fn flush(&self, run: &mut Run, out: &mut SentenceTerms, classes: &mut [u8]) {
+    fn flush(&self, run: &mut Run, out: &mut SentenceTerms, classes: &mut SlotCache<u8>) {
         let parts = &run.parts;
         if parts.len() > 1 {
             let first = out.run_parts.len() as u32;
@@ -311,7 +323,7 @@ impl TermExtractor<'_> {
         parts: &[&str],
         pos: TermPos,
         slot: u32,
-        classes: &mut [u8],
+        classes: &mut SlotCache<u8>,
     ) {
         let start = out.len_u32();
         let first_part = out.parts.len() as u32;
@@ -324,9 +336,7 @@ impl TermExtractor<'_> {
         }
         let term = &out.buf[start as usize..];
         let lone_letter = term.len() == 1 && term.as_bytes()[0].is_ascii_alphabetic();
-        let known = (parts.len() == 1)
-            .then(|| classes.get_mut(slot as usize))
-            .flatten();
+        let known = (parts.len() == 1 && slot != u32::MAX).then(|| classes.entry(slot));
         let stopword = match known {
             Some(code) => {
                 if *code & STOP_KNOWN == 0 {
@@ -451,45 +461,33 @@ fn classify<'a>(f: &Features<'a>, surface: &'a str) -> (Class, &'a str) {
     (class, form)
 }
 
-/// TermExtract's LR of a noun term from its constituents' neighbour counts:
-/// `[∏ (L(Ni)+1)(R(Ni)+1)]^(1/(2L))`. A single noun is its own only constituent.
-pub fn lr(parts: &[&str], neighbors: &Neighbors) -> f64 {
-    lr_of(
-        parts
-            .iter()
-            .map(|p| neighbors.get(*p).copied().unwrap_or_default()),
-    )
-}
-
-/// LR from the `[L, R]` counts of each constituent, in order.
-pub fn lr_of(parts: impl Iterator<Item = [u64; 2]>) -> f64 {
-    let (mut log_sum, mut n) = (0.0, 0usize);
-    for [l, r] in parts {
-        log_sum += ((l + 1) as f64).ln() + ((r + 1) as f64).ln();
-        n += 1;
-    }
-    if n == 0 {
-        return 1.0;
-    }
-    (log_sum / (2.0 * n as f64)).exp()
-}
-
-/// FLR = f(CN) × LR(CN), where f is the frequency of the term standing alone.
-pub fn flr(freq: u64, parts: &[&str], neighbors: &Neighbors) -> f64 {
-    freq as f64 * lr(parts, neighbors)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::test_support::{stopwords, tokenizer};
+    use rustc_hash::FxHashMap as HashMap;
+
+    /// `[L, R]` neighbour counts by noun.
+    type Neighbors = HashMap<String, [u64; 2]>;
+
+    fn lr(parts: &[&str], neighbors: &Neighbors) -> f64 {
+        crate::counts::stats::lr(
+            parts
+                .iter()
+                .map(|p| neighbors.get(*p).copied().unwrap_or_default()),
+        )
+    }
+
+    fn flr(freq: u64, parts: &[&str], neighbors: &Neighbors) -> f64 {
+        crate::counts::stats::flr(freq, lr(parts, neighbors))
+    }
 
     /// (term, pos, parts) of every occurrence.
     type Occ = (String, TermPos, Vec<String>);
 
     fn extract_with(text: &str, compounds: bool) -> (Vec<Occ>, Neighbors) {
         let ex = TermExtractor {
-            stopwords: stopwords(),
+            stopwords: stopwords().clone(),
             compounds,
         };
         let mut worker = tokenizer().worker();
@@ -501,8 +499,15 @@ mod tests {
             .collect();
         let feats = Morphs::direct(&feats);
         let mut out = SentenceTerms::default();
-        let urls = crate::stages::numbers::url_spans(text);
-        ex.extract(text, &tokens, feats, &mut Vec::new(), &urls, &mut out);
+        let urls = crate::text::urls::url_spans(text);
+        ex.extract(
+            text,
+            &tokens,
+            feats,
+            &mut SlotCache::default(),
+            &urls,
+            &mut out,
+        );
         let mut neighbors = Neighbors::default();
         for (noun, _, [l, r]) in out.run_nouns() {
             let n = neighbors.entry(noun.to_string()).or_default();

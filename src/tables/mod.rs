@@ -10,6 +10,8 @@
 //! a formula is prefixed with `'`, while a numeric cell (a negative log-odds, say) is
 //! written as a number and never touched.
 
+pub mod corpus;
+pub mod documents;
 pub mod rows;
 pub mod workbook;
 
@@ -234,6 +236,16 @@ impl Output {
             .filter(|n| n.ends_with(".csv"))
             .cloned()
             .collect()
+    }
+
+    /// Write `value` as pretty JSON to `name`, committed with the tables.
+    pub fn write_json(&mut self, name: &str, value: &serde_json::Value) -> Result<()> {
+        let mut file =
+            File::create(self.staging().join(name)).with_context(|| format!("writing {name}"))?;
+        serde_json::to_writer_pretty(&mut file, value)
+            .with_context(|| format!("writing {name}"))?;
+        self.adopt(name);
+        Ok(())
     }
 
     /// Move `name`, written into the staging folder by hand, into place with the tables.

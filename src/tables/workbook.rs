@@ -77,6 +77,24 @@ fn describe(table: &str) -> &'static str {
 /// Write `out` from the CSV tables `tables` (file names in `dir`); `warn` hears about cut
 /// cells and continued sheets. `excel` undoes the `'` that `--excel` put before
 /// formula-like cells (a workbook cell is text and needs none).
+/// Write `bokashi.xlsx` from the tables finished so far in `output`, committed with them.
+pub fn add_to(
+    output: &mut crate::tables::Output,
+    excel: bool,
+    warn: impl FnMut(String),
+) -> Result<()> {
+    let staging = output.staging().to_path_buf();
+    write(
+        &staging,
+        &output.tables(),
+        &staging.join("bokashi.xlsx"),
+        excel,
+        warn,
+    )?;
+    output.adopt("bokashi.xlsx");
+    Ok(())
+}
+
 pub fn write(
     dir: &Path,
     tables: &[String],

@@ -20,7 +20,7 @@
 
 use std::ops::Range;
 
-use super::sentence::Sentence;
+use super::sentence::Prepared;
 use super::{Hit, StanceMatcher};
 use crate::morph::tokenize::Morphs;
 use crate::stages::stance::lexicon::CueStance;
@@ -87,7 +87,7 @@ const FACTIVE: [&str; 9] = [
 ];
 
 /// The status of the predicate at morpheme `i` and the end of its verb group.
-pub fn predicate_status(s: &Sentence, i: usize) -> (Status, usize) {
+pub fn predicate_status(s: &Prepared, i: usize) -> (Status, usize) {
     let (status, end) = verb_group(s, i);
     if status != Status::Affirmed {
         return (status, end);
@@ -118,7 +118,7 @@ pub fn predicate_status(s: &Sentence, i: usize) -> (Status, usize) {
 
 /// The verb group after morpheme `i` (auxiliaries, する/できる, て, こと+できる …) and
 /// how it uses the predicate.
-fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
+fn verb_group(s: &Prepared, i: usize) -> (Status, usize) {
     let ms = &s.morphs;
     let mut negated = false;
     let mut done = false; // た or ている: a reason (ため) rather than a purpose
@@ -294,7 +294,7 @@ fn verb_group(s: &Sentence, i: usize) -> (Status, usize) {
 /// Whether the noun phrase starting at morpheme `j` is the subject of a denied
 /// existence (確かなデータは、私の知る限り見当たらない; 根本的なケアをうたう商品は、
 /// ほとんど見当たらなかった).
-pub fn denied_noun_phrase(s: &Sentence, j: usize) -> bool {
+pub fn denied_noun_phrase(s: &Prepared, j: usize) -> bool {
     let ms = &s.morphs;
     let Some(&clause) = s.clause.get(j) else {
         return false;
@@ -326,7 +326,7 @@ pub fn denied_noun_phrase(s: &Sentence, j: usize) -> bool {
 }
 
 /// Adds the claim hits of the sentence.
-pub fn find(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit<'_>>) {
+pub fn find(m: &StanceMatcher, s: &Prepared, hits: &mut Vec<Hit<'_>>) {
     let words = &m.lexicon().claims;
     let ms = &s.morphs;
     // A cue already found on these morphemes (副作用ゼロ, ないわけではない) wins.
@@ -345,7 +345,7 @@ pub fn find(m: &StanceMatcher, s: &Sentence, hits: &mut Vec<Hit<'_>>) {
         }
         let rule = |bit: u8,
                     f: fn(
-            &Sentence,
+            &Prepared,
             usize,
             &crate::stages::stance::lexicon::ClaimWords,
         ) -> Option<Claim>| {
@@ -413,7 +413,7 @@ fn absolute(
 /// A verbal use of an efficacy word: the verb itself, or a サ変 noun with する/できる/
 /// させる/される, or a サ変 noun leading to a result (回復へとつながる).
 fn efficacy(
-    s: &Sentence,
+    s: &Prepared,
     i: usize,
     w: &crate::stages::stance::lexicon::ClaimWords,
 ) -> Option<Claim> {
@@ -646,7 +646,7 @@ fn potential_of_plain(plain: &str) -> Option<String> {
 
 /// Whether the object before a support verb at `i` names a benefit: 修復を促す,
 /// 組織の修復を後押しする, 再生するのを助ける, 症状の改善を実感する.
-fn benefit_object(s: &Sentence, i: usize, w: &crate::stages::stance::lexicon::ClaimWords) -> bool {
+fn benefit_object(s: &Prepared, i: usize, w: &crate::stages::stance::lexicon::ClaimWords) -> bool {
     let ms = &s.morphs;
     let Some(particle) = i.checked_sub(1) else {
         return false;
@@ -686,7 +686,7 @@ fn benefit_object(s: &Sentence, i: usize, w: &crate::stages::stance::lexicon::Cl
 /// A benefit word (効果的, 有効) or a safety word (安全, 安心) used as a predicate or an
 /// attribute.
 fn benefit(
-    s: &Sentence,
+    s: &Prepared,
     i: usize,
     w: &crate::stages::stance::lexicon::ClaimWords,
 ) -> Option<Claim> {
@@ -719,7 +719,7 @@ fn benefit(
 
 /// An effect noun with a predicate asserting it: 効果を発揮します, 効果が続く,
 /// 安全性に優れる, 有効性が高い.
-fn effect(s: &Sentence, i: usize, w: &crate::stages::stance::lexicon::ClaimWords) -> Option<Claim> {
+fn effect(s: &Prepared, i: usize, w: &crate::stages::stance::lexicon::ClaimWords) -> Option<Claim> {
     let ms = &s.morphs;
     let m = &ms[i];
     if m.pos != "名詞" || ms.get(i + 1).is_some_and(|n| n.pos == "名詞") {
@@ -776,7 +776,7 @@ fn effect(s: &Sentence, i: usize, w: &crate::stages::stance::lexicon::ClaimWords
 
 /// A harm noun whose existence is denied or called small (副作用はありません, 少ない
 /// 負担で), or a harm verb denied (まったく痛みません).
-fn safety(s: &Sentence, i: usize, w: &crate::stages::stance::lexicon::ClaimWords) -> Option<Claim> {
+fn safety(s: &Prepared, i: usize, w: &crate::stages::stance::lexicon::ClaimWords) -> Option<Claim> {
     let ms = &s.morphs;
     let m = &ms[i];
     if m.pos == "動詞" && w.risk.contains(m.base) {
@@ -884,7 +884,7 @@ fn safety(s: &Sentence, i: usize, w: &crate::stages::stance::lexicon::ClaimWords
 /// A verb reporting a finding: past or perfect (分かった, 分かっています, 突き止めた,
 /// 発見された); negated, it says the matter is not known (hedge `disclaimer`).
 fn evidence(
-    s: &Sentence,
+    s: &Prepared,
     i: usize,
     w: &crate::stages::stance::lexicon::ClaimWords,
 ) -> Option<Claim> {

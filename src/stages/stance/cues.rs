@@ -2,13 +2,13 @@
 
 use std::ops::Range;
 
-use super::sentence::Sentence;
+use super::sentence::Prepared;
 use super::{Hit, StanceMatcher};
 
 /// Every lexicon pattern in the sentence: token patterns in one Aho–Corasick pass over
 /// the keys' ids (`haystack`, see [`super::push_id`]), later `…` segments searched after
 /// the first; `surface` patterns on the normalized text.
-pub fn find<'m>(m: &'m StanceMatcher, s: &Sentence, haystack: &[u8], hits: &mut Vec<Hit<'m>>) {
+pub fn find<'m>(m: &'m StanceMatcher, s: &Prepared, haystack: &[u8], hits: &mut Vec<Hit<'m>>) {
     let width = m.width;
     if let Some(ac) = &m.token_ac {
         for found in ac.find_overlapping_iter(haystack) {
@@ -86,7 +86,7 @@ pub fn find<'m>(m: &'m StanceMatcher, s: &Sentence, haystack: &[u8], hits: &mut 
 }
 
 /// The morphemes that overlap the byte range `r`.
-fn covering_tokens(s: &Sentence, r: Range<usize>) -> Range<usize> {
+fn covering_tokens(s: &Prepared, r: Range<usize>) -> Range<usize> {
     let first = s
         .morphs
         .iter()

@@ -1,7 +1,7 @@
 //! Pass 4: what looks like a cue but neither hedges nor asserts here.
 
 use super::Hit;
-use super::sentence::Sentence;
+use super::sentence::Prepared;
 use crate::stages::stance::lexicon::CueStance;
 
 /// Nouns that an expectation or report word names as a topic rather than hedging a
@@ -20,7 +20,7 @@ const TOPIC_NOUNS: [&str; 11] = [
     "論文",
 ];
 
-pub fn apply(s: &Sentence, hits: &mut Vec<Hit<'_>>) {
+pub fn apply(s: &Prepared, hits: &mut Vec<Hit<'_>>) {
     if hits.is_empty() {
         return;
     }
@@ -38,7 +38,7 @@ pub fn apply(s: &Sentence, hits: &mut Vec<Hit<'_>>) {
 
 /// A question asserts and hedges nothing (…完治しますか？, …でしょうか); a statement
 /// in a clause before it still counts (「…」と言われますが、実際の効果は…でしょうか).
-fn question(s: &Sentence, hits: &mut [Hit<'_>]) {
+fn question(s: &Prepared, hits: &mut [Hit<'_>]) {
     if !s.is_question() {
         return;
     }
@@ -52,7 +52,7 @@ fn question(s: &Sentence, hits: &mut [Hit<'_>]) {
 
 /// A label with no predicate (再生医療との関係と今後の可能性) names possibilities and
 /// expectations; it does not hedge.
-fn labels(s: &Sentence, hits: &mut [Hit<'_>]) {
+fn labels(s: &Prepared, hits: &mut [Hit<'_>]) {
     if !hits
         .iter()
         .any(|h| matches!(&*h.category, "possibility" | "expectation"))
@@ -75,7 +75,7 @@ fn labels(s: &Sentence, hits: &mut [Hit<'_>]) {
 /// Words in quotation marks followed by a particle (「必ず若返る」といった表現,
 /// 「…」と答えた人, 「補う」から「よみがえらせる」へ) are mentioned, not used: the writer neither asserts nor hedges them.
 /// A quotation standing alone (a testimonial) is the writer's text.
-fn quoted(s: &Sentence, hits: &mut [Hit<'_>]) {
+fn quoted(s: &Prepared, hits: &mut [Hit<'_>]) {
     if !s.text.contains(['「', '『']) {
         return;
     }
@@ -124,7 +124,7 @@ fn quoted(s: &Sentence, hits: &mut [Hit<'_>]) {
 
 /// と思っていた, と考えていた: a thought narrated in the past, not the writer's present
 /// opinion.
-fn past_thoughts(s: &Sentence, hits: &mut [Hit<'_>]) {
+fn past_thoughts(s: &Prepared, hits: &mut [Hit<'_>]) {
     for h in hits.iter_mut() {
         if &*h.category != "inference"
             || !s.morphs[h.toks.clone()]
@@ -151,7 +151,7 @@ fn past_thoughts(s: &Sentence, hits: &mut [Hit<'_>]) {
 /// An expectation or report word directly before a topic noun names the topic:
 /// 「期待される作用と知っておきたいリスク」 and 「2020年に報告された試験では」 hedge
 /// nothing, where 「改善が期待される治療」 does.
-fn topic_mentions(s: &Sentence, hits: &mut [Hit<'_>]) {
+fn topic_mentions(s: &Prepared, hits: &mut [Hit<'_>]) {
     for h in hits.iter_mut() {
         if h.stance != CueStance::Hedge || !matches!(&*h.category, "expectation" | "hearsay") {
             continue;
@@ -177,7 +177,7 @@ fn topic_mentions(s: &Sentence, hits: &mut [Hit<'_>]) {
 
 /// Speech reported to the writer (医師に「…」と言われ、) is an event, not hearsay: a
 /// 言われる right after a closing quote and not in the ている form of what "is said".
-fn reported_speech(s: &Sentence, hits: &mut [Hit<'_>]) {
+fn reported_speech(s: &Prepared, hits: &mut [Hit<'_>]) {
     for h in hits.iter_mut() {
         if &*h.category != "hearsay" {
             continue;
@@ -210,7 +210,7 @@ fn reported_speech(s: &Sentence, hits: &mut [Hit<'_>]) {
 }
 
 /// でしょう after よい/いい (続けるとよいでしょう) softens advice, not a claim.
-fn advice(s: &Sentence, hits: &mut [Hit<'_>]) {
+fn advice(s: &Prepared, hits: &mut [Hit<'_>]) {
     for h in hits.iter_mut() {
         if &*h.category != "inference" || h.toks.start == 0 {
             continue;
@@ -223,7 +223,7 @@ fn advice(s: &Sentence, hits: &mut [Hit<'_>]) {
 
 /// A request to the reader (必ず医師の指示どおりに服用してください, 安全に取り入れる
 /// ポイントを教えてください) tells the reader what to do; it asserts nothing.
-fn requests(s: &Sentence, hits: &mut [Hit<'_>]) {
+fn requests(s: &Prepared, hits: &mut [Hit<'_>]) {
     for h in hits.iter_mut() {
         if h.stance == CueStance::Absolute
             && s.is_request_clause(h.toks.start.min(s.morphs.len().saturating_sub(1)))
@@ -237,7 +237,7 @@ fn requests(s: &Sentence, hits: &mut [Hit<'_>]) {
 /// ある), an adverbial booster (大幅に軽減したと報告されている) and, under hearsay,
 /// everything reported (確認されたという報告) are hedged, not mixed. A booster right
 /// before a hedge (極めて稀に) intensifies the hedge.
-fn hedged_scope(s: &Sentence, hits: &mut [Hit<'_>]) {
+fn hedged_scope(s: &Prepared, hits: &mut [Hit<'_>]) {
     let hedges: Vec<(u16, usize, bool)> = hits
         .iter()
         .filter(|h| h.stance == CueStance::Hedge && !h.dropped && h.toks.start < s.clause.len())

@@ -20,6 +20,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use anyhow::{Result, bail};
 
+use crate::morph::cache::SlotCache;
 use crate::morph::tokenize::{Features, Morphs, Token, Tokenizer};
 use crate::resources::Source;
 use crate::text::normalize::Normalized;
@@ -261,7 +262,7 @@ pub fn token_key<'a>(f: &Features<'a>, surface: &'a str) -> Option<&'a str> {
 
 /// A dictionary word's key as far as it depends on the word alone.
 #[derive(Debug, Clone, Copy)]
-enum Resolved<'a> {
+pub enum Resolved<'a> {
     Dropped,
     /// The key depends on the surface (a word without a base form).
     Surface,
@@ -271,10 +272,7 @@ enum Resolved<'a> {
 
 /// Keys of dictionary words (and their ids) by feature-cache slot, kept by a worker across
 /// sentences (an unknown word's key depends on its surface, so it is never cached).
-#[derive(Debug, Default)]
-pub struct KeyCache<'a> {
-    words: Vec<Option<Resolved<'a>>>,
-}
+pub type KeyCache<'a> = SlotCache<Option<Resolved<'a>>>;
 
 /// The keys of a tokenized text, with ある merged into a following negation; `id_of`
 /// gives each key its id. The tokens' feature-cache slots (when `feats` has them) key
@@ -298,11 +296,8 @@ pub fn canonical_keys<'t, 'd: 't>(
         let f = feats.get(i);
         let resolved = match feats.slot(i) {
             Some(slot) if !f.unknown => {
-                let slot = slot as usize;
-                if cache.words.len() <= slot {
-                    cache.words.resize(slot + 1, None);
-                }
-                match cache.words[slot] {
+                let cached = cache.entry(slot);
+                match *cached {
                     Some(r) => Some(r),
                     None => {
                         let Some(surface) = surface(t) else { continue };
@@ -312,7 +307,7 @@ pub fn canonical_keys<'t, 'd: 't>(
                             KeyRule::Base => Resolved::Key(f.base(), id_of(f.base())),
                             KeyRule::Fixed(key) => Resolved::Key(key, id_of(key)),
                         };
-                        cache.words[slot] = Some(r);
+                        *cached = Some(r);
                         Some(r)
                     }
                 }

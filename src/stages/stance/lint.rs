@@ -4,7 +4,7 @@
 //! not read as one word of the kind its rule looks for (目覚めさせる is 目覚め + させる:
 //! write 目覚める).
 
-use super::sentence::Sentence;
+use super::sentence::Prepared;
 use super::{StanceMatcher, StanceScratch, cues};
 use crate::morph::tokenize::{Features, Morphs, Tokenizer};
 use crate::stages::stance::lexicon::{Key, canonical_keys};
@@ -33,7 +33,7 @@ impl StanceMatcher {
             super::push_id(id, self.width, &mut haystack);
         }
         let mut buffers = Default::default();
-        let s = Sentence::new(text, &tokens, morphs, &keys, &ids, &mut buffers, |_, _| 0);
+        let s = Prepared::new(text, &tokens, morphs, &keys, &ids, &mut buffers, |_, _| 0);
         let mut hits = Vec::new();
         cues::find(self, &s, &haystack, &mut hits);
         let its =
@@ -115,7 +115,7 @@ impl StanceMatcher {
             }
             let feats: Vec<Features> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
             let mut buffers = Default::default();
-            let s = Sentence::new(
+            let s = Prepared::new(
                 word,
                 &tokens,
                 Morphs::direct(&feats),

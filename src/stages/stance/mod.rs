@@ -39,9 +39,11 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 
+use crate::morph::Sentence;
+use crate::morph::cache::SlotCache;
 use crate::morph::tokenize::{Morphs, Token};
 use crate::stages::stance::lexicon::{CueStance, Key, KeyCache, Lexicon, canonical_keys};
-use sentence::Sentence;
+use sentence::Prepared;
 
 /// The stance of a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Default)]
@@ -123,9 +125,8 @@ pub struct StanceScratch<'d> {
     haystack: Vec<u8>,
     /// Keys and ids of known words by feature-cache slot.
     keys: KeyCache<'d>,
-    /// Whether a claim may start at a known word, by feature-cache slot: 0 not looked up,
-    /// 1 no, 2 yes.
-    claims: Vec<u8>,
+    /// The claim rules that may start at a known word (bit 7: looked up).
+    claims: SlotCache<u8>,
     /// Per token of the sentence: whether a claim may start there.
     claim_at: Vec<u8>,
     sentence: sentence::Buffers,
@@ -159,6 +160,16 @@ fn id_width(max: usize) -> usize {
 }
 
 impl StanceMatcher {
+    /// The stance of one sentence; its cues (those left in force) are put in `out`.
+    pub fn run<'m, 'd>(
+        &'m self,
+        s: &Sentence<'_, 'd>,
+        scratch: &mut StanceScratch<'d>,
+        out: &mut Vec<Cue<'m>>,
+    ) -> SentenceStance {
+        self.analyze(s.text(), s.tokens, s.morphs, scratch, out)
+    }
+
     pub fn new(lexicon: Lexicon) -> Result<Self> {
         let mut vocab = lexicon.vocabulary();
         let claims = &lexicon.claims;
@@ -257,15 +268,12 @@ impl StanceMatcher {
             };
             let rules = match feats.slot(i) {
                 Some(slot) if !f.unknown => {
-                    let slot = slot as usize;
-                    if cache.len() <= slot {
-                        cache.resize(slot + 1, 0);
-                    }
+                    let cached = cache.entry(slot);
                     // Bit 7: looked up.
-                    if cache[slot] == 0 {
-                        cache[slot] = 0x80 | index.rules(base());
+                    if *cached == 0 {
+                        *cached = 0x80 | index.rules(base());
                     }
-                    cache[slot] & 0x7F
+                    *cached & 0x7F
                 }
                 _ => index.rules(base()),
             };
@@ -293,7 +301,7 @@ impl StanceMatcher {
             return SentenceStance::Neutral;
         }
         let claim_at = &scratch.claim_at;
-        let s = Sentence::new(
+        let s = Prepared::new(
             text,
             tokens,
             feats,

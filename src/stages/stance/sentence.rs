@@ -67,7 +67,7 @@ fn relifetime<'a, 'b>(mut v: Vec<Morph<'a>>) -> Vec<Morph<'b>> {
 }
 
 /// A sentence prepared for the passes.
-pub struct Sentence<'t, 'k> {
+pub struct Prepared<'t, 'k> {
     pub text: &'t str,
     pub tokens: &'k [Token],
     pub keys: &'k [Key<'t>],
@@ -77,8 +77,8 @@ pub struct Sentence<'t, 'k> {
     pub clause: Vec<u16>,
 }
 
-impl<'t, 'k> Sentence<'t, 'k> {
-    /// `buffers` lends its allocations (give them back with [`Sentence::recycle`]);
+impl<'t, 'k> Prepared<'t, 'k> {
+    /// `buffers` lends its allocations (give them back with [`Prepared::recycle`]);
     /// `claim` tells whether a claim may start at token `i` with base form `base`.
     pub fn new<'d: 't>(
         text: &'t str,
@@ -107,7 +107,7 @@ impl<'t, 'k> Sentence<'t, 'k> {
         }));
         let mut clause = std::mem::take(&mut buffers.clause);
         clauses(&morphs, &mut clause);
-        Sentence {
+        Prepared {
             text,
             tokens,
             keys,

@@ -1,0 +1,55 @@
+//! What a pipeline is built from: owned by the pipeline, built by the command line (or
+//! by a test, without it).
+
+use crate::counts::pairs::Unit;
+use crate::resources::{BUILTIN_STOPWORDS, BUILTIN_USER_DICT, Source};
+use crate::stages::stance::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON};
+use crate::tables::CsvStyle;
+
+/// The editable files the pipeline compiles, and the options that change what it counts
+/// or how it renders rows.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub user_dictionaries: Vec<Source>,
+    pub stopwords: Source,
+    pub lexicon: Source,
+    pub claim_words: Source,
+    /// Join noun runs into compound terms.
+    pub compounds: bool,
+    pub cooc_unit: Unit,
+    pub style: CsvStyle,
+    /// Bytes of co-occurrence pairs each worker keeps in memory before spilling.
+    pub pair_budget: usize,
+    /// Bytes of one document's rendered rows kept in memory before they are spilled.
+    pub row_budget: usize,
+}
+
+impl Default for Config {
+    /// The built-in files and the command line's defaults.
+    fn default() -> Self {
+        Config {
+            user_dictionaries: vec![Config::builtin_user_dictionary()],
+            stopwords: Source::builtin("dict/stopwords.txt", BUILTIN_STOPWORDS),
+            lexicon: Source::builtin("dict/stance_lexicon.tsv", BUILTIN_LEXICON),
+            claim_words: Source::builtin("dict/claim_words.tsv", BUILTIN_CLAIM_WORDS),
+            compounds: true,
+            cooc_unit: Unit::Sentence,
+            style: CsvStyle::default(),
+            pair_budget: 8 << 20,
+            row_budget: 8 << 20,
+        }
+    }
+}
+
+impl Config {
+    /// The domain user dictionary bokashi ships (`dict/user_dict.csv`).
+    pub fn builtin_user_dictionary() -> Source {
+        Source::builtin("dict/user_dict.csv", BUILTIN_USER_DICT)
+    }
+
+    /// Whether the lexicon or the claim words are a user's own files (checked for dead
+    /// entries when loaded; the built-in ones are checked by a test).
+    pub fn has_user_lexicon(&self) -> bool {
+        !self.lexicon.name.starts_with("built-in") || !self.claim_words.name.starts_with("built-in")
+    }
+}

@@ -1,0 +1,161 @@
+//! The per-document tables (documents, doc_terms, numbers, sentences, cues): rendered to
+//! CSV bytes on the worker that analyzed the document ([`DocRows`]), appended by the
+//! writer in document order ([`DocTables`]).
+//!
+//! Adding a per-document table: its row type in [`crate::tables::rows`], an encoder here
+//! (in [`DocRows`], [`Rendered`] and [`DocTables`]), and the stage that fills it in
+//! `pipeline/document.rs`.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use anyhow::{Context, Result};
+
+use crate::tables::rows::{CueRow, DocTermRow, DocumentRow, NumberRow, SentenceRow};
+use crate::tables::{CsvStyle, Output, RowEncoder, Table};
+
+/// One document's rows, rendered as CSV bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub documents: Vec<u8>,
+    pub doc_terms: Vec<u8>,
+    pub numbers: Vec<u8>,
+    pub sentences: Vec<u8>,
+    pub cues: Vec<u8>,
+    /// For a long document, the first of its numbers, sentences and cues rows, written to
+    /// temporary files as they were rendered; the writer copies them before the rows in
+    /// memory.
+    pub spilled: Option<Arc<Mutex<SpilledRows>>>,
+}
+
+/// The rows of a long document spilled to anonymous temporary files, so that memory does
+/// not grow with the size of one document.
+#[derive(Debug)]
+pub struct SpilledRows {
+    numbers: File,
+    sentences: File,
+    cues: File,
+}
+
+/// A worker's row encoders, reused from document to document.
+pub struct DocRows {
+    pub documents: RowEncoder,
+    pub doc_terms: RowEncoder,
+    pub numbers: RowEncoder,
+    pub sentences: RowEncoder,
+    pub cues: RowEncoder,
+    spilled: Option<SpilledRows>,
+}
+
+impl DocRows {
+    pub fn new(style: CsvStyle) -> Self {
+        DocRows {
+            documents: RowEncoder::new(style),
+            doc_terms: RowEncoder::new(style),
+            numbers: RowEncoder::new(style),
+            sentences: RowEncoder::new(style),
+            cues: RowEncoder::new(style),
+            spilled: None,
+        }
+    }
+
+    /// Once the sentence-level rows pass `budget` bytes, move them to temporary files
+    /// (made by `file`) — a long document's rows go there as they are made.
+    pub fn spill_over(&mut self, budget: usize, file: impl Fn() -> Result<File>) -> Result<()> {
+        if self.numbers.len() + self.sentences.len() + self.cues.len() <= budget {
+            return Ok(());
+        }
+        if self.spilled.is_none() {
+            self.spilled = Some(SpilledRows {
+                numbers: file()?,
+                sentences: file()?,
+                cues: file()?,
+            });
+        }
+        if let Some(files) = self.spilled.as_mut() {
+            for (rows, file) in [
+                (&mut self.numbers, &mut files.numbers),
+                (&mut self.sentences, &mut files.sentences),
+                (&mut self.cues, &mut files.cues),
+            ] {
+                rows.drain_to(file)
+                    .context("spilling rows of a long document")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The document's rows, leaving the encoders empty for the next document.
+    pub fn take(&mut self) -> Rendered {
+        Rendered {
+            documents: self.documents.take(),
+            doc_terms: self.doc_terms.take(),
+            numbers: self.numbers.take(),
+            sentences: self.sentences.take(),
+            cues: self.cues.take(),
+            spilled: self.spilled.take().map(|rows| Arc::new(Mutex::new(rows))),
+        }
+    }
+}
+
+/// Copy `file` from its start into `table`.
+fn copy_spilled<R: serde::Serialize + Default>(
+    file: &mut File,
+    table: &mut Table<R>,
+) -> Result<()> {
+    let mut chunk = vec![0u8; 1 << 20];
+    file.seek(SeekFrom::Start(0))
+        .context("reading spilled rows")?;
+    loop {
+        let n = file.read(&mut chunk).context("reading spilled rows")?;
+        if n == 0 {
+            return Ok(());
+        }
+        table.append(&chunk[..n])?;
+    }
+}
+
+/// The per-document tables being written, in document order.
+pub struct DocTables {
+    documents: Table<DocumentRow>,
+    doc_terms: Table<DocTermRow<'static>>,
+    numbers: Table<NumberRow<'static>>,
+    sentences: Table<SentenceRow<'static>>,
+    cues: Table<CueRow<'static>>,
+}
+
+impl DocTables {
+    pub fn create(output: &mut Output) -> Result<Self> {
+        Ok(DocTables {
+            documents: output.table("documents.csv")?,
+            doc_terms: output.table("doc_terms.csv")?,
+            numbers: output.table("numbers.csv")?,
+            sentences: output.table("sentences.csv")?,
+            cues: output.table("cues.csv")?,
+        })
+    }
+
+    /// Append one document's rows (its spilled rows first).
+    pub fn append(&mut self, rows: &Rendered) -> Result<()> {
+        self.documents.append(&rows.documents)?;
+        self.doc_terms.append(&rows.doc_terms)?;
+        if let Some(spilled) = &rows.spilled {
+            let mut files = spilled.lock().unwrap_or_else(PoisonError::into_inner);
+            copy_spilled(&mut files.numbers, &mut self.numbers)?;
+            copy_spilled(&mut files.sentences, &mut self.sentences)?;
+            copy_spilled(&mut files.cues, &mut self.cues)?;
+        }
+        self.numbers.append(&rows.numbers)?;
+        self.sentences.append(&rows.sentences)?;
+        self.cues.append(&rows.cues)
+    }
+
+    pub fn finish(self) -> Result<()> {
+        self.documents.finish()?;
+        self.doc_terms.finish()?;
+        self.numbers.finish()?;
+        self.sentences.finish()?;
+        self.cues.finish()
+    }
+}
