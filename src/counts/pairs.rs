@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::counts::stats::{Measures, round};
 
-use crate::counts::{CorpusCounts, DocCounts, pack, unpack};
+use crate::counts::{DocCounts, TermCounts};
 
 /// What a co-occurrence unit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -43,6 +43,16 @@ pub const BYTES_PER_PAIR: usize = 20;
 /// (logarithmic in the corpus), and the final merge opens at most this many files per
 /// tier and worker.
 const FAN_IN: usize = 16;
+
+/// Two ids as one pair key, the lower id in the high half.
+pub fn pack(a: u32, b: u32) -> u64 {
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    (u64::from(lo) << 32) | u64::from(hi)
+}
+
+pub fn unpack(key: u64) -> (u32, u32) {
+    ((key >> 32) as u32, key as u32)
+}
 
 /// Where pair runs go: a folder created on first use (inside the output's staging folder
 /// for `analyze`), removed with everything in it when the run ends.
@@ -146,10 +156,10 @@ impl PairStore {
             let runs = self.runs.split_off(self.runs.len() - same);
             let sources = runs
                 .iter()
-                .map(|(_, p)| RunReader::open(p).map(Source::File))
+                .map(|(_, p)| RunReader::open(p).map(SortedPairs::File))
                 .collect::<Result<Vec<_>>>()?;
             let path = self.spill.file()?;
-            write_run(&path, Merge::new(sources)?)?;
+            write_run(&path, PairMerge::new(sources)?)?;
             for (_, run) in &runs {
                 let _ = std::fs::remove_file(run);
             }
@@ -167,16 +177,16 @@ impl PairStore {
         self.spills
     }
 
-    /// The store's pairs as sorted sources for [`Merge`].
-    fn into_sources(mut self) -> Result<Vec<Source>> {
+    /// The store's pairs as sorted sources for [`PairMerge`].
+    fn into_sources(mut self) -> Result<Vec<SortedPairs>> {
         let mut sources = self
             .runs
             .iter()
-            .map(|(_, p)| RunReader::open(p).map(Source::File))
+            .map(|(_, p)| RunReader::open(p).map(SortedPairs::File))
             .collect::<Result<Vec<_>>>()?;
         let mut pairs: Vec<(u64, u64)> = self.map.drain().collect();
         pairs.sort_unstable();
-        sources.push(Source::Memory(pairs.into_iter()));
+        sources.push(SortedPairs::Memory(pairs.into_iter()));
         Ok(sources)
     }
 }
@@ -264,45 +274,45 @@ impl RunReader {
 
 /// A sorted stream of (pair key, count).
 #[derive(Debug)]
-enum Source {
+enum SortedPairs {
     Memory(std::vec::IntoIter<(u64, u64)>),
     File(RunReader),
 }
 
-impl Source {
+impl SortedPairs {
     fn next(&mut self) -> Result<Option<(u64, u64)>> {
         match self {
-            Source::Memory(it) => Ok(it.next()),
-            Source::File(r) => r.next(),
+            SortedPairs::Memory(it) => Ok(it.next()),
+            SortedPairs::File(r) => r.next(),
         }
     }
 }
 
 /// The k-way merge of sorted sources, equal keys summed: every pair once, in key order.
 #[derive(Debug)]
-pub struct Merge {
-    sources: Vec<Source>,
+pub struct PairMerge {
+    sources: Vec<SortedPairs>,
     heads: BinaryHeap<Reverse<(u64, u64, usize)>>,
 }
 
-impl Merge {
-    fn new(mut sources: Vec<Source>) -> Result<Self> {
+impl PairMerge {
+    fn new(mut sources: Vec<SortedPairs>) -> Result<Self> {
         let mut heads = BinaryHeap::with_capacity(sources.len());
         for (i, s) in sources.iter_mut().enumerate() {
             if let Some((k, n)) = s.next()? {
                 heads.push(Reverse((k, n, i)));
             }
         }
-        Ok(Merge { sources, heads })
+        Ok(PairMerge { sources, heads })
     }
 
-    /// Merge the stores of every worker.
+    /// PairMerge the stores of every worker.
     pub fn of(stores: Vec<PairStore>) -> Result<Self> {
         let mut sources = Vec::new();
         for store in stores {
             sources.extend(store.into_sources()?);
         }
-        Merge::new(sources)
+        PairMerge::new(sources)
     }
 
     fn pop(&mut self) -> Result<Option<(u64, u64)>> {
@@ -316,7 +326,7 @@ impl Merge {
     }
 }
 
-impl Iterator for Merge {
+impl Iterator for PairMerge {
     type Item = Result<(u64, u64)>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -351,7 +361,7 @@ pub struct Kept {
 /// The pairs whose terms occur in at least `min_freq` units and that co-occur in at
 /// least `min_cooc`, sorted by cooc desc, jaccard desc, term_a, term_b.
 pub fn kept_pairs(
-    counts: &CorpusCounts,
+    counts: &TermCounts,
     pairs: impl Iterator<Item = Result<(u64, u64)>>,
     min_freq: u64,
     min_cooc: u64,
@@ -391,7 +401,7 @@ pub fn kept_pairs(
 }
 
 /// The `cooccurrence.csv` row of a kept pair.
-pub fn row(counts: &CorpusCounts, k: &Kept) -> CoocRow {
+pub fn row(counts: &TermCounts, k: &Kept) -> CoocRow {
     let (freq_a, freq_b, n) = (counts.units_of(k.a), counts.units_of(k.b), counts.units);
     let m = Measures::of(k.cooc, freq_a, freq_b, n);
     CoocRow {
@@ -456,7 +466,7 @@ mod tests {
         }
         assert!(small.spilled_runs() > 0 && small.spilled_runs() < FAN_IN * 3);
         let empty = PairStore::new(0, spill.clone());
-        let merged: Vec<(u64, u64)> = Merge::of(vec![small, big, empty])
+        let merged: Vec<(u64, u64)> = PairMerge::of(vec![small, big, empty])
             .unwrap()
             .collect::<Result<_>>()
             .unwrap();

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 
-use crate::counts::CorpusCounts;
 use crate::counts::pairs::{self, CoocRow, PairStore};
 use crate::counts::stats::{flr, log_odds, round};
+use crate::counts::{CorpusCounts, CueCounts, TermCounts};
 use crate::input::Skipped;
 use crate::stages::stance::lexicon::CueStance;
 use crate::stages::terms::TermPos;
@@ -40,8 +40,8 @@ impl CorpusFacts {
         mut report: serde_json::Value,
         counts: &CorpusCounts,
     ) -> serde_json::Value {
-        report["distinct_terms"] = serde_json::json!(counts.len());
-        report["term_count_bytes"] = serde_json::json!(counts.heap_bytes());
+        report["distinct_terms"] = serde_json::json!(counts.terms.len());
+        report["term_count_bytes"] = serde_json::json!(counts.terms.heap_bytes());
         report["pair_spills"] = serde_json::json!(self.pair_spills);
         report
     }
@@ -56,27 +56,27 @@ pub fn write(
     options: CorpusOptions,
 ) -> Result<CorpusFacts> {
     let mut terms = output.table::<TermRow>("terms.csv")?;
-    for row in term_rows(counts) {
+    for row in term_rows(&counts.terms) {
         terms.write(&row)?;
     }
     terms.finish()?;
 
     let mut summary = output.table::<StanceSummaryRow>("stance_summary.csv")?;
-    for row in stance_summary_rows(counts, options.by_group) {
+    for row in stance_summary_rows(&counts.cues, options.by_group) {
         summary.write(&row)?;
     }
     summary.finish()?;
 
     let mut cooc = output.table::<CoocRow>("cooccurrence.csv")?;
     let pair_spills = pairs.iter().map(|p| p.spills()).sum();
-    let merged = pairs::Merge::of(pairs)?;
-    for kept in pairs::kept_pairs(counts, merged, options.min_freq, options.min_cooc)? {
-        cooc.write(&pairs::row(counts, &kept))?;
+    let merged = pairs::PairMerge::of(pairs)?;
+    for kept in pairs::kept_pairs(&counts.terms, merged, options.min_freq, options.min_cooc)? {
+        cooc.write(&pairs::row(&counts.terms, &kept))?;
     }
     cooc.finish()?;
 
     let mut stance_terms = output.table::<StanceTermRow>("stance_terms.csv")?;
-    for row in stance_term_rows(counts) {
+    for row in stance_term_rows(&counts.terms) {
         stance_terms.write(&row)?;
     }
     stance_terms.finish()?;
@@ -91,7 +91,7 @@ pub fn write(
 
 /// `terms.csv` rows from the corpus counts, FLR computed here from the counts, sorted by
 /// freq desc, then term, then pos.
-fn term_rows(counts: &CorpusCounts) -> impl Iterator<Item = TermRow> + '_ {
+fn term_rows(counts: &TermCounts) -> impl Iterator<Item = TermRow> + '_ {
     let mut keys: Vec<(u32, TermPos, u64)> = counts
         .terms()
         .map(|(id, pos, c)| (id, pos, c.freq))
@@ -121,10 +121,10 @@ fn term_rows(counts: &CorpusCounts) -> impl Iterator<Item = TermRow> + '_ {
 /// `stance_summary.csv` rows: whole-corpus totals (`level` corpus, empty group) first, then,
 /// when the corpus has groups, one block per group (`level` group). Sorted by level, group,
 /// stance (hedge first), category, freq desc, cue.
-fn stance_summary_rows(counts: &CorpusCounts, by_group: bool) -> Vec<StanceSummaryRow> {
+fn stance_summary_rows(cues: &CueCounts, by_group: bool) -> Vec<StanceSummaryRow> {
     let mut corpus: HashMap<(CueStance, &str, &str), (u64, u64)> = HashMap::new();
     let mut rows = Vec::new();
-    for ((group, (stance, category, cue)), (freq, doc_freq)) in &counts.cues {
+    for (group, (stance, category, cue), (freq, doc_freq)) in cues.iter() {
         let e = corpus
             .entry((*stance, category.as_str(), cue.as_str()))
             .or_default();
@@ -132,12 +132,12 @@ fn stance_summary_rows(counts: &CorpusCounts, by_group: bool) -> Vec<StanceSumma
         e.1 += doc_freq;
         if by_group {
             rows.push(StanceSummaryRow {
-                group: group.clone(),
+                group: group.to_string(),
                 stance: *stance,
                 category: category.clone(),
                 cue: cue.clone(),
-                freq: *freq,
-                doc_freq: *doc_freq,
+                freq: freq,
+                doc_freq: doc_freq,
                 level: "group".into(),
             });
         }
@@ -171,7 +171,7 @@ fn stance_summary_rows(counts: &CorpusCounts, by_group: bool) -> Vec<StanceSumma
 /// weight as the data compared), α0 = n_h + n_a,
 /// δ = ln((y_h+α)/(n_h+α0−y_h−α)) − ln((y_a+α)/(n_a+α0−y_a−α)),
 /// σ² = 1/(y_h+α) + 1/(y_a+α), z = δ/σ. Positive values lean hedged. Sorted by z desc.
-fn stance_term_rows(counts: &CorpusCounts) -> Vec<StanceTermRow> {
+fn stance_term_rows(counts: &TermCounts) -> Vec<StanceTermRow> {
     let (mut n_h, mut n_a, mut total_f) = (0u64, 0u64, 0u64);
     for (_, _, c) in counts.terms() {
         n_h += c.hedged;
