@@ -136,8 +136,8 @@ fn stance_summary_rows(cues: &CueCounts, by_group: bool) -> Vec<StanceSummaryRow
                 stance: *stance,
                 category: category.clone(),
                 cue: cue.clone(),
-                freq: freq,
-                doc_freq: doc_freq,
+                freq,
+                doc_freq,
                 level: "group".into(),
             });
         }
