@@ -19,18 +19,18 @@ use crate::tables::CsvStyle;
 #[derive(Debug, Parser)]
 #[command(name = "bokashi", version, about, long_about = None)]
 #[command(subcommand_precedence_over_arg = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub(crate) command: Option<Command>,
     /// With no command, the `analyze` arguments apply.
     #[command(flatten)]
-    pub analyze: AnalyzeArgs,
+    pub(crate) analyze: AnalyzeArgs,
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub(crate) common: CommonArgs,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Analyze a corpus and write the CSV tables.
     Analyze(AnalyzeArgs),
     /// Print MeCab-format tokens of the normalized text, for inspection.
@@ -47,21 +47,21 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct SegmentArgs {
+pub(crate) struct SegmentArgs {
     #[command(flatten)]
-    pub analyze: AnalyzeArgs,
+    pub(crate) analyze: AnalyzeArgs,
     /// Segment through lindera's own public API (`SegmentWorker`, which builds lindera
     /// `Token`s) instead of the lattice-direct worker the pipeline uses: the speed a
     /// plain lindera user gets, as a second reference for the benchmark.
     #[arg(long)]
-    pub lindera_api: bool,
+    pub(crate) lindera_api: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct AnalyzeArgs {
+pub(crate) struct AnalyzeArgs {
     /// Files or directories (walked recursively) to analyze.
     #[arg(value_name = "INPUT", default_value = "corpus")]
-    pub inputs: Vec<PathBuf>,
+    pub(crate) inputs: Vec<PathBuf>,
     /// Folder for the tables; created if missing, old tables replaced only on success.
     #[arg(
         short = 'o',
@@ -69,105 +69,105 @@ pub struct AnalyzeArgs {
         value_name = "DIR",
         default_value = "output"
     )]
-    pub output: PathBuf,
+    pub(crate) output: PathBuf,
     /// Stopword list replacing the built-in dict/stopwords.txt (one word per line).
     #[arg(long, value_name = "FILE")]
-    pub stopwords: Option<PathBuf>,
+    pub(crate) stopwords: Option<PathBuf>,
     /// Count every noun morpheme as its own term instead of joining compounds.
     #[arg(long)]
-    pub no_compounds: bool,
+    pub(crate) no_compounds: bool,
     /// Stance lexicon replacing the built-in dict/stance_lexicon.tsv.
     #[arg(long, value_name = "FILE")]
-    pub lexicon: Option<PathBuf>,
+    pub(crate) lexicon: Option<PathBuf>,
     /// Claim words (efficacy verbs, risk nouns) replacing dict/claim_words.tsv.
     #[arg(long, value_name = "FILE")]
-    pub claim_words: Option<PathBuf>,
+    pub(crate) claim_words: Option<PathBuf>,
     /// Co-occurrence unit: terms co-occur when they share a sentence or a document.
     #[arg(long, value_enum, default_value = "sentence")]
-    pub cooc_unit: Unit,
+    pub(crate) cooc_unit: Unit,
     /// Terms in fewer units than this are not paired in cooccurrence.csv.
     #[arg(long, value_name = "N", default_value_t = 2)]
-    pub min_freq: u64,
+    pub(crate) min_freq: u64,
     /// Pairs co-occurring in fewer units than this are not written.
     #[arg(long, value_name = "N", default_value_t = 2)]
-    pub min_cooc: u64,
+    pub(crate) min_cooc: u64,
     /// Memory for co-occurrence pairs per worker thread, in MiB; beyond it, pairs are
     /// spilled to sorted files in the output folder and merged at the end (same results).
     #[arg(long, value_name = "MIB", default_value_t = 8)]
-    pub cooc_memory: usize,
+    pub(crate) cooc_memory: usize,
     /// Memory for one document's rendered rows, in MiB; a longer document's rows are
     /// spilled to temporary files as they are made (same tables; 0 spills every window,
     /// for tests).
     #[arg(long, value_name = "MIB", default_value_t = 8, hide = true)]
-    pub row_memory: usize,
+    pub(crate) row_memory: usize,
     /// Print per-stage timings on stderr and write them to run.json in the output folder.
     #[arg(long)]
-    pub timings: bool,
+    pub(crate) timings: bool,
     /// Also write bokashi.xlsx: one sheet per table, numbers as numbers, a README sheet.
     #[arg(long)]
-    pub xlsx: bool,
+    pub(crate) xlsx: bool,
     /// Worker threads [default: all cores; at most 256].
     #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
+    pub(crate) jobs: Option<usize>,
     /// No progress bar and no summary line (the bar is also off when stderr is not a
     /// terminal).
     #[arg(long, short = 'q')]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Spreadsheet-safe CSV: UTF-8 BOM, and text cells starting with = + - @ TAB or CR
     /// (or ＝ ＋ － ＠) prefixed with ' so that they are not run as formulas.
     #[arg(long)]
-    pub excel: bool,
+    pub(crate) excel: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct ExplainArgs {
+pub(crate) struct ExplainArgs {
     /// Text to explain, one line per argument; standard input when absent.
     #[arg(value_name = "TEXT")]
-    pub text: Vec<String>,
+    pub(crate) text: Vec<String>,
     /// Stance lexicon replacing the built-in dict/stance_lexicon.tsv.
     #[arg(long, value_name = "FILE")]
-    pub lexicon: Option<PathBuf>,
+    pub(crate) lexicon: Option<PathBuf>,
     /// Claim words replacing the built-in dict/claim_words.tsv.
     #[arg(long, value_name = "FILE")]
-    pub claim_words: Option<PathBuf>,
+    pub(crate) claim_words: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
-pub struct KwicArgs {
+pub(crate) struct KwicArgs {
     /// PATTERN then INPUT...: the term (by base form: 改善 finds 改善し) or words to find,
     /// then files or directories (default `corpus`). With --cue, a first argument that is
     /// not an existing path narrows the cues to those containing it.
     #[arg(value_name = "PATTERN|INPUT")]
-    pub args: Vec<String>,
+    pub(crate) args: Vec<String>,
     /// PATTERN is a regular expression (on the normalized text).
     #[arg(long)]
-    pub regex: bool,
+    pub(crate) regex: bool,
     /// List the cues of this stance category (possibility, hearsay, efficacy_claim …).
     #[arg(long, value_name = "CATEGORY")]
-    pub cue: Option<String>,
+    pub(crate) cue: Option<String>,
     /// Only sentences of this stance (hedged, absolute, mixed, neutral).
     #[arg(long, value_name = "STANCE", value_parser = ["hedged", "absolute", "mixed", "neutral"])]
-    pub stance: Option<String>,
+    pub(crate) stance: Option<String>,
     /// Only documents of this group (the first folder below the input root).
     #[arg(long, value_name = "GROUP")]
-    pub group: Option<String>,
+    pub(crate) group: Option<String>,
     /// Characters of context on each side.
     #[arg(long, value_name = "N", default_value_t = 20)]
-    pub window: usize,
+    pub(crate) window: usize,
     /// Write CSV (doc,group,sentence_no,stance,left,keyword,right) instead of aligned text.
     #[arg(long)]
-    pub csv: bool,
+    pub(crate) csv: bool,
     /// Stance lexicon replacing the built-in dict/stance_lexicon.tsv.
     #[arg(long, value_name = "FILE")]
-    pub lexicon: Option<PathBuf>,
+    pub(crate) lexicon: Option<PathBuf>,
     /// Claim words replacing the built-in dict/claim_words.tsv.
     #[arg(long, value_name = "FILE")]
-    pub claim_words: Option<PathBuf>,
+    pub(crate) claim_words: Option<PathBuf>,
 }
 
 impl AnalyzeArgs {
     /// The analyze defaults, for commands that read text without writing tables.
-    pub fn default_for_inspection() -> Self {
+    pub(crate) fn default_for_inspection() -> Self {
         AnalyzeArgs {
             inputs: Vec::new(),
             output: PathBuf::from("output"),
@@ -190,29 +190,29 @@ impl AnalyzeArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct TokenizeArgs {
+pub(crate) struct TokenizeArgs {
     /// File to tokenize (any supported encoding), or the text itself when no such file
     /// exists and it does not look like a path; standard input when absent.
     #[arg(value_name = "FILE|TEXT")]
-    pub file: Option<PathBuf>,
+    pub(crate) file: Option<PathBuf>,
 }
 
 /// Options every command takes (those that only change how tables are made belong to
 /// `analyze`, so that `tokenize --excel` is refused rather than ignored).
 #[derive(Debug, Args, Default, Clone)]
-pub struct CommonArgs {
+pub(crate) struct CommonArgs {
     /// Another user dictionary (IPADIC CSV or `surface,品詞,読み`), added to the built-in
     /// dict/user_dict.csv. May be repeated.
     #[arg(long, value_name = "FILE", global = true)]
-    pub user_dict: Vec<PathBuf>,
+    pub(crate) user_dict: Vec<PathBuf>,
     /// Use IPADIC alone, without the built-in domain user dictionary.
     #[arg(long, global = true)]
-    pub no_user_dict: bool,
+    pub(crate) no_user_dict: bool,
 }
 
 impl CommonArgs {
     /// The user dictionaries these options select, read and ready to build.
-    pub fn user_dictionaries(&self) -> Result<Vec<Source>> {
+    pub(crate) fn user_dictionaries(&self) -> Result<Vec<Source>> {
         let mut sources = Vec::new();
         if !self.no_user_dict {
             sources.push(Config::builtin_user_dictionary());
@@ -225,26 +225,26 @@ impl CommonArgs {
 }
 
 /// The most worker threads a run takes.
-pub const MAX_JOBS: usize = 256;
+pub(crate) const MAX_JOBS: usize = 256;
 
 /// Validated settings for a run: what the command does with the pipeline, and the
 /// pipeline's own [`Config`].
 #[derive(Debug, Clone)]
-pub struct Settings {
-    pub inputs: Vec<PathBuf>,
-    pub output: PathBuf,
-    pub jobs: usize,
-    pub quiet: bool,
-    pub pipeline: Config,
-    pub min_freq: u64,
-    pub min_cooc: u64,
-    pub timings: bool,
+pub(crate) struct Settings {
+    pub(crate) inputs: Vec<PathBuf>,
+    pub(crate) output: PathBuf,
+    pub(crate) jobs: usize,
+    pub(crate) quiet: bool,
+    pub(crate) pipeline: Config,
+    pub(crate) min_freq: u64,
+    pub(crate) min_cooc: u64,
+    pub(crate) timings: bool,
     /// Write bokashi.xlsx beside the tables.
-    pub xlsx: bool,
+    pub(crate) xlsx: bool,
 }
 
 impl Settings {
-    pub fn new(common: &CommonArgs, analyze: &AnalyzeArgs) -> Result<Self> {
+    pub(crate) fn new(common: &CommonArgs, analyze: &AnalyzeArgs) -> Result<Self> {
         let jobs = match analyze.jobs {
             Some(0) => bail!("--jobs must be at least 1"),
             Some(n) if n > MAX_JOBS => bail!(

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The run was stopped by a signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Interrupted;
+pub(crate) struct Interrupted;
 
 impl std::fmt::Display for Interrupted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -22,28 +22,24 @@ impl std::error::Error for Interrupted {}
 
 /// A flag raised by SIGINT/SIGTERM (or by hand, in tests).
 #[derive(Debug, Clone, Default)]
-pub struct Cancel(Arc<AtomicBool>);
+pub(crate) struct Cancel(Arc<AtomicBool>);
 
 impl Cancel {
     /// A flag raised by Ctrl-C and SIGTERM. Only the first call in a process installs the
     /// handler; later flags are plain flags.
-    pub fn on_signals() -> Self {
+    pub(crate) fn on_signals() -> Self {
         let cancel = Cancel::default();
         let flag = cancel.0.clone();
         let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
         cancel
     }
 
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
+    pub(crate) fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::Relaxed)
     }
 
     /// `Err(Interrupted)` once the flag is raised.
-    pub fn check(&self) -> Result<(), Interrupted> {
+    pub(crate) fn check(&self) -> Result<(), Interrupted> {
         if self.is_cancelled() {
             Err(Interrupted)
         } else {

@@ -17,7 +17,7 @@ pub struct Reporter {
 
 impl Reporter {
     /// A reporter for `total_bytes` of input in `total_docs` documents.
-    pub fn new(quiet: bool, total_docs: usize, total_bytes: u64) -> Self {
+    pub(crate) fn new(quiet: bool, total_docs: usize, total_bytes: u64) -> Self {
         let visible = !quiet && std::io::stderr().is_terminal();
         let target = if visible {
             ProgressDrawTarget::stderr_with_hz(4)
@@ -43,7 +43,7 @@ impl Reporter {
     }
 
     /// Print one warning line on stderr, above the bar.
-    pub fn warn(&self, message: impl std::fmt::Display) {
+    pub(crate) fn warn(&self, message: impl std::fmt::Display) {
         self.warnings.fetch_add(1, Ordering::Relaxed);
         let message = message.to_string();
         let message = escape_controls(&message);
@@ -51,25 +51,25 @@ impl Reporter {
             .suspend(|| eprintln!("bokashi: warning: {message}"));
     }
 
-    pub fn warnings(&self) -> usize {
+    pub(crate) fn warnings(&self) -> usize {
         self.warnings.load(Ordering::Relaxed)
     }
 
     /// Advance after a batch is done.
-    pub fn advance(&self, bytes: u64, docs_done: usize, total_docs: usize) {
+    pub(crate) fn advance(&self, bytes: u64, docs_done: usize, total_docs: usize) {
         self.bar.inc(bytes);
         self.bar
             .set_message(format!("{docs_done}/{total_docs} documents"));
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }
 
 /// `text` with control and bidi characters written as `\u{…}`, so that a file name cannot
 /// move the cursor, set the terminal's title or reorder the line it is printed in.
-pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     let unsafe_char = |c: char| c.is_control() || crate::text::normalize::is_bidi_control(c);
     if !text.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
@@ -87,15 +87,15 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// What a finished run did, for the summary line and for tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Summary {
-    pub analyzed: usize,
-    pub skipped: usize,
-    pub warnings: usize,
+pub(crate) struct Summary {
+    pub(crate) analyzed: usize,
+    pub(crate) skipped: usize,
+    pub(crate) warnings: usize,
 }
 
 impl Summary {
     /// The closing line on stderr.
-    pub fn print(&self, seconds: f64, output: &std::path::Path) {
+    pub(crate) fn print(&self, seconds: f64, output: &std::path::Path) {
         eprintln!(
             "bokashi: {} document(s) analyzed, {} skipped, {} warning(s) in {:.2}s; tables in {}",
             self.analyzed,

@@ -18,20 +18,20 @@ use crate::text::normalize::Normalized;
 
 /// A named text: a built-in file or one given on the command line.
 #[derive(Debug, Clone)]
-pub struct Source {
-    pub name: String,
-    pub text: String,
+pub(crate) struct Source {
+    pub(crate) name: String,
+    pub(crate) text: String,
 }
 
 impl Source {
-    pub fn builtin(name: &str, text: &str) -> Self {
+    pub(crate) fn builtin(name: &str, text: &str) -> Self {
         Source {
             name: format!("built-in {name}"),
             text: text.to_string(),
         }
     }
 
-    pub fn read(path: &Path) -> Result<Self> {
+    pub(crate) fn read(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))?;
@@ -42,7 +42,7 @@ impl Source {
     }
 
     /// Non-blank, non-comment lines with their 1-based line numbers.
-    pub fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
+    pub(crate) fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
         self.text
             .lines()
             .enumerate()
@@ -51,17 +51,17 @@ impl Source {
     }
 }
 
-pub const BUILTIN_USER_DICT: &str = include_str!("../dict/user_dict.csv");
-pub const BUILTIN_STOPWORDS: &str = include_str!("../dict/stopwords.txt");
+pub(crate) const BUILTIN_USER_DICT: &str = include_str!("../dict/user_dict.csv");
+pub(crate) const BUILTIN_STOPWORDS: &str = include_str!("../dict/stopwords.txt");
 
 /// Content words left out of the term tables, compared after NFKC.
 #[derive(Debug, Clone, Default)]
-pub struct Stopwords {
+pub(crate) struct Stopwords {
     words: HashSet<String>,
 }
 
 impl Stopwords {
-    pub fn parse(source: &Source) -> Result<Self> {
+    pub(crate) fn parse(source: &Source) -> Result<Self> {
         let mut words = HashSet::default();
         for (line, word) in source.lines() {
             if word.contains(char::is_whitespace) {
@@ -75,16 +75,13 @@ impl Stopwords {
         Ok(Stopwords { words })
     }
 
-    pub fn contains(&self, word: &str) -> bool {
+    pub(crate) fn contains(&self, word: &str) -> bool {
         self.words.contains(word)
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.words.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
     }
 }
 
@@ -106,7 +103,10 @@ const SHORT_FORM_COST: i16 = 2500;
 
 /// Build one lindera user dictionary from all `sources`, in IPADIC's 13-field CSV or the
 /// short form, checking every line.
-pub fn user_dictionary(metadata: &Metadata, sources: &[Source]) -> Result<Option<UserDictionary>> {
+pub(crate) fn user_dictionary(
+    metadata: &Metadata,
+    sources: &[Source],
+) -> Result<Option<UserDictionary>> {
     let mut csv_text = String::new();
     for source in sources {
         for (line, row) in source.lines() {

@@ -8,19 +8,19 @@ use crate::stages::stance::StanceMatcher;
 use crate::stages::stance::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON, ClaimWords, Lexicon};
 
 /// IPADIC with the built-in domain user dictionary, as `analyze` uses it.
-pub fn tokenizer() -> &'static Tokenizer {
+pub(crate) fn tokenizer() -> &'static Tokenizer {
     static T: OnceLock<Tokenizer> = OnceLock::new();
     T.get_or_init(|| Tokenizer::new(&[Source::builtin("user_dict", BUILTIN_USER_DICT)]).unwrap())
 }
 
 /// The built-in stopwords.
-pub fn stopwords() -> &'static Stopwords {
+pub(crate) fn stopwords() -> &'static Stopwords {
     static S: OnceLock<Stopwords> = OnceLock::new();
     S.get_or_init(|| Stopwords::parse(&Source::builtin("stopwords", BUILTIN_STOPWORDS)).unwrap())
 }
 
 /// The built-in lexicon and claim words, compiled.
-pub fn matcher() -> &'static StanceMatcher {
+pub(crate) fn matcher() -> &'static StanceMatcher {
     static M: OnceLock<StanceMatcher> = OnceLock::new();
     M.get_or_init(|| {
         let claims =

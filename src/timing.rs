@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 /// The stages of the pipeline, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
+pub(crate) enum Stage {
     /// Reading and decoding files (parallel).
     Read,
     /// Sentence split and NFKC normalization (parallel).
@@ -30,7 +30,7 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 9] = [
+    pub(crate) const ALL: [Stage; 9] = [
         Stage::Read,
         Stage::Normalize,
         Stage::Tokenize,
@@ -42,7 +42,7 @@ impl Stage {
         Stage::Tables,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Stage::Read => "read",
             Stage::Normalize => "normalize",
@@ -59,13 +59,13 @@ impl Stage {
 
 /// Times a sequence of stages: each lap is charged to the stage that just ran.
 #[derive(Debug, Clone, Copy)]
-pub struct Stopwatch {
-    pub timings: Timings,
+pub(crate) struct Stopwatch {
+    pub(crate) timings: Timings,
     clock: Instant,
 }
 
 impl Stopwatch {
-    pub fn start() -> Self {
+    pub(crate) fn start() -> Self {
         Stopwatch {
             timings: Timings::default(),
             clock: Instant::now(),
@@ -73,45 +73,39 @@ impl Stopwatch {
     }
 
     /// Start timing afresh (the time since the last lap is charged to no stage).
-    pub fn restart(&mut self) {
+    pub(crate) fn restart(&mut self) {
         self.clock = Instant::now();
     }
 
     /// Charge the time since the last lap to `stage`.
-    pub fn lap(&mut self, stage: Stage) {
+    pub(crate) fn lap(&mut self, stage: Stage) {
         self.timings.lap(stage, &mut self.clock);
     }
 }
 
-/// Time spent per stage; mergeable by addition.
+/// Time spent per stage; merged by addition.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Timings([Duration; 9]);
+pub(crate) struct Timings([Duration; 9]);
 
 impl Timings {
     /// Charge the time since `clock` to `stage` and restart the clock.
-    pub fn lap(&mut self, stage: Stage, clock: &mut Instant) {
+    pub(crate) fn lap(&mut self, stage: Stage, clock: &mut Instant) {
         let now = Instant::now();
         self.0[stage as usize] += now - *clock;
         *clock = now;
     }
 
-    pub fn add(&mut self, other: &Timings) {
-        for (a, b) in self.0.iter_mut().zip(other.0) {
-            *a += b;
-        }
-    }
-
-    pub fn add_to(&mut self, stage: Stage, time: Duration) {
+    pub(crate) fn add_to(&mut self, stage: Stage, time: Duration) {
         self.0[stage as usize] += time;
     }
 
-    pub fn get(&self, stage: Stage) -> Duration {
+    pub(crate) fn get(&self, stage: Stage) -> Duration {
         self.0[stage as usize]
     }
 }
 
 /// The contents of run.json: what ran, how long each stage took, and the throughput.
-pub fn report(
+pub(crate) fn report(
     timings: &Timings,
     wall: f64,
     bytes: u64,
@@ -137,7 +131,7 @@ pub fn report(
 }
 
 /// The `--timings` lines on stderr.
-pub fn lines(timings: &Timings, wall: f64, bytes: u64) -> String {
+pub(crate) fn lines(timings: &Timings, wall: f64, bytes: u64) -> String {
     let mut out = format!(
         "bokashi: timings: {:.3}s wall, {:.2} MB/s; stage seconds:",
         wall,
@@ -151,4 +145,12 @@ pub fn lines(timings: &Timings, wall: f64, bytes: u64) -> String {
         ));
     }
     out
+}
+
+impl crate::counts::Merge for Timings {
+    fn merge(&mut self, other: Timings) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a += b;
+        }
+    }
 }

@@ -5,6 +5,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::Settings;
+use crate::counts::Merge;
 use crate::counts::pairs::SpillDir;
 use crate::interrupt::Cancel;
 use crate::pipeline::{Analyzer, Outcome};
@@ -13,7 +14,7 @@ use crate::tables::corpus::{self, CorpusOptions};
 use crate::tables::{Output, documents::DocTables, workbook};
 use crate::timing::{self, Stage, Stopwatch};
 
-pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
+pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     let started = Instant::now();
     // Fail on an unusable output folder before any work is done.
     let mut output = Output::prepare(&settings.output, settings.pipeline.style)?;
@@ -45,7 +46,7 @@ pub fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
         match outcome {
             Outcome::Analyzed(doc) => {
                 (analyzed, by_group) = (analyzed + 1, by_group || !doc.row.group.is_empty());
-                watch.timings.add(&doc.timings);
+                watch.timings.merge(doc.timings);
                 tables.append(&doc.rendered)?;
             }
             Outcome::Skipped(s) => skipped.push(s),

@@ -10,7 +10,7 @@ use crate::cmd::inspect::{Inspector, ShownSentence};
 use crate::input::decode;
 
 /// The text to explain: the arguments (one line each), or standard input.
-pub fn input(text: &[String]) -> Result<String> {
+pub(crate) fn input(text: &[String]) -> Result<String> {
     if !text.is_empty() {
         return Ok(text.join("\n"));
     }
@@ -22,7 +22,7 @@ pub fn input(text: &[String]) -> Result<String> {
     Ok(decoded.text)
 }
 
-pub fn run(inspector: &Inspector, text: &str, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(inspector: &Inspector, text: &str, out: &mut dyn Write) -> Result<()> {
     for s in inspector.sentences(text)? {
         write_sentence(&s, out)?;
     }

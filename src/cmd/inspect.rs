@@ -14,50 +14,50 @@ use crate::text::sentence;
 
 /// A cue as written in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShownCue {
-    pub stance: &'static str,
-    pub category: String,
-    pub cue: String,
-    pub surface: String,
-    pub rule: &'static str,
+pub(crate) struct ShownCue {
+    pub(crate) stance: &'static str,
+    pub(crate) category: String,
+    pub(crate) cue: String,
+    pub(crate) surface: String,
+    pub(crate) rule: &'static str,
 }
 
 /// A number as written, with its cells.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ShownNumber {
-    pub surface: String,
-    pub occ: NumberOcc,
+pub(crate) struct ShownNumber {
+    pub(crate) surface: String,
+    pub(crate) occ: NumberOcc,
 }
 
 /// A morpheme: its source byte range in the sentence, surface as written and base form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShownToken {
-    pub source: Range<usize>,
-    pub base: String,
+pub(crate) struct ShownToken {
+    pub(crate) source: Range<usize>,
+    pub(crate) base: String,
 }
 
 /// One sentence of a text.
 #[derive(Debug, Clone)]
-pub struct ShownSentence {
+pub(crate) struct ShownSentence {
     /// 1-based, as `sentence_no` in the tables.
-    pub no: usize,
+    pub(crate) no: usize,
     /// As written.
-    pub text: String,
-    pub stance: SentenceStance,
-    pub cues: Vec<ShownCue>,
-    pub numbers: Vec<ShownNumber>,
-    pub tokens: Vec<ShownToken>,
+    pub(crate) text: String,
+    pub(crate) stance: SentenceStance,
+    pub(crate) cues: Vec<ShownCue>,
+    pub(crate) numbers: Vec<ShownNumber>,
+    pub(crate) tokens: Vec<ShownToken>,
 }
 
 /// Reads texts with one tokenizer and one stance matcher.
-pub struct Inspector<'a> {
-    pub tokenizer: &'a Tokenizer,
-    pub matcher: &'a StanceMatcher,
+pub(crate) struct Inspector<'a> {
+    pub(crate) tokenizer: &'a Tokenizer,
+    pub(crate) matcher: &'a StanceMatcher,
 }
 
 impl Inspector<'_> {
     /// Every sentence of `text`, in order.
-    pub fn sentences(&self, text: &str) -> Result<Vec<ShownSentence>> {
+    pub(crate) fn sentences(&self, text: &str) -> Result<Vec<ShownSentence>> {
         let mut worker = self.tokenizer.worker();
         let mut scratch = StanceScratch::default();
         let mut tokens: Vec<Token> = Vec::new();

@@ -19,7 +19,7 @@ use crate::input;
 use crate::text::normalize::Normalized;
 
 /// What to look for.
-pub enum Pattern {
+pub(crate) enum Pattern {
     Term(String),
     Regex(regex::Regex),
     /// A stance category, and optionally words its cues must contain.
@@ -27,7 +27,7 @@ pub enum Pattern {
 }
 
 impl Pattern {
-    pub fn new(pattern: Option<&str>, regex: bool, cue: Option<&str>) -> Result<Self> {
+    pub(crate) fn new(pattern: Option<&str>, regex: bool, cue: Option<&str>) -> Result<Self> {
         Ok(match (cue, regex, pattern) {
             (Some(category), _, words) => Pattern::Cue(
                 category.to_string(),
@@ -49,29 +49,29 @@ impl Pattern {
 }
 
 /// Filters and layout.
-pub struct Options {
-    pub stance: Option<String>,
-    pub group: Option<String>,
+pub(crate) struct Options {
+    pub(crate) stance: Option<String>,
+    pub(crate) group: Option<String>,
     /// Characters of context on each side.
-    pub window: usize,
-    pub csv: bool,
+    pub(crate) window: usize,
+    pub(crate) csv: bool,
 }
 
 /// One line of the concordance.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
-    pub doc: String,
-    pub group: String,
-    pub sentence_no: usize,
-    pub stance: &'static str,
-    pub left: String,
-    pub keyword: String,
-    pub right: String,
+pub(crate) struct Line {
+    pub(crate) doc: String,
+    pub(crate) group: String,
+    pub(crate) sentence_no: usize,
+    pub(crate) stance: &'static str,
+    pub(crate) left: String,
+    pub(crate) keyword: String,
+    pub(crate) right: String,
 }
 
 /// The byte ranges (in the sentence as written) that `pattern` matches, in order, without
 /// overlaps.
-pub fn matches(pattern: &Pattern, s: &ShownSentence) -> Vec<Range<usize>> {
+pub(crate) fn matches(pattern: &Pattern, s: &ShownSentence) -> Vec<Range<usize>> {
     let mut found: Vec<Range<usize>> = Vec::new();
     match pattern {
         Pattern::Cue(category, words) => {
@@ -136,7 +136,7 @@ pub fn matches(pattern: &Pattern, s: &ShownSentence) -> Vec<Range<usize>> {
 }
 
 /// The concordance of `inputs`.
-pub fn lines(
+pub(crate) fn lines(
     inspector: &Inspector,
     inputs: &[input::Input],
     pattern: &Pattern,
@@ -186,7 +186,7 @@ pub fn lines(
 }
 
 /// Write the lines: aligned on the keyword for a terminal (East Asian widths), or as CSV.
-pub fn write(lines: &[Line], options: &Options, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn write(lines: &[Line], options: &Options, out: &mut dyn Write) -> Result<()> {
     if options.csv {
         let mut w = csv_writer(out);
         w.write_record([

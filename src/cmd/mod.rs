@@ -1,8 +1,8 @@
 //! One file per subcommand; each is thin glue over the pipeline stages.
 
-pub mod analyze;
-pub mod explain;
-pub mod inspect;
-pub mod kwic;
-pub mod segment;
-pub mod tokenize;
+pub(crate) mod analyze;
+pub(crate) mod explain;
+pub(crate) mod inspect;
+pub(crate) mod kwic;
+pub(crate) mod segment;
+pub(crate) mod tokenize;

@@ -17,7 +17,7 @@ use crate::input;
 use crate::morph::tokenize::Tokenizer;
 
 /// Tokens counted, bytes read, seconds taken.
-pub fn run(settings: &Settings, lindera_api: bool) -> Result<(u64, u64, f64)> {
+pub(crate) fn run(settings: &Settings, lindera_api: bool) -> Result<(u64, u64, f64)> {
     let started = Instant::now();
     let (inputs, _) = input::discover(&settings.inputs);
     if inputs.is_empty() {

@@ -15,7 +15,11 @@ use crate::resources::Source;
 use crate::text::normalize::Normalized;
 use crate::text::sentence;
 
-pub fn run(file: Option<&Path>, user_dictionaries: &[Source], out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(
+    file: Option<&Path>,
+    user_dictionaries: &[Source],
+    out: &mut dyn Write,
+) -> Result<()> {
     // An argument that names no file and does not look like a path is the text itself
     // (`bokashi tokenize 副作用は一切ありません`); a missing `notes.txt` is still an error.
     if let Some(arg) = file
@@ -56,7 +60,7 @@ fn looks_like_path(arg: &Path) -> bool {
 }
 
 /// Print the MeCab-format analysis of `text`.
-pub fn tokenize_text(tokenizer: &Tokenizer, text: &str, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn tokenize_text(tokenizer: &Tokenizer, text: &str, out: &mut dyn Write) -> Result<()> {
     let mut worker = tokenizer.worker();
     let mut norm = Normalized::default();
     let mut tokens = Vec::new();

@@ -3,17 +3,17 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::document::{CueKey, DocCounts};
-use super::interner::{Interner, Span, keep_smaller_split, split_texts};
+use super::interner::{Interner, Span, keep_smaller_split};
 use super::{Merge, PerPos};
 use crate::stages::terms::TermPos;
 
 /// Corpus-wide counts of one term with one part of speech.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PosCounts {
-    pub freq: u64,
-    pub doc_freq: u64,
-    pub hedged: u64,
-    pub absolute: u64,
+pub(crate) struct PosCounts {
+    pub(crate) freq: u64,
+    pub(crate) doc_freq: u64,
+    pub(crate) hedged: u64,
+    pub(crate) absolute: u64,
 }
 
 /// The counters of the corpus store are `u32`s, so that the long tail of rare terms costs
@@ -71,15 +71,15 @@ struct TermRecord {
 
 /// Every count of the corpus but the co-occurrence pairs: the terms and the cues.
 #[derive(Debug, Default)]
-pub struct CorpusCounts {
-    pub terms: TermCounts,
-    pub cues: CueCounts,
+pub(crate) struct CorpusCounts {
+    pub(crate) terms: TermCounts,
+    pub(crate) cues: CueCounts,
 }
 
 impl CorpusCounts {
     /// Add one complete document's counts under its group; `ids` receives the corpus id
     /// of each of the document's local ids (for its co-occurrence pairs).
-    pub fn fold(&mut self, doc: &mut DocCounts, group: &str, ids: &mut Vec<u32>) {
+    pub(crate) fn fold(&mut self, doc: &mut DocCounts, group: &str, ids: &mut Vec<u32>) {
         self.terms.fold(doc, ids);
         self.cues.fold(doc, group);
     }
@@ -94,7 +94,7 @@ impl Merge for CorpusCounts {
 
 /// The cues counted by group: (group, (stance, category, cue)) → (freq, doc_freq).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CueCounts(HashMap<(String, CueKey), (u64, u64)>);
+pub(crate) struct CueCounts(HashMap<(String, CueKey), (u64, u64)>);
 
 impl CueCounts {
     fn fold(&mut self, doc: &DocCounts, group: &str) {
@@ -106,7 +106,7 @@ impl CueCounts {
     }
 
     /// Every (group, cue, (freq, doc_freq)), in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &CueKey, (u64, u64))> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &CueKey, (u64, u64))> + '_ {
         self.0.iter().map(|((g, cue), &n)| (g.as_str(), cue, n))
     }
 }
@@ -124,7 +124,7 @@ impl Merge for CueCounts {
 /// The term counts of the corpus: each distinct text once, in about 70 bytes plus its own
 /// length.
 #[derive(Debug)]
-pub struct TermCounts {
+pub(crate) struct TermCounts {
     /// Which store this is: the corpus ids a worker remembers (see [`DocCounts`]) are
     /// valid for this store only.
     store: u64,
@@ -134,7 +134,7 @@ pub struct TermCounts {
     parts: Vec<u32>,
     carries: Carries,
     /// Co-occurrence units of the corpus.
-    pub units: u64,
+    pub(crate) units: u64,
 }
 
 /// Numbers for [`TermCounts::store`], unique in the process.
@@ -245,17 +245,13 @@ impl TermCounts {
     }
 
     /// The text of a corpus term id.
-    pub fn text(&self, id: u32) -> &str {
+    pub(crate) fn text(&self, id: u32) -> &str {
         self.names.get(id)
     }
 
     /// Distinct texts known (terms, and nouns seen only inside compounds).
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.records.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
     }
 
     fn pos_counts(&self, slot: u32) -> PosCounts {
@@ -270,7 +266,7 @@ impl TermCounts {
     }
 
     /// Every (id, pos, counts) of the corpus, in id order.
-    pub fn terms(&self) -> impl Iterator<Item = (u32, TermPos, PosCounts)> + '_ {
+    pub(crate) fn terms(&self) -> impl Iterator<Item = (u32, TermPos, PosCounts)> + '_ {
         self.records.iter().enumerate().flat_map(move |(id, r)| {
             TermPos::ALL
                 .into_iter()
@@ -280,7 +276,8 @@ impl TermCounts {
     }
 
     /// The counts of one (text, pos), zero when unseen.
-    pub fn term(&self, text: &str, pos: TermPos) -> PosCounts {
+    #[cfg(test)]
+    pub(crate) fn term(&self, text: &str, pos: TermPos) -> PosCounts {
         match self.names.find(text) {
             Some(id) => self.counts(id, pos),
             None => PosCounts::default(),
@@ -288,7 +285,7 @@ impl TermCounts {
     }
 
     /// The counts of (`id`, `pos`), zero when unseen.
-    pub fn counts(&self, id: u32, pos: TermPos) -> PosCounts {
+    pub(crate) fn counts(&self, id: u32, pos: TermPos) -> PosCounts {
         match self.records[id as usize].pos[pos.index()] {
             0 => PosCounts::default(),
             slot => self.pos_counts(slot - 1),
@@ -296,16 +293,17 @@ impl TermCounts {
     }
 
     /// Whether the term is a compound of several nouns.
-    pub fn is_compound(&self, id: u32) -> bool {
+    pub(crate) fn is_compound(&self, id: u32) -> bool {
         let parts = self.records[id as usize].parts;
         parts.0 != parts.1
     }
 
     /// The constituents of a compound; the term itself for a single word.
-    pub fn parts(&self, id: u32) -> Vec<&str> {
+    #[cfg(test)]
+    pub(crate) fn parts(&self, id: u32) -> Vec<&str> {
         if self.is_compound(id) {
             let names = &self.names;
-            split_texts(
+            super::interner::split_texts(
                 &self.parts,
                 |p| names.get(p),
                 self.records[id as usize].parts,
@@ -325,7 +323,7 @@ impl TermCounts {
     }
 
     /// TermExtract's LR of a noun term, from its constituents' neighbour counts.
-    pub fn lr(&self, id: u32) -> f64 {
+    pub(crate) fn lr(&self, id: u32) -> f64 {
         if self.is_compound(id) {
             let parts = self.part_ids(self.records[id as usize].parts);
             crate::counts::stats::lr(parts.iter().map(|&p| self.neighbors(p)))
@@ -335,13 +333,13 @@ impl TermCounts {
     }
 
     /// Co-occurrence units containing the text of `id`.
-    pub fn units_of(&self, id: u32) -> u64 {
+    pub(crate) fn units_of(&self, id: u32) -> u64 {
         self.carries
             .get(self.records[id as usize].units, (id, UNITS))
     }
 
     /// Bytes held (capacities), for the run summary.
-    pub fn heap_bytes(&self) -> usize {
+    pub(crate) fn heap_bytes(&self) -> usize {
         self.names.heap_bytes()
             + self.records.capacity() * std::mem::size_of::<TermRecord>()
             + self.pos.capacity() * std::mem::size_of::<PosSlot>()

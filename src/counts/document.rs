@@ -27,7 +27,7 @@ pub(super) struct LocalTerm {
 }
 
 /// A cue as counted: stance, category, cue.
-pub type CueKey = (CueStance, String, String);
+pub(crate) type CueKey = (CueStance, String, String);
 
 /// Every count of one document, under document-local term ids.
 ///
@@ -36,7 +36,7 @@ pub type CueKey = (CueStance, String, String);
 /// feature-cache slot without hashing its text, and a worker id that was folded into the
 /// corpus before keeps its corpus id (see [`CorpusCounts::fold`]).
 #[derive(Debug, Clone, Default)]
-pub struct DocCounts {
+pub(crate) struct DocCounts {
     /// Every text the worker has counted, under worker ids.
     pub(super) names: Interner,
     /// Worker id of each single-word term by feature-cache slot.
@@ -64,8 +64,8 @@ pub struct DocCounts {
     /// document's corpus ids are known, straight into the worker's pair store.
     pub(super) unit_ends: Vec<u32>,
     /// Co-occurrence units closed (sentences, or 1 for a whole document).
-    pub units: u64,
-    pub cues: HashMap<CueKey, u64>,
+    pub(crate) units: u64,
+    pub(crate) cues: HashMap<CueKey, u64>,
     /// The doc_terms rows (freq, [`prefix_key`] of the text, local id, pos), sorted by [`DocCounts::sorted`]; kept so
     /// that every document does not grow a fresh buffer.
     pub(super) rows: Vec<(u64, u64, u32, TermPos)>,
@@ -81,7 +81,7 @@ const WORKER_TEXTS: usize = 1 << 20;
 impl DocCounts {
     /// Empty it for the next document, keeping its memory (and the worker's texts, unless
     /// they grew past a million).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         if self.names.len() > WORKER_TEXTS || self.generation + 1 == NEVER {
             self.names.clear();
             self.by_slot.clear();
@@ -151,7 +151,7 @@ impl DocCounts {
 
     /// Count the terms of one sentence; they also join the current co-occurrence unit
     /// and wait for [`DocCounts::end_sentence`] to learn the sentence's stance.
-    pub fn add_sentence(&mut self, terms: &SentenceTerms) {
+    pub(crate) fn add_sentence(&mut self, terms: &SentenceTerms) {
         self.sentence.clear();
         for occ in &terms.occs {
             let id = self.word_id(terms.term(occ), occ.slot());
@@ -192,7 +192,7 @@ impl DocCounts {
     /// 可能性があります, 緩和 in 緩和します) are not counted on either side, so that
     /// `stance_terms.csv` shows the topics that are hedged or asserted, not the cue words;
     /// a term is left out as many times as the cue texts contain it.
-    pub fn end_sentence<'c>(
+    pub(crate) fn end_sentence<'c>(
         &mut self,
         stance: SentenceStance,
         cue_texts: impl Iterator<Item = &'c str>,
@@ -231,7 +231,7 @@ impl DocCounts {
 
     /// Close the current co-occurrence unit: count each of its distinct terms once, and
     /// keep them for the pairs.
-    pub fn end_unit(&mut self) {
+    pub(crate) fn end_unit(&mut self) {
         self.units += 1;
         self.unit.sort_unstable();
         self.unit.dedup();
@@ -245,13 +245,13 @@ impl DocCounts {
         self.unit.clear();
     }
 
-    pub fn add_cue(&mut self, stance: CueStance, category: &str, cue: &str) {
+    pub(crate) fn add_cue(&mut self, stance: CueStance, category: &str, cue: &str) {
         let key = (stance, category.to_string(), cue.to_string());
         *self.cues.entry(key).or_default() += 1;
     }
 
     /// Distinct (term, pos) pairs.
-    pub fn distinct(&self) -> usize {
+    pub(crate) fn distinct(&self) -> usize {
         self.local
             .iter()
             .map(|t| t.freq.iter().filter(|n| **n > 0).count())
@@ -259,7 +259,7 @@ impl DocCounts {
     }
 
     /// (term, pos, freq) sorted by freq desc, then term, then pos — the doc_terms order.
-    pub fn sorted(&mut self) -> impl Iterator<Item = (&str, TermPos, u64)> + '_ {
+    pub(crate) fn sorted(&mut self) -> impl Iterator<Item = (&str, TermPos, u64)> + '_ {
         let DocCounts {
             names,
             wids,
@@ -290,7 +290,7 @@ impl DocCounts {
     }
 
     /// The distinct local ids of each unit with two terms or more.
-    pub fn units(&self) -> impl Iterator<Item = &[u32]> + '_ {
+    pub(crate) fn units(&self) -> impl Iterator<Item = &[u32]> + '_ {
         let starts = std::iter::once(0).chain(self.unit_ends.iter().copied());
         starts
             .zip(&self.unit_ends)

@@ -7,7 +7,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 
 /// Empty a reused map, giving memory back if one huge document grew it far beyond what
 /// documents usually need (iterating a map costs its capacity, not its length).
-pub fn reset<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>) {
+pub(crate) fn reset<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>) {
     let big = map.capacity() > 1 << 16;
     map.clear();
     if big {
@@ -18,7 +18,7 @@ pub fn reset<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>) {
 /// Strings numbered in order of first sight, kept in one arena: a term costs its bytes
 /// plus a few words, instead of a `String` per map that knows it.
 #[derive(Debug, Clone, Default)]
-pub struct Interner {
+pub(crate) struct Interner {
     text: String,
     /// Where each string starts in `text`; it ends where the next one starts.
     starts: Vec<u64>,
@@ -39,7 +39,7 @@ fn get<'t>(text: &'t str, starts: &[u64], id: u32) -> &'t str {
 
 impl Interner {
     /// The id of `s`, added if new.
-    pub fn intern(&mut self, s: &str) -> u32 {
+    pub(crate) fn intern(&mut self, s: &str) -> u32 {
         if let Some(&id) = self.table.find(hash(s), |&id| self.get(id) == s) {
             return id;
         }
@@ -56,25 +56,26 @@ impl Interner {
     }
 
     /// The id of `s`, if it was interned.
-    pub fn find(&self, s: &str) -> Option<u32> {
+    #[cfg(test)]
+    pub(crate) fn find(&self, s: &str) -> Option<u32> {
         self.table.find(hash(s), |&id| self.get(id) == s).copied()
     }
 
     /// Bytes held (capacities).
-    pub fn heap_bytes(&self) -> usize {
+    pub(crate) fn heap_bytes(&self) -> usize {
         self.text.capacity() + self.starts.capacity() * 8 + self.table.capacity() * 5
     }
 
-    pub fn get(&self, id: u32) -> &str {
+    pub(crate) fn get(&self, id: u32) -> &str {
         get(&self.text, &self.starts, id)
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.starts.len()
     }
 
     /// Forget every string, keeping the memory unless a huge document grew it.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         let big = self.starts.capacity() > 1 << 16;
         self.text.clear();
         self.starts.clear();

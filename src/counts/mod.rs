@@ -16,17 +16,17 @@
 mod corpus;
 mod document;
 mod interner;
-pub mod pairs;
-pub mod stats;
+pub(crate) mod pairs;
+pub(crate) mod stats;
 
-pub use corpus::{CorpusCounts, CueCounts, PosCounts, TermCounts};
-pub use document::{CueKey, DocCounts};
+pub(crate) use corpus::{CorpusCounts, CueCounts, TermCounts};
+pub(crate) use document::DocCounts;
 
 /// Counts per part of speech (indexed by [`TermPos::index`]).
-pub type PerPos<T> = [T; 3];
+pub(crate) type PerPos<T> = [T; 3];
 
 /// Counts that add up: a part of the corpus counted on its own (a worker's documents, a
 /// shard) merges into another part, and the sum is what counting both together gives.
-pub trait Merge {
+pub(crate) trait Merge {
     fn merge(&mut self, other: Self);
 }

@@ -29,14 +29,14 @@ use crate::counts::{DocCounts, TermCounts};
 
 /// What a co-occurrence unit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Unit {
+pub(crate) enum Unit {
     #[default]
     Sentence,
     Document,
 }
 
 /// Bytes of memory a pair takes in a store's map (key, count, control byte, load factor).
-pub const BYTES_PER_PAIR: usize = 20;
+pub(crate) const BYTES_PER_PAIR: usize = 20;
 
 /// Runs are merged in tiers: when a worker holds this many runs of the same tier, they
 /// are merged into one run of the next tier. Each pair is rewritten once per tier
@@ -45,26 +45,26 @@ pub const BYTES_PER_PAIR: usize = 20;
 const FAN_IN: usize = 16;
 
 /// Two ids as one pair key, the lower id in the high half.
-pub fn pack(a: u32, b: u32) -> u64 {
+pub(crate) fn pack(a: u32, b: u32) -> u64 {
     let (lo, hi) = if a < b { (a, b) } else { (b, a) };
     (u64::from(lo) << 32) | u64::from(hi)
 }
 
-pub fn unpack(key: u64) -> (u32, u32) {
+pub(crate) fn unpack(key: u64) -> (u32, u32) {
     ((key >> 32) as u32, key as u32)
 }
 
 /// Where pair runs go: a folder created on first use (inside the output's staging folder
 /// for `analyze`), removed with everything in it when the run ends.
 #[derive(Debug)]
-pub struct SpillDir {
+pub(crate) struct SpillDir {
     base: PathBuf,
     dir: OnceLock<std::result::Result<tempfile::TempDir, String>>,
     next: AtomicUsize,
 }
 
 impl SpillDir {
-    pub fn new(base: &Path) -> Arc<Self> {
+    pub(crate) fn new(base: &Path) -> Arc<Self> {
         Arc::new(SpillDir {
             base: base.to_path_buf(),
             dir: OnceLock::new(),
@@ -74,7 +74,7 @@ impl SpillDir {
 
     /// An anonymous temporary file beside the spill folder (in the run's staging folder),
     /// gone when closed: the rows of a long document wait there for the writer.
-    pub fn anonymous(&self) -> Result<std::fs::File> {
+    pub(crate) fn anonymous(&self) -> Result<std::fs::File> {
         tempfile::tempfile_in(&self.base)
             .with_context(|| format!("cannot create a temporary file in {}", self.base.display()))
     }
@@ -98,7 +98,7 @@ impl SpillDir {
 /// One worker's pair counts under corpus ids: a map of at most `limit` pairs, and the
 /// sorted runs it spilled.
 #[derive(Debug)]
-pub struct PairStore {
+pub(crate) struct PairStore {
     map: HashMap<u64, u64>,
     limit: usize,
     spill: Arc<SpillDir>,
@@ -111,7 +111,7 @@ pub struct PairStore {
 impl PairStore {
     /// A store holding at most `budget` bytes of pairs in memory (at least a few
     /// thousand pairs), spilling into `spill`.
-    pub fn new(budget: usize, spill: Arc<SpillDir>) -> Self {
+    pub(crate) fn new(budget: usize, spill: Arc<SpillDir>) -> Self {
         PairStore {
             map: HashMap::default(),
             limit: (budget / BYTES_PER_PAIR).max(1024),
@@ -122,7 +122,7 @@ impl PairStore {
     }
 
     /// Add a document's pairs; `ids` maps its local ids to corpus ids.
-    pub fn add_doc(&mut self, doc: &DocCounts, ids: &[u32]) -> Result<()> {
+    pub(crate) fn add_doc(&mut self, doc: &DocCounts, ids: &[u32]) -> Result<()> {
         for unit in doc.units() {
             for (i, &a) in unit.iter().enumerate() {
                 let a = ids[a as usize];
@@ -168,12 +168,13 @@ impl PairStore {
     }
 
     /// Run files the store holds now.
-    pub fn spilled_runs(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn spilled_runs(&self) -> usize {
         self.runs.len()
     }
 
     /// Times the store spilled its map to disk.
-    pub fn spills(&self) -> usize {
+    pub(crate) fn spills(&self) -> usize {
         self.spills
     }
 
@@ -290,7 +291,7 @@ impl SortedPairs {
 
 /// The k-way merge of sorted sources, equal keys summed: every pair once, in key order.
 #[derive(Debug)]
-pub struct PairMerge {
+pub(crate) struct PairMerge {
     sources: Vec<SortedPairs>,
     heads: BinaryHeap<Reverse<(u64, u64, usize)>>,
 }
@@ -307,7 +308,7 @@ impl PairMerge {
     }
 
     /// PairMerge the stores of every worker.
-    pub fn of(stores: Vec<PairStore>) -> Result<Self> {
+    pub(crate) fn of(stores: Vec<PairStore>) -> Result<Self> {
         let mut sources = Vec::new();
         for store in stores {
             sources.extend(store.into_sources()?);
@@ -351,7 +352,7 @@ impl Iterator for PairMerge {
 /// A pair kept for `cooccurrence.csv`: corpus ids (`a`'s text sorts first), counts and the
 /// rounded Jaccard the rows are ordered by.
 #[derive(Debug, Clone, Copy)]
-pub struct Kept {
+pub(crate) struct Kept {
     a: u32,
     b: u32,
     cooc: u64,
@@ -360,7 +361,7 @@ pub struct Kept {
 
 /// The pairs whose terms occur in at least `min_freq` units and that co-occur in at
 /// least `min_cooc`, sorted by cooc desc, jaccard desc, term_a, term_b.
-pub fn kept_pairs(
+pub(crate) fn kept_pairs(
     counts: &TermCounts,
     pairs: impl Iterator<Item = Result<(u64, u64)>>,
     min_freq: u64,
@@ -401,7 +402,7 @@ pub fn kept_pairs(
 }
 
 /// The `cooccurrence.csv` row of a kept pair.
-pub fn row(counts: &TermCounts, k: &Kept) -> CoocRow {
+pub(crate) fn row(counts: &TermCounts, k: &Kept) -> CoocRow {
     let (freq_a, freq_b, n) = (counts.units_of(k.a), counts.units_of(k.b), counts.units);
     let m = Measures::of(k.cooc, freq_a, freq_b, n);
     CoocRow {
@@ -420,18 +421,18 @@ pub fn row(counts: &TermCounts, k: &Kept) -> CoocRow {
 
 /// `cooccurrence.csv`: one row per pair of terms above the thresholds.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct CoocRow {
-    pub term_a: String,
-    pub term_b: String,
-    pub cooc: u64,
-    pub freq_a: u64,
-    pub freq_b: u64,
-    pub jaccard: f64,
-    pub dice: f64,
-    pub npmi: f64,
-    pub llr: f64,
+pub(crate) struct CoocRow {
+    pub(crate) term_a: String,
+    pub(crate) term_b: String,
+    pub(crate) cooc: u64,
+    pub(crate) freq_a: u64,
+    pub(crate) freq_b: u64,
+    pub(crate) jaccard: f64,
+    pub(crate) dice: f64,
+    pub(crate) npmi: f64,
+    pub(crate) llr: f64,
     /// N, the number of units, so that every measure can be recomputed from the row.
-    pub units: u64,
+    pub(crate) units: u64,
 }
 
 #[cfg(test)]

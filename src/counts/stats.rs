@@ -3,7 +3,7 @@
 //! terms), the association measures of a 2×2 table (co-occurrence).
 
 /// Round to `digits` decimals, so tables show stable, readable scores.
-pub fn round(x: f64, digits: i32) -> f64 {
+pub(crate) fn round(x: f64, digits: i32) -> f64 {
     let scale = 10f64.powi(digits);
     (x * scale).round() / scale
 }
@@ -11,7 +11,7 @@ pub fn round(x: f64, digits: i32) -> f64 {
 /// TermExtract's LR (Nakagawa & Mori) of a noun term from the `[L, R]` neighbour counts
 /// of its constituents, in order: `[∏ (L(Ni)+1)(R(Ni)+1)]^(1/(2L))`. A single noun is its
 /// own only constituent.
-pub fn lr(parts: impl Iterator<Item = [u64; 2]>) -> f64 {
+pub(crate) fn lr(parts: impl Iterator<Item = [u64; 2]>) -> f64 {
     let (mut log_sum, mut n) = (0.0, 0usize);
     for [l, r] in parts {
         log_sum += ((l + 1) as f64).ln() + ((r + 1) as f64).ln();
@@ -25,12 +25,19 @@ pub fn lr(parts: impl Iterator<Item = [u64; 2]>) -> f64 {
 
 /// FLR = f(CN) × LR(CN), where f is the frequency of the term standing alone; written
 /// with four decimals.
-pub fn flr(freq: u64, lr: f64) -> f64 {
+pub(crate) fn flr(freq: u64, lr: f64) -> f64 {
     freq as f64 * lr
 }
 
 /// Monroe et al.'s δ and its z-score for one word.
-pub fn log_odds(y_h: u64, y_a: u64, n_h: u64, n_a: u64, alpha: f64, alpha0: f64) -> (f64, f64) {
+pub(crate) fn log_odds(
+    y_h: u64,
+    y_a: u64,
+    n_h: u64,
+    n_a: u64,
+    alpha: f64,
+    alpha0: f64,
+) -> (f64, f64) {
     let (y_h, y_a, n_h, n_a) = (y_h as f64, y_a as f64, n_h as f64, n_a as f64);
     let odds = |y: f64, n: f64| ((y + alpha) / (n + alpha0 - y - alpha).max(1e-9)).ln();
     let delta = odds(y_h, n_h) - odds(y_a, n_a);
@@ -40,11 +47,11 @@ pub fn log_odds(y_h: u64, y_a: u64, n_h: u64, n_a: u64, alpha: f64, alpha0: f64)
 
 /// The association measures of a pair, from its 2×2 table.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Measures {
-    pub jaccard: f64,
-    pub dice: f64,
-    pub npmi: f64,
-    pub llr: f64,
+pub(crate) struct Measures {
+    pub(crate) jaccard: f64,
+    pub(crate) dice: f64,
+    pub(crate) npmi: f64,
+    pub(crate) llr: f64,
 }
 
 impl Measures {
@@ -52,7 +59,7 @@ impl Measures {
     /// NPMI is 1 when the two terms are in every unit together (c = fa = fb = N, where the
     /// formula is 0/0) and −1 when they never co-occur (c = 0); every measure is 0 when
     /// there are no units or no occurrences.
-    pub fn of(c: u64, fa: u64, fb: u64, n: u64) -> Measures {
+    pub(crate) fn of(c: u64, fa: u64, fb: u64, n: u64) -> Measures {
         let (cf, fa_f, fb_f, n_f) = (c as f64, fa as f64, fb as f64, n as f64);
         let union = fa_f + fb_f - cf;
         let jaccard = if union > 0.0 { cf / union } else { 0.0 };

@@ -11,18 +11,18 @@ use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
 
 /// Text decoded from a file, with what was needed to get it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub text: String,
+pub(crate) struct Decoded {
+    pub(crate) text: String,
     /// Name of the encoding used, as encoding_rs spells it (`UTF-8`, `Shift_JIS`, …), or
     /// `mixed (…)` when lines of one file needed different encodings.
-    pub encoding: String,
+    pub(crate) encoding: String,
     /// Byte sequences that could not be decoded and were replaced with U+FFFD.
-    pub replacements: usize,
+    pub(crate) replacements: usize,
 }
 
 /// Why a file is not text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NotText {
+pub(crate) enum NotText {
     /// Magic number of a known binary format, or NUL/control bytes throughout.
     Binary(String),
     /// No supported encoding decodes it with few enough errors: the fewest invalid byte
@@ -56,7 +56,7 @@ const MAX_ERROR_RATE: f64 = 0.01;
 const MAX_INVALID: usize = 8;
 
 /// Decode `bytes` by detection. An empty input decodes to empty UTF-8 text.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return Ok(decode_with(encoding, &bytes[bom_len..]));
     }
@@ -91,7 +91,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
 
 /// As [`decode`], taking the bytes: valid UTF-8 without a BOM (nearly every file) becomes
 /// the text as it is, without a second validation and a copy.
-pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, NotText> {
+pub(crate) fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, NotText> {
     if Encoding::for_bom(&bytes).is_some()
         || sniff_utf16_without_bom(&bytes).is_some()
         || binary_signature(&bytes).is_some()
@@ -202,7 +202,7 @@ fn decode_by_line(bytes: &[u8], legacy: [&'static Encoding; 2]) -> Decoded {
 }
 
 /// Decode with a known encoding, replacing malformed sequences and counting them.
-pub fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
+pub(crate) fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let mut text = String::with_capacity(
         decoder

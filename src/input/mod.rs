@@ -23,13 +23,13 @@ pub struct Input {
     /// Where to read it.
     pub path: PathBuf,
     /// The path as the user named it (input argument joined with the relative path).
-    pub display: String,
+    pub(crate) display: String,
     /// Document id: the path relative to the input root, with `/` separators.
-    pub doc: String,
+    pub(crate) doc: String,
     /// First folder below the input root; empty for files directly in the root.
-    pub group: String,
+    pub(crate) group: String,
     /// Size when listed, for the progress bar and batch sizing.
-    pub size: u64,
+    pub(crate) size: u64,
 }
 
 /// A path that was not analyzed, and why.
@@ -42,13 +42,13 @@ pub struct Skipped {
 /// A document read and decoded.
 #[derive(Debug, Clone)]
 pub struct Document {
-    pub input: Input,
-    pub decoded: Decoded,
+    pub(crate) input: Input,
+    pub(crate) decoded: Decoded,
 }
 
 /// The file bokashi writes into every output folder, so that no later run reads its
 /// tables back as documents (`bokashi analyze .` twice).
-pub const OUTPUT_MARKER: &str = ".bokashi-output";
+pub(crate) const OUTPUT_MARKER: &str = ".bokashi-output";
 
 /// The documents under `roots`, sorted by `doc`, and the paths that could not be listed.
 pub fn discover(roots: &[PathBuf]) -> (Vec<Input>, Vec<Skipped>) {
@@ -58,17 +58,17 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Input>, Vec<Skipped>) {
 
 /// What [`discover_excluding`] found.
 #[derive(Debug, Default)]
-pub struct Discovery {
-    pub inputs: Vec<Input>,
-    pub skipped: Vec<Skipped>,
+pub(crate) struct Discovery {
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) skipped: Vec<Skipped>,
     /// Things the user should hear about: output folders passed over, files named twice.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 impl Discovery {
     /// Refuse a run with nothing to analyze, saying why (the first skipped input's reason,
     /// or that `roots` hold no files).
-    pub fn require_inputs(&self, roots: &[PathBuf]) -> anyhow::Result<()> {
+    pub(crate) fn require_inputs(&self, roots: &[PathBuf]) -> anyhow::Result<()> {
         if !self.inputs.is_empty() {
             return Ok(());
         }
@@ -86,7 +86,7 @@ impl Discovery {
 /// every folder holding an [`OUTPUT_MARKER`], and reading each file once however many
 /// inputs name it (by canonical path).
 /// `stop` is asked between entries: a Ctrl-C during a long listing ends it.
-pub fn discover_excluding(
+pub(crate) fn discover_excluding(
     roots: &[PathBuf],
     exclude: &[PathBuf],
     stop: &dyn Fn() -> bool,
@@ -185,7 +185,7 @@ pub fn discover_excluding(
 /// A file or folder name as part of a `doc` id: readable, and lossless so that two files
 /// never share an id — bytes that are not UTF-8, control and bidi characters (which would
 /// reorder the id on screen) and `%` itself are written `%XX`, their bytes in hex.
-pub fn id_part(name: &std::ffi::OsStr) -> String {
+pub(crate) fn id_part(name: &std::ffi::OsStr) -> String {
     #[cfg(unix)]
     let bytes: &[u8] = std::os::unix::ffi::OsStrExt::as_bytes(name);
     #[cfg(not(unix))]

@@ -6,14 +6,14 @@
 /// worker instead of once per token. `T::default()` means "not derived yet"; an unknown
 /// word's analysis depends on its surface, so stages never cache it.
 #[derive(Debug, Clone, Default)]
-pub struct SlotCache<T> {
+pub(crate) struct SlotCache<T> {
     values: Vec<T>,
 }
 
 impl<T: Copy + Default> SlotCache<T> {
     /// The value kept for `slot` (the default until a stage sets it).
     #[inline]
-    pub fn entry(&mut self, slot: u32) -> &mut T {
+    pub(crate) fn entry(&mut self, slot: u32) -> &mut T {
         let i = slot as usize;
         if self.values.len() <= i {
             self.grow(i);
@@ -22,7 +22,7 @@ impl<T: Copy + Default> SlotCache<T> {
     }
 
     /// Forget every value (the slots they were kept under are no longer valid).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.values.clear();
     }
 

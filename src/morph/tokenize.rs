@@ -23,19 +23,19 @@ mod embedded {
 
 /// Number of IPADIC feature fields after the surface: 品詞, 品詞細分類1-3, 活用型, 活用形,
 /// 原形, 読み, 発音.
-pub const FEATURE_COUNT: usize = 9;
+pub(crate) const FEATURE_COUNT: usize = 9;
 
 /// A morpheme of a normalized sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Token {
+pub(crate) struct Token {
     /// Byte range in the normalized text that was tokenized.
-    pub start: u32,
-    pub end: u32,
-    pub word: WordId,
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) word: WordId,
 }
 
 impl Token {
-    pub fn range(&self) -> Range<usize> {
+    pub(crate) fn range(&self) -> Range<usize> {
         self.start as usize..self.end as usize
     }
 }
@@ -43,21 +43,21 @@ impl Token {
 /// The IPADIC features the stages use, borrowed from the dictionary: kept small because
 /// every token of the corpus carries a copy through the stages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Features<'a> {
+pub(crate) struct Features<'a> {
     /// 品詞, 品詞細分類1-3.
     pos: [&'a str; 4],
     /// 原形 (base form); `*` for unknown words, whose base is their surface.
     base: &'a str,
     /// The word is not in any dictionary (an unknown-word guess from char.def).
-    pub unknown: bool,
+    pub(crate) unknown: bool,
     /// 名詞,数: a numeral, which the number stage reads (decided once per word, not per
     /// token).
-    pub numeral: bool,
+    pub(crate) numeral: bool,
 }
 
 impl<'a> Features<'a> {
     /// From the nine IPADIC detail fields.
-    pub fn from_details(details: &[&'a str; FEATURE_COUNT], unknown: bool) -> Self {
+    pub(crate) fn from_details(details: &[&'a str; FEATURE_COUNT], unknown: bool) -> Self {
         Features {
             pos: [details[0], details[1], details[2], details[3]],
             base: details[6],
@@ -67,21 +67,21 @@ impl<'a> Features<'a> {
     }
 
     /// 品詞 (part of speech), e.g. 名詞.
-    pub fn pos(&self) -> &'a str {
+    pub(crate) fn pos(&self) -> &'a str {
         self.pos[0]
     }
     /// 品詞細分類1-3, `*` when absent.
-    pub fn pos_detail(&self, level: usize) -> &'a str {
+    pub(crate) fn pos_detail(&self, level: usize) -> &'a str {
         self.pos[level.clamp(1, 3)]
     }
     /// 原形 (base form); `*` for unknown words, whose base is their surface.
-    pub fn base(&self) -> &'a str {
+    pub(crate) fn base(&self) -> &'a str {
         self.base
     }
 }
 
 /// The shared, read-only segmenter.
-pub struct Tokenizer {
+pub(crate) struct Tokenizer {
     segmenter: Segmenter,
     /// char.def's SPACE category: tokens of it are dropped, as MeCab and lindera do.
     space: Option<CategoryId>,
@@ -92,7 +92,7 @@ pub struct Tokenizer {
 impl Tokenizer {
     /// The embedded IPADIC plus a user dictionary built from `user_dictionaries` (none
     /// for the system dictionary alone, as MeCab with IPADIC would segment).
-    pub fn new(user_dictionaries: &[Source]) -> Result<Self> {
+    pub(crate) fn new(user_dictionaries: &[Source]) -> Result<Self> {
         let dictionary = load_system_dictionary()?;
         let user = resources::user_dictionary(&dictionary.metadata, user_dictionaries)?;
         let segmenter = Segmenter::new(Mode::Normal, dictionary, user);
@@ -132,16 +132,11 @@ impl Tokenizer {
 
     /// lindera's segmenter itself, for the benchmark's reference run through lindera's
     /// public API (`bokashi segment --lindera-api`).
-    pub fn segmenter(&self) -> &Segmenter {
+    pub(crate) fn segmenter(&self) -> &Segmenter {
         &self.segmenter
     }
 
-    /// The system dictionary, for loading user dictionaries against its metadata.
-    pub fn dictionary(&self) -> &Dictionary {
-        &self.segmenter.dictionary
-    }
-
-    pub fn worker(&self) -> Worker<'_> {
+    pub(crate) fn worker(&self) -> Worker<'_> {
         Worker {
             tokenizer: self,
             lattice: Lattice::default(),
@@ -150,12 +145,12 @@ impl Tokenizer {
     }
 
     /// The features of a token produced by this tokenizer.
-    pub fn features(&self, word: WordId) -> Features<'_> {
+    pub(crate) fn features(&self, word: WordId) -> Features<'_> {
         Features::from_details(&self.details(word), word.is_unknown())
     }
 
     /// All nine IPADIC detail fields of a word, in MeCab order (`*` where absent).
-    pub fn details(&self, word: WordId) -> [&str; FEATURE_COUNT] {
+    pub(crate) fn details(&self, word: WordId) -> [&str; FEATURE_COUNT] {
         let id = word.id() as usize;
         let dictionary = &self.segmenter.dictionary;
         let mut fields = ["*"; FEATURE_COUNT];
@@ -178,7 +173,7 @@ impl Tokenizer {
 }
 
 /// Loads the IPADIC compiled into the binary by `build.rs`.
-pub fn load_system_dictionary() -> Result<Dictionary> {
+pub(crate) fn load_system_dictionary() -> Result<Dictionary> {
     embedded::load().context("loading the embedded IPADIC dictionary")
 }
 
@@ -187,7 +182,7 @@ pub fn load_system_dictionary() -> Result<Dictionary> {
 /// Reading a word's features out of the dictionary means splitting and UTF-8-checking its
 /// packed detail string; every stage needs them for every token, and a corpus uses a few
 /// thousand distinct words a million times each. Each worker parses a word once.
-pub struct FeatureCache<'a> {
+pub(crate) struct FeatureCache<'a> {
     tokenizer: &'a Tokenizer,
     /// Slot + 1 of each word id, per lexicon (system, user, unknown); 0 = not parsed yet.
     slots: [Vec<u32>; 3],
@@ -195,7 +190,7 @@ pub struct FeatureCache<'a> {
 }
 
 impl<'a> FeatureCache<'a> {
-    pub fn new(tokenizer: &'a Tokenizer) -> Self {
+    pub(crate) fn new(tokenizer: &'a Tokenizer) -> Self {
         FeatureCache {
             tokenizer,
             slots: [Vec::new(), Vec::new(), Vec::new()],
@@ -203,15 +198,10 @@ impl<'a> FeatureCache<'a> {
         }
     }
 
-    pub fn get(&mut self, word: WordId) -> Features<'a> {
-        let slot = self.slot(word);
-        self.store[slot as usize]
-    }
-
     /// The dense index of a word in this cache (parsing its features on first sight):
     /// stages key their own per-word caches by it.
     #[inline]
-    pub fn slot(&mut self, word: WordId) -> u32 {
+    pub(crate) fn slot(&mut self, word: WordId) -> u32 {
         let table = if word.is_unknown() {
             2
         } else if word.is_system() {
@@ -242,7 +232,7 @@ impl<'a> FeatureCache<'a> {
     }
 
     /// The slot of every token, in order.
-    pub fn all(&mut self, tokens: &[Token], slots: &mut Vec<u32>) {
+    pub(crate) fn all(&mut self, tokens: &[Token], slots: &mut Vec<u32>) {
         slots.clear();
         slots.reserve(tokens.len());
         for t in tokens {
@@ -251,7 +241,7 @@ impl<'a> FeatureCache<'a> {
     }
 
     /// The features of tokens whose slots are `slots`.
-    pub fn morphs<'s>(&'s self, slots: &'s [u32]) -> Morphs<'s, 'a> {
+    pub(crate) fn morphs<'s>(&'s self, slots: &'s [u32]) -> Morphs<'s, 'a> {
         Morphs {
             store: &self.store,
             slots: Some(slots),
@@ -262,14 +252,14 @@ impl<'a> FeatureCache<'a> {
 /// The features of a sentence's tokens, by position: read through each token's slot in a
 /// worker's [`FeatureCache`] (no copy per token), or given one per token.
 #[derive(Debug, Clone, Copy)]
-pub struct Morphs<'s, 'd> {
+pub(crate) struct Morphs<'s, 'd> {
     store: &'s [Features<'d>],
     slots: Option<&'s [u32]>,
 }
 
 impl<'s, 'd> Morphs<'s, 'd> {
     /// One entry of `feats` per token, without a cache (tests, the lexicon compiler).
-    pub fn direct(feats: &'s [Features<'d>]) -> Self {
+    pub(crate) fn direct(feats: &'s [Features<'d>]) -> Self {
         Morphs {
             store: feats,
             slots: None,
@@ -278,7 +268,7 @@ impl<'s, 'd> Morphs<'s, 'd> {
 
     /// The features of token `i`.
     #[inline]
-    pub fn get(&self, i: usize) -> &'s Features<'d> {
+    pub(crate) fn get(&self, i: usize) -> &'s Features<'d> {
         match self.slots {
             Some(slots) => &self.store[slots[i] as usize],
             None => &self.store[i],
@@ -288,20 +278,16 @@ impl<'s, 'd> Morphs<'s, 'd> {
     /// The feature-cache slot of token `i`, if there is a cache: stages key their own
     /// per-word caches by it.
     #[inline]
-    pub fn slot(&self, i: usize) -> Option<u32> {
+    pub(crate) fn slot(&self, i: usize) -> Option<u32> {
         self.slots.map(|slots| slots[i])
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.slots.map_or(self.store.len(), <[u32]>::len)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The features of every token, in order.
-    pub fn iter(
+    pub(crate) fn iter(
         &self,
     ) -> impl ExactSizeIterator<Item = &'s Features<'d>> + DoubleEndedIterator + '_ {
         (0..self.len()).map(|i| self.get(i))
@@ -343,7 +329,7 @@ fn chunk_end(text: &str, start: usize) -> usize {
 /// Per-thread tokenizer state: lindera's Viterbi lattice and backtrace buffer, driven
 /// directly so that a call allocates nothing and builds no lindera `Token`s (whose
 /// surface and detail fields the pipeline does not use).
-pub struct Worker<'a> {
+pub(crate) struct Worker<'a> {
     tokenizer: &'a Tokenizer,
     lattice: Lattice,
     offsets: Vec<(usize, WordId)>,
@@ -352,7 +338,7 @@ pub struct Worker<'a> {
 impl Worker<'_> {
     /// Tokenize `text` (already normalized) into `out`, which is cleared first.
     /// Whitespace produces no tokens, as in MeCab.
-    pub fn tokenize(&mut self, text: &str, out: &mut Vec<Token>) -> Result<()> {
+    pub(crate) fn tokenize(&mut self, text: &str, out: &mut Vec<Token>) -> Result<()> {
         out.clear();
         let t = self.tokenizer;
         let segmenter = &t.segmenter;

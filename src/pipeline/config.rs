@@ -10,18 +10,18 @@ use crate::tables::CsvStyle;
 /// or how it renders rows.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub user_dictionaries: Vec<Source>,
-    pub stopwords: Source,
-    pub lexicon: Source,
-    pub claim_words: Source,
+    pub(crate) user_dictionaries: Vec<Source>,
+    pub(crate) stopwords: Source,
+    pub(crate) lexicon: Source,
+    pub(crate) claim_words: Source,
     /// Join noun runs into compound terms.
-    pub compounds: bool,
-    pub cooc_unit: Unit,
-    pub style: CsvStyle,
+    pub(crate) compounds: bool,
+    pub(crate) cooc_unit: Unit,
+    pub(crate) style: CsvStyle,
     /// Bytes of co-occurrence pairs each worker keeps in memory before spilling.
-    pub pair_budget: usize,
+    pub(crate) pair_budget: usize,
     /// Bytes of one document's rendered rows kept in memory before they are spilled.
-    pub row_budget: usize,
+    pub(crate) row_budget: usize,
 }
 
 impl Default for Config {
@@ -43,13 +43,13 @@ impl Default for Config {
 
 impl Config {
     /// The domain user dictionary bokashi ships (`dict/user_dict.csv`).
-    pub fn builtin_user_dictionary() -> Source {
+    pub(crate) fn builtin_user_dictionary() -> Source {
         Source::builtin("dict/user_dict.csv", BUILTIN_USER_DICT)
     }
 
     /// Whether the lexicon or the claim words are a user's own files (checked for dead
     /// entries when loaded; the built-in ones are checked by a test).
-    pub fn has_user_lexicon(&self) -> bool {
+    pub(crate) fn has_user_lexicon(&self) -> bool {
         !self.lexicon.name.starts_with("built-in") || !self.claim_words.name.starts_with("built-in")
     }
 }

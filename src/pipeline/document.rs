@@ -30,14 +30,14 @@ use super::window::{Found, Window};
 #[derive(Debug, Clone, Default)]
 pub struct DocAnalysis {
     pub row: DocumentRow,
-    pub rendered: Rendered,
+    pub(crate) rendered: Rendered,
     /// Time this document spent in each parallel stage.
-    pub timings: Timings,
+    pub(crate) timings: Timings,
 }
 
 /// A worker's state for documents, reused from one to the next: the tokenizer's and each
 /// stage's scratch, the row encoders and the document's counts.
-pub struct DocWorker<'a> {
+pub(crate) struct DocWorker<'a> {
     tokenizer: Worker<'a>,
     features: FeatureCache<'a>,
     window: Window,
@@ -66,7 +66,7 @@ struct DocOut {
 }
 
 impl<'a> DocWorker<'a> {
-    pub fn new(analyzer: &'a Analyzer) -> Self {
+    pub(crate) fn new(analyzer: &'a Analyzer) -> Self {
         DocWorker {
             tokenizer: analyzer.tokenizer.worker(),
             features: FeatureCache::new(&analyzer.tokenizer),
@@ -89,7 +89,7 @@ impl<'a> DocWorker<'a> {
 
     /// Analyze one decoded document: render its rows and count it. Its counts are
     /// folded into the corpus's (by `fold`) only once the document is complete.
-    pub fn analyze(
+    pub(crate) fn analyze(
         &mut self,
         a: &'a Analyzer,
         doc: &Document,

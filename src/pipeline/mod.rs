@@ -68,8 +68,8 @@ impl std::error::Error for Fatal {}
 
 /// What a run counted: the corpus counts and every worker's co-occurrence pairs.
 pub struct Totals {
-    pub counts: CorpusCounts,
-    pub pairs: Vec<PairStore>,
+    pub(crate) counts: CorpusCounts,
+    pub(crate) pairs: Vec<PairStore>,
 }
 
 /// The read-only state shared by all workers: the tokenizer, each stage's shared part,
@@ -89,7 +89,7 @@ pub struct Analyzer {
 }
 
 /// A worker's state: its document worker and the pairs of every document it analyzed.
-pub struct Scratch<'a> {
+pub(crate) struct Scratch<'a> {
     worker: DocWorker<'a>,
     pub pairs: PairStore,
 }
@@ -111,7 +111,7 @@ impl Drop for Lease<'_, '_> {
 impl Analyzer {
     /// Build the tokenizer and compile the stopwords, lexicon and claim words `config`
     /// names. `cancel` stops a run; spilled pairs and rows go under `spill`.
-    pub fn new(config: Config, cancel: Cancel, spill: Arc<SpillDir>) -> Result<Self> {
+    pub(crate) fn new(config: Config, cancel: Cancel, spill: Arc<SpillDir>) -> Result<Self> {
         let tokenizer = Tokenizer::new(&config.user_dictionaries)?;
         let claims = ClaimWords::parse(&config.claim_words)?;
         let lexicon = Lexicon::compile(&config.lexicon, claims, &tokenizer)?;
@@ -140,17 +140,17 @@ impl Analyzer {
         )
     }
 
-    pub fn tokenizer(&self) -> &Tokenizer {
+    pub(crate) fn tokenizer(&self) -> &Tokenizer {
         &self.tokenizer
     }
 
-    pub fn stance(&self) -> &StanceMatcher {
+    pub(crate) fn stance(&self) -> &StanceMatcher {
         &self.stance
     }
 
     /// Warnings about entries of a user's lexicon or claim words that can never fire
     /// (none for the built-in files, which a test checks).
-    pub fn lint(&self) -> Vec<String> {
+    pub(crate) fn lint(&self) -> Vec<String> {
         if self.config.has_user_lexicon() {
             self.stance.lint(&self.tokenizer)
         } else {
@@ -158,7 +158,7 @@ impl Analyzer {
         }
     }
 
-    pub fn scratch(&self) -> Scratch<'_> {
+    pub(crate) fn scratch(&self) -> Scratch<'_> {
         Scratch {
             worker: DocWorker::new(self),
             pairs: PairStore::new(self.config.pair_budget, self.spill.clone()),
@@ -181,7 +181,7 @@ impl Analyzer {
 
     /// Analyze one decoded document: render its rows and fold its counts into the corpus
     /// counts and `scratch.pairs`.
-    pub fn analyze<'a>(
+    pub(crate) fn analyze<'a>(
         &'a self,
         scratch: &mut Scratch<'a>,
         doc: &input::Document,

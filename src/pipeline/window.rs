@@ -17,8 +17,8 @@ use crate::timing::{Stage, Stopwatch};
 /// Sentences a window holds at most, and the text length after which it takes no more:
 /// enough to amortize the switch between the lattice and the other stages, small enough
 /// that a window's tokens stay in cache and its memory does not grow with the document.
-pub const WINDOW_SENTENCES: usize = 64;
-pub const WINDOW_BYTES: usize = 16 * 1024;
+pub(crate) const WINDOW_SENTENCES: usize = 64;
+pub(crate) const WINDOW_BYTES: usize = 16 * 1024;
 
 /// One sentence of a window: what tokenization made of it, and what the stages found.
 #[derive(Default)]
@@ -34,19 +34,19 @@ struct Slot {
 
 /// What the stages found in a sentence that later stages and its rows need.
 #[derive(Default)]
-pub struct Found {
-    pub stance: SentenceStance,
+pub(crate) struct Found {
+    pub(crate) stance: SentenceStance,
     /// The normalized byte ranges of its cues: their words are left out of
     /// `stance_terms.csv`, which is about what the sentence hedges or asserts.
-    pub cue_spans: Vec<Range<usize>>,
-    pub hedges: u64,
-    pub absolutes: u64,
-    pub numbers: u64,
+    pub(crate) cue_spans: Vec<Range<usize>>,
+    pub(crate) hedges: u64,
+    pub(crate) absolutes: u64,
+    pub(crate) numbers: u64,
 }
 
 /// The sentences tokenized ahead of the extraction stages; its buffers are reused.
 #[derive(Default)]
-pub struct Window {
+pub(crate) struct Window {
     slots: Vec<Slot>,
     len: usize,
     /// The number of the window's first sentence in its document, from 0.
@@ -57,7 +57,7 @@ impl Window {
     /// Normalize, tokenize and look up the features of the sentences of `text` from number
     /// `first` (0-based) on, up to the window's limits; returns how many (at least one, if
     /// any are left).
-    pub fn fill<'d>(
+    pub(crate) fn fill<'d>(
         &mut self,
         text: &str,
         sentences: &[Range<usize>],
@@ -94,7 +94,7 @@ impl Window {
     }
 
     /// Each sentence of the window as the stages see it, with what the stages found.
-    pub fn sentences<'w, 'd>(
+    pub(crate) fn sentences<'w, 'd>(
         &'w mut self,
         text: &'w str,
         cache: &'w FeatureCache<'d>,

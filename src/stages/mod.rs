@@ -3,6 +3,6 @@
 //! compound nouns, counted with their sentence's stance), [`numbers`] (numeric
 //! expressions).
 
-pub mod numbers;
-pub mod stance;
-pub mod terms;
+pub(crate) mod numbers;
+pub(crate) mod stance;
+pub(crate) mod terms;

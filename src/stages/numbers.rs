@@ -28,12 +28,12 @@ use std::ops::Range;
 use rustc_hash::FxHashMap as HashMap;
 
 /// Longest digit run read as a quantity.
-pub const MAX_DIGITS: usize = 100;
+pub(crate) const MAX_DIGITS: usize = 100;
 
 /// Kind of numeric claim (the `kind` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     Percent,
     Count,
     Duration,
@@ -49,14 +49,15 @@ pub enum Kind {
 
 /// A value: a number, or a date in ISO form (`2026-02`, `2025-12-23`, `2024`, `--02`).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Num(f64),
     Date(String),
 }
 
 impl Value {
     /// Plain decimal (at most 15 significant digits) or the ISO date.
-    pub fn render(&self) -> String {
+    #[cfg(test)]
+    pub(crate) fn render(&self) -> String {
         match self {
             Value::Num(v) => plain_decimal(*v),
             Value::Date(d) => d.clone(),
@@ -65,7 +66,7 @@ impl Value {
 
     /// The `value_min`/`value_max` cell: a plain decimal, or nothing for a date, so that a
     /// spreadsheet reads the column as numbers.
-    pub fn number_cell(&self) -> String {
+    pub(crate) fn number_cell(&self) -> String {
         match self {
             Value::Num(v) => plain_decimal(*v),
             Value::Date(_) => String::new(),
@@ -76,7 +77,7 @@ impl Value {
 impl NumberOcc {
     /// The `date` cell: the ISO 8601 date, or `start/end` for a span (2024-06/2025-01);
     /// empty for a number.
-    pub fn date_cell(&self) -> String {
+    pub(crate) fn date_cell(&self) -> String {
         match (&self.value_min, &self.value_max) {
             (Value::Date(a), Value::Date(b)) if a == b => a.clone(),
             (Value::Date(a), Value::Date(b)) => format!("{a}/{b}"),
@@ -86,29 +87,29 @@ impl NumberOcc {
 }
 
 /// Qualifiers, in the canonical order they are written in (joined with `;`).
-pub const QUALIFIERS: [&str; 6] = ["mean", "max", "min", "approx", "at_least", "at_most"];
+pub(crate) const QUALIFIERS: [&str; 6] = ["mean", "max", "min", "approx", "at_least", "at_most"];
 
 /// One numeric expression found in a sentence.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NumberOcc {
+pub(crate) struct NumberOcc {
     /// Byte range of the number(s) and unit in the normalized sentence (qualifiers excluded).
-    pub range: Range<usize>,
-    pub value_min: Value,
-    pub value_max: Value,
-    pub unit: &'static str,
-    pub kind: Kind,
+    pub(crate) range: Range<usize>,
+    pub(crate) value_min: Value,
+    pub(crate) value_max: Value,
+    pub(crate) unit: &'static str,
+    pub(crate) kind: Kind,
     /// Bit i set = `QUALIFIERS[i]` applies.
-    pub qualifiers: u8,
+    pub(crate) qualifiers: u8,
     /// The measured quantity for a bare number (CRP, MMP-3), when one precedes it.
-    pub analyte: Option<String>,
+    pub(crate) analyte: Option<String>,
     /// The period of a rate (月に1回 → month, 1日3回 → day).
-    pub per: Option<&'static str>,
+    pub(crate) per: Option<&'static str>,
     /// A figure of results a claim rests on (満足度98%, 約8割の患者が改善).
-    pub outcome: bool,
+    pub(crate) outcome: bool,
 }
 
 impl NumberOcc {
-    pub fn qualifier_text(&self) -> String {
+    pub(crate) fn qualifier_text(&self) -> String {
         QUALIFIERS
             .iter()
             .enumerate()
@@ -688,18 +689,22 @@ impl<'a> Scanner<'a> {
 
 /// Find every numeric expression in a normalized sentence. `numerals` are the byte ranges
 /// the tokenizer tagged 名詞-数. Never panics, whatever the input.
-pub fn extract(text: &str, numerals: &[Range<usize>], out: &mut Vec<NumberOcc>) {
+pub(crate) fn extract(text: &str, numerals: &[Range<usize>], out: &mut Vec<NumberOcc>) {
     extract_with_urls(text, numerals, &crate::text::urls::url_spans(text), out);
 }
 
 /// A worker's state for the number stage: the numeral tokens of the current sentence.
 #[derive(Debug, Default)]
-pub struct NumberScratch {
+pub(crate) struct NumberScratch {
     numerals: Vec<Range<usize>>,
 }
 
 /// Append the numeric expressions of one sentence to `out`; returns how many.
-pub fn run(s: &Sentence<'_, '_>, scratch: &mut NumberScratch, out: &mut Vec<NumberOcc>) -> usize {
+pub(crate) fn run(
+    s: &Sentence<'_, '_>,
+    scratch: &mut NumberScratch,
+    out: &mut Vec<NumberOcc>,
+) -> usize {
     scratch.numerals.clear();
     scratch.numerals.extend(
         s.tokens
@@ -715,7 +720,7 @@ pub fn run(s: &Sentence<'_, '_>, scratch: &mut NumberScratch, out: &mut Vec<Numb
 
 /// [`extract`] with the sentence's [`crate::text::urls::url_spans`] already found (the pipeline finds them
 /// once per sentence for the term stage and this one).
-pub fn extract_with_urls(
+pub(crate) fn extract_with_urls(
     text: &str,
     numerals: &[Range<usize>],
     urls: &[Range<usize>],
@@ -1581,7 +1586,7 @@ fn round_ratio(v: f64) -> f64 {
 
 /// `v` in plain decimal with at most 15 significant digits: never an exponent, no
 /// binary noise (0.1 stays 0.1, 1e40 is a 1 and forty zeros).
-pub fn plain_decimal(v: f64) -> String {
+pub(crate) fn plain_decimal(v: f64) -> String {
     if !v.is_finite() {
         return String::new();
     }
@@ -1634,14 +1639,14 @@ fn short_decimal(v: f64) -> Option<String> {
 /// as `v`, since any other with as few digits lies at least 10^-4 away, far more than the
 /// spacing of floats below 10^11.
 #[inline]
-pub fn grid_units(v: f64) -> Option<i64> {
+pub(crate) fn grid_units(v: f64) -> Option<i64> {
     let scaled = (v * 1e4).round();
     (v.abs() < 1e11 && scaled / 1e4 == v).then_some(scaled as i64)
 }
 
 /// Append `n / 10^4` in plain decimal, without trailing zeros (`-12.5`, `3`, `0.0001`).
 #[inline]
-pub fn write_grid(n: i64, out: &mut Vec<u8>) {
+pub(crate) fn write_grid(n: i64, out: &mut Vec<u8>) {
     if n < 0 {
         out.push(b'-');
     }

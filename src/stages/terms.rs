@@ -32,7 +32,7 @@ use crate::resources::Stopwords;
 
 /// Part of speech of a term, as written in the tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
-pub enum TermPos {
+pub(crate) enum TermPos {
     #[default]
     #[serde(rename = "名詞")]
     Noun,
@@ -43,19 +43,19 @@ pub enum TermPos {
 }
 
 impl TermPos {
-    pub const ALL: [TermPos; 3] = [TermPos::Noun, TermPos::Verb, TermPos::Adjective];
+    pub(crate) const ALL: [TermPos; 3] = [TermPos::Noun, TermPos::Verb, TermPos::Adjective];
 
     /// Position in per-pos count arrays.
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
 
 /// One occurrence of a term in a sentence: ranges into its [`SentenceTerms`] buffers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TermOcc {
+pub(crate) struct TermOcc {
     term: (u32, u32),
-    pub pos: TermPos,
+    pub(crate) pos: TermPos,
     /// Constituents of a compound, as a range of `SentenceTerms::parts`; empty for a word.
     parts: (u32, u32),
     /// The feature-cache slot of a term that is one known word (whose text the word alone
@@ -64,12 +64,12 @@ pub struct TermOcc {
 }
 
 impl TermOcc {
-    pub fn is_compound(&self) -> bool {
+    pub(crate) fn is_compound(&self) -> bool {
         self.parts.1 - self.parts.0 > 1
     }
 
     /// The feature-cache slot of a term that is one known word.
-    pub fn slot(&self) -> Option<u32> {
+    pub(crate) fn slot(&self) -> Option<u32> {
         (self.slot != u32::MAX).then_some(self.slot)
     }
 }
@@ -77,10 +77,10 @@ impl TermOcc {
 /// The terms of one sentence. Term texts live in one buffer reused from sentence to
 /// sentence, so extracting terms allocates nothing per token.
 #[derive(Debug, Clone, Default)]
-pub struct SentenceTerms {
+pub(crate) struct SentenceTerms {
     buf: String,
     parts: Vec<(u32, u32)>,
-    pub occs: Vec<TermOcc>,
+    pub(crate) occs: Vec<TermOcc>,
     /// The nouns of every run of two or more (whatever became of the run as terms), as
     /// ranges of `buf` with their feature-cache slots (`u32::MAX`: none) …
     run_parts: Vec<(u32, u32, u32)>,
@@ -89,7 +89,7 @@ pub struct SentenceTerms {
 }
 
 impl SentenceTerms {
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.buf.clear();
         self.parts.clear();
         self.occs.clear();
@@ -100,7 +100,7 @@ impl SentenceTerms {
     /// Every noun of the sentence's runs of two or more, with its feature-cache slot and
     /// `[L, R]`: whether another noun of the run precedes and follows it (TermExtract's
     /// neighbour counts, for FLR).
-    pub fn run_nouns(&self) -> impl Iterator<Item = (&str, Option<u32>, [u64; 2])> {
+    pub(crate) fn run_nouns(&self) -> impl Iterator<Item = (&str, Option<u32>, [u64; 2])> {
         self.runs.iter().flat_map(move |&(a, b)| {
             (a..b).map(move |i| {
                 let (start, end, slot) = self.run_parts[i as usize];
@@ -113,20 +113,15 @@ impl SentenceTerms {
         })
     }
 
-    pub fn term(&self, occ: &TermOcc) -> &str {
+    pub(crate) fn term(&self, occ: &TermOcc) -> &str {
         &self.buf[occ.term.0 as usize..occ.term.1 as usize]
     }
 
     /// The constituents of a compound (nothing for a single word).
-    pub fn parts<'s>(&'s self, occ: &TermOcc) -> impl Iterator<Item = &'s str> + 's {
+    pub(crate) fn parts<'s>(&'s self, occ: &TermOcc) -> impl Iterator<Item = &'s str> + 's {
         self.parts[occ.parts.0 as usize..occ.parts.1 as usize]
             .iter()
             .map(|&(a, b)| &self.buf[a as usize..b as usize])
-    }
-
-    /// (term, pos) of every occurrence, in sentence order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, TermPos)> {
-        self.occs.iter().map(|o| (self.term(o), o.pos))
     }
 
     fn len_u32(&self) -> u32 {
@@ -183,23 +178,27 @@ impl Class {
 }
 
 /// Extracts the terms of one sentence. Shared read-only by all workers.
-pub struct TermExtractor {
-    pub stopwords: Stopwords,
+pub(crate) struct TermExtractor {
+    pub(crate) stopwords: Stopwords,
     /// Join noun runs into compounds (off with `--no-compounds`: the morpheme view).
-    pub compounds: bool,
+    pub(crate) compounds: bool,
 }
 
 /// A worker's state for the term stage: what it learned of each known word (class,
 /// stopword), and the current sentence's terms.
 #[derive(Debug, Default)]
-pub struct TermScratch {
+pub(crate) struct TermScratch {
     classes: SlotCache<u8>,
     terms: SentenceTerms,
 }
 
 impl TermExtractor {
     /// The terms of one sentence (valid until the next call with the same scratch).
-    pub fn run<'s>(&self, s: &Sentence<'_, '_>, scratch: &'s mut TermScratch) -> &'s SentenceTerms {
+    pub(crate) fn run<'s>(
+        &self,
+        s: &Sentence<'_, '_>,
+        scratch: &'s mut TermScratch,
+    ) -> &'s SentenceTerms {
         let TermScratch { classes, terms } = scratch;
         terms.clear();
         self.extract(s.text(), s.tokens, s.morphs, classes, s.urls, terms);
@@ -212,7 +211,7 @@ impl TermExtractor {
     /// The feature-cache slots of `feats` (when it has them) and `classes` let a worker
     /// classify each known word once. Tokens inside `urls` (see
     /// [`crate::text::urls::url_spans`]) are not terms.
-    pub fn extract<'t, 'd: 't>(
+    pub(crate) fn extract<'t, 'd: 't>(
         &self,
         text: &'t str,
         tokens: &[Token],

@@ -17,25 +17,25 @@ use crate::tables::rows::{SkippedRow, StanceSummaryRow, StanceTermRow, TermKind,
 
 /// The options that shape the corpus tables (not the counts).
 #[derive(Debug, Clone, Copy)]
-pub struct CorpusOptions {
+pub(crate) struct CorpusOptions {
     /// Terms in fewer units than this are not paired in cooccurrence.csv.
-    pub min_freq: u64,
+    pub(crate) min_freq: u64,
     /// Pairs co-occurring in fewer units than this are not written.
-    pub min_cooc: u64,
+    pub(crate) min_cooc: u64,
     /// Whether the corpus has groups (stance_summary.csv then has group rows).
-    pub by_group: bool,
+    pub(crate) by_group: bool,
 }
 
 /// What writing the corpus tables found, for run.json.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct CorpusFacts {
+pub(crate) struct CorpusFacts {
     /// Times the workers' pair maps were spilled to disk.
-    pub pair_spills: usize,
+    pub(crate) pair_spills: usize,
 }
 
 impl CorpusFacts {
     /// `report` (run.json) with what the counts and pairs took.
-    pub fn with_counts(
+    pub(crate) fn with_counts(
         &self,
         mut report: serde_json::Value,
         counts: &CorpusCounts,
@@ -48,7 +48,7 @@ impl CorpusFacts {
 }
 
 /// Write every corpus table into `output`'s staging folder.
-pub fn write(
+pub(crate) fn write(
     output: &mut Output,
     counts: &CorpusCounts,
     pairs: Vec<PairStore>,

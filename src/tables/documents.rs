@@ -17,39 +17,39 @@ use crate::tables::{CsvStyle, Output, RowEncoder, Table};
 
 /// One document's rows, rendered as CSV bytes.
 #[derive(Debug, Clone, Default)]
-pub struct Rendered {
-    pub documents: Vec<u8>,
-    pub doc_terms: Vec<u8>,
-    pub numbers: Vec<u8>,
-    pub sentences: Vec<u8>,
-    pub cues: Vec<u8>,
+pub(crate) struct Rendered {
+    pub(crate) documents: Vec<u8>,
+    pub(crate) doc_terms: Vec<u8>,
+    pub(crate) numbers: Vec<u8>,
+    pub(crate) sentences: Vec<u8>,
+    pub(crate) cues: Vec<u8>,
     /// For a long document, the first of its numbers, sentences and cues rows, written to
     /// temporary files as they were rendered; the writer copies them before the rows in
     /// memory.
-    pub spilled: Option<Arc<Mutex<SpilledRows>>>,
+    pub(crate) spilled: Option<Arc<Mutex<SpilledRows>>>,
 }
 
 /// The rows of a long document spilled to anonymous temporary files, so that memory does
 /// not grow with the size of one document.
 #[derive(Debug)]
-pub struct SpilledRows {
+pub(crate) struct SpilledRows {
     numbers: File,
     sentences: File,
     cues: File,
 }
 
 /// A worker's row encoders, reused from document to document.
-pub struct DocRows {
-    pub documents: RowEncoder,
-    pub doc_terms: RowEncoder,
-    pub numbers: RowEncoder,
-    pub sentences: RowEncoder,
-    pub cues: RowEncoder,
+pub(crate) struct DocRows {
+    pub(crate) documents: RowEncoder,
+    pub(crate) doc_terms: RowEncoder,
+    pub(crate) numbers: RowEncoder,
+    pub(crate) sentences: RowEncoder,
+    pub(crate) cues: RowEncoder,
     spilled: Option<SpilledRows>,
 }
 
 impl DocRows {
-    pub fn new(style: CsvStyle) -> Self {
+    pub(crate) fn new(style: CsvStyle) -> Self {
         DocRows {
             documents: RowEncoder::new(style),
             doc_terms: RowEncoder::new(style),
@@ -62,7 +62,11 @@ impl DocRows {
 
     /// Once the sentence-level rows pass `budget` bytes, move them to temporary files
     /// (made by `file`) — a long document's rows go there as they are made.
-    pub fn spill_over(&mut self, budget: usize, file: impl Fn() -> Result<File>) -> Result<()> {
+    pub(crate) fn spill_over(
+        &mut self,
+        budget: usize,
+        file: impl Fn() -> Result<File>,
+    ) -> Result<()> {
         if self.numbers.len() + self.sentences.len() + self.cues.len() <= budget {
             return Ok(());
         }
@@ -87,7 +91,7 @@ impl DocRows {
     }
 
     /// The document's rows, leaving the encoders empty for the next document.
-    pub fn take(&mut self) -> Rendered {
+    pub(crate) fn take(&mut self) -> Rendered {
         Rendered {
             documents: self.documents.take(),
             doc_terms: self.doc_terms.take(),
@@ -117,7 +121,7 @@ fn copy_spilled<R: serde::Serialize + Default>(
 }
 
 /// The per-document tables being written, in document order.
-pub struct DocTables {
+pub(crate) struct DocTables {
     documents: Table<DocumentRow>,
     doc_terms: Table<DocTermRow<'static>>,
     numbers: Table<NumberRow<'static>>,
@@ -126,7 +130,7 @@ pub struct DocTables {
 }
 
 impl DocTables {
-    pub fn create(output: &mut Output) -> Result<Self> {
+    pub(crate) fn create(output: &mut Output) -> Result<Self> {
         Ok(DocTables {
             documents: output.table("documents.csv")?,
             doc_terms: output.table("doc_terms.csv")?,
@@ -137,7 +141,7 @@ impl DocTables {
     }
 
     /// Append one document's rows (its spilled rows first).
-    pub fn append(&mut self, rows: &Rendered) -> Result<()> {
+    pub(crate) fn append(&mut self, rows: &Rendered) -> Result<()> {
         self.documents.append(&rows.documents)?;
         self.doc_terms.append(&rows.doc_terms)?;
         if let Some(spilled) = &rows.spilled {
@@ -151,7 +155,7 @@ impl DocTables {
         self.cues.append(&rows.cues)
     }
 
-    pub fn finish(self) -> Result<()> {
+    pub(crate) fn finish(self) -> Result<()> {
         self.documents.finish()?;
         self.doc_terms.finish()?;
         self.numbers.finish()?;

@@ -10,9 +10,9 @@
 //! a formula is prefixed with `'`, while a numeric cell (a negative log-odds, say) is
 //! written as a number and never touched.
 
-pub mod corpus;
-pub mod documents;
-pub mod rows;
+pub(crate) mod corpus;
+pub(crate) mod documents;
+pub(crate) mod rows;
 pub mod workbook;
 
 use std::fs::File;
@@ -26,13 +26,13 @@ use serde::ser::{self, Impossible};
 
 /// How cells are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CsvStyle {
+pub(crate) struct CsvStyle {
     /// Spreadsheet-safe output: UTF-8 BOM, formula-like text cells prefixed with `'`.
-    pub excel: bool,
+    pub(crate) excel: bool,
 }
 
 /// The output folder and the staging folder inside it.
-pub struct Output {
+pub(crate) struct Output {
     dir: PathBuf,
     staging: tempfile::TempDir,
     written: Vec<String>,
@@ -170,7 +170,7 @@ const OPTIONAL_OUTPUTS: [&str; 2] = ["run.json", "bokashi.xlsx"];
 
 impl Output {
     /// Create (if needed) and check the output folder before any work is done.
-    pub fn prepare(dir: &Path, style: CsvStyle) -> Result<Self> {
+    pub(crate) fn prepare(dir: &Path, style: CsvStyle) -> Result<Self> {
         if dir.exists() && !dir.is_dir() {
             bail!(
                 "output path {} exists and is not a directory",
@@ -216,7 +216,7 @@ impl Output {
     }
 
     /// Start a table `name` (e.g. `documents.csv`) in the staging folder.
-    pub fn table<R: Serialize + Default>(&mut self, name: &str) -> Result<Table<R>> {
+    pub(crate) fn table<R: Serialize + Default>(&mut self, name: &str) -> Result<Table<R>> {
         let path = self.staging.path().join(name);
         let file =
             File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
@@ -225,12 +225,12 @@ impl Output {
     }
 
     /// The staging folder, for files written other than as tables.
-    pub fn staging(&self) -> &Path {
+    pub(crate) fn staging(&self) -> &Path {
         self.staging.path()
     }
 
     /// The CSV tables written so far, in the order they were started.
-    pub fn tables(&self) -> Vec<String> {
+    pub(crate) fn tables(&self) -> Vec<String> {
         self.written
             .iter()
             .filter(|n| n.ends_with(".csv"))
@@ -239,7 +239,7 @@ impl Output {
     }
 
     /// Write `value` as pretty JSON to `name`, committed with the tables.
-    pub fn write_json(&mut self, name: &str, value: &serde_json::Value) -> Result<()> {
+    pub(crate) fn write_json(&mut self, name: &str, value: &serde_json::Value) -> Result<()> {
         let mut file =
             File::create(self.staging().join(name)).with_context(|| format!("writing {name}"))?;
         serde_json::to_writer_pretty(&mut file, value)
@@ -249,12 +249,12 @@ impl Output {
     }
 
     /// Move `name`, written into the staging folder by hand, into place with the tables.
-    pub fn adopt(&mut self, name: &str) {
+    pub(crate) fn adopt(&mut self, name: &str) {
         self.written.push(name.to_string());
     }
 
     /// Move every finished table into the output folder; the staging folder goes away.
-    pub fn commit(mut self) -> Result<Vec<PathBuf>> {
+    pub(crate) fn commit(mut self) -> Result<Vec<PathBuf>> {
         self.committed = true;
         for stale in OPTIONAL_OUTPUTS {
             if !self.written.iter().any(|w| w == stale) {
@@ -343,10 +343,6 @@ impl Output {
         // The staging path now holds the old folder: it goes with the guard.
         Ok(true)
     }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
 }
 
 impl Drop for Output {
@@ -370,7 +366,7 @@ impl Drop for Output {
 /// Cells are serialized straight into the row bytes: the tables hold millions of cells and
 /// almost none needs quoting, so a cell is copied as is unless csv-core says it must be
 /// quoted, and only then goes through csv-core's quoting.
-pub struct RowEncoder {
+pub(crate) struct RowEncoder {
     core: csv_core::Writer,
     bytes: Vec<u8>,
     /// A cell to be quoted, with its `--excel` prefix.
@@ -382,7 +378,7 @@ pub struct RowEncoder {
 }
 
 impl RowEncoder {
-    pub fn new(style: CsvStyle) -> Self {
+    pub(crate) fn new(style: CsvStyle) -> Self {
         RowEncoder {
             core: csv_core::WriterBuilder::new()
                 .terminator(csv_core::Terminator::Any(b'\n'))
@@ -397,7 +393,7 @@ impl RowEncoder {
 
     /// Append one row (any flat `Serialize` struct); a row that cannot be serialized
     /// leaves nothing behind.
-    pub fn encode<T: Serialize>(&mut self, row: &T) -> Result<()> {
+    pub(crate) fn encode<T: Serialize>(&mut self, row: &T) -> Result<()> {
         self.begin_record();
         let result = row.serialize(RowSerializer {
             encoder: self,
@@ -499,22 +495,18 @@ impl RowEncoder {
     /// The bytes encoded so far, leaving the encoder empty.
     /// The next rows start in a buffer as large as these (documents are alike): no
     /// chain of reallocations per document.
-    pub fn take(&mut self) -> Vec<u8> {
+    pub(crate) fn take(&mut self) -> Vec<u8> {
         let capacity = self.bytes.len().next_power_of_two();
         std::mem::replace(&mut self.bytes, Vec::with_capacity(capacity))
     }
 
     /// Bytes encoded so far.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.bytes.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
-    }
-
     /// Write the bytes encoded so far to `out` and forget them.
-    pub fn drain_to(&mut self, out: &mut impl Write) -> std::io::Result<()> {
+    pub(crate) fn drain_to(&mut self, out: &mut impl Write) -> std::io::Result<()> {
         out.write_all(&self.bytes)?;
         self.bytes.clear();
         Ok(())
@@ -553,7 +545,7 @@ fn needs_quotes(cell: &[u8]) -> bool {
 }
 
 /// A CSV table of rows of type `R`.
-pub struct Table<R> {
+pub(crate) struct Table<R> {
     name: String,
     out: Box<dyn Write + Send>,
     encoder: RowEncoder,
@@ -562,7 +554,11 @@ pub struct Table<R> {
 
 impl<R: Serialize + Default> Table<R> {
     /// A table writing into any writer (used for tests and for files alike).
-    pub fn new(out: impl Write + Send + 'static, name: &str, style: CsvStyle) -> Result<Self> {
+    pub(crate) fn new(
+        out: impl Write + Send + 'static,
+        name: &str,
+        style: CsvStyle,
+    ) -> Result<Self> {
         let mut out: Box<dyn Write + Send> = Box::new(out);
         if style.excel {
             out.write_all("\u{FEFF}".as_bytes())
@@ -580,7 +576,7 @@ impl<R: Serialize + Default> Table<R> {
         Ok(table)
     }
 
-    pub fn write(&mut self, row: &R) -> Result<()> {
+    pub(crate) fn write(&mut self, row: &R) -> Result<()> {
         self.encoder
             .encode(row)
             .with_context(|| format!("serializing a row of {}", self.name))?;
@@ -588,7 +584,7 @@ impl<R: Serialize + Default> Table<R> {
     }
 
     /// Append rows a [`RowEncoder`] rendered elsewhere (with the same style).
-    pub fn append(&mut self, rows: &[u8]) -> Result<()> {
+    pub(crate) fn append(&mut self, rows: &[u8]) -> Result<()> {
         self.out
             .write_all(rows)
             .with_context(|| format!("writing {}", self.name))
@@ -601,7 +597,7 @@ impl<R: Serialize + Default> Table<R> {
     }
 
     /// Flush and check: a writer's `Drop` would swallow the error.
-    pub fn finish(mut self) -> Result<()> {
+    pub(crate) fn finish(mut self) -> Result<()> {
         self.out
             .flush()
             .with_context(|| format!("writing {}", self.name))
@@ -619,7 +615,7 @@ fn header_of<R: Serialize>(row: &R) -> Result<Vec<String>> {
 }
 
 /// Whether a spreadsheet would treat a text cell starting like this as a formula.
-pub fn is_formula_like(cell: &str) -> bool {
+pub(crate) fn is_formula_like(cell: &str) -> bool {
     matches!(
         cell.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
@@ -627,7 +623,7 @@ pub fn is_formula_like(cell: &str) -> bool {
 }
 
 #[derive(Debug)]
-pub struct CellError(String);
+pub(crate) struct CellError(String);
 
 impl std::fmt::Display for CellError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

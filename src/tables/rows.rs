@@ -11,36 +11,36 @@ use crate::stages::terms::TermPos;
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct DocumentRow {
     pub doc: String,
-    pub group: String,
+    pub(crate) group: String,
     /// Characters of the decoded text, line breaks and BOM not counted.
-    pub chars: u64,
-    pub sentences: u64,
+    pub(crate) chars: u64,
+    pub(crate) sentences: u64,
     /// Morphemes, punctuation included, whitespace excluded (as MeCab counts them).
-    pub tokens: u64,
+    pub(crate) tokens: u64,
     /// Distinct terms (term, pos) in the document.
-    pub terms: u64,
+    pub(crate) terms: u64,
     /// Numeric expressions (rows of numbers.csv).
-    pub numbers: u64,
+    pub(crate) numbers: u64,
     /// Cues found (rows of cues.csv), by stance.
-    pub hedge_cues: u64,
-    pub absolute_cues: u64,
+    pub(crate) hedge_cues: u64,
+    pub(crate) absolute_cues: u64,
     /// Sentences by stance.
-    pub hedged_sentences: u64,
-    pub absolute_sentences: u64,
-    pub mixed_sentences: u64,
-    pub neutral_sentences: u64,
+    pub(crate) hedged_sentences: u64,
+    pub(crate) absolute_sentences: u64,
+    pub(crate) mixed_sentences: u64,
+    pub(crate) neutral_sentences: u64,
     /// Cues per 1,000 tokens, computed from the counts above.
-    pub hedge_per_1k_tokens: f64,
-    pub absolute_per_1k_tokens: f64,
+    pub(crate) hedge_per_1k_tokens: f64,
+    pub(crate) absolute_per_1k_tokens: f64,
 }
 
 /// `skipped.csv`: one row per input that was not analyzed.
-pub use crate::input::Skipped as SkippedRow;
+pub(crate) use crate::input::Skipped as SkippedRow;
 
 /// Whether a term is a single word or a compound of several nouns.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
-pub enum TermKind {
+pub(crate) enum TermKind {
     #[default]
     Word,
     Compound,
@@ -48,100 +48,100 @@ pub enum TermKind {
 
 /// `terms.csv`: one row per distinct (term, pos) of the corpus.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct TermRow {
-    pub term: String,
-    pub pos: TermPos,
-    pub kind: TermKind,
-    pub freq: u64,
-    pub doc_freq: u64,
+pub(crate) struct TermRow {
+    pub(crate) term: String,
+    pub(crate) pos: TermPos,
+    pub(crate) kind: TermKind,
+    pub(crate) freq: u64,
+    pub(crate) doc_freq: u64,
     /// TermExtract FLR for nouns; empty for verbs and adjectives.
-    pub flr: Option<f64>,
+    pub(crate) flr: Option<f64>,
 }
 
 /// `doc_terms.csv`: one row per (document, term, pos).
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct DocTermRow<'a> {
+pub(crate) struct DocTermRow<'a> {
     pub doc: &'a str,
-    pub term: &'a str,
-    pub pos: TermPos,
-    pub freq: u64,
+    pub(crate) term: &'a str,
+    pub(crate) pos: TermPos,
+    pub(crate) freq: u64,
 }
 
 /// `numbers.csv`: one row per numeric expression, in document order.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct NumberRow<'a> {
+pub(crate) struct NumberRow<'a> {
     pub doc: &'a str,
-    pub sentence_no: u64,
+    pub(crate) sentence_no: u64,
     /// The number(s) and unit as written in the source (qualifiers not included).
-    pub surface: &'a str,
+    pub(crate) surface: &'a str,
     /// Plain decimal; empty for a date (see `date`).
-    pub value_min: String,
-    pub value_max: String,
-    pub unit: &'a str,
-    pub kind: crate::stages::numbers::Kind,
+    pub(crate) value_min: String,
+    pub(crate) value_max: String,
+    pub(crate) unit: &'a str,
+    pub(crate) kind: crate::stages::numbers::Kind,
     /// `mean;max;min;approx;at_least;at_most`, those that apply, in that order.
-    pub qualifier: String,
+    pub(crate) qualifier: String,
     /// Stance of the sentence (hedged, absolute, mixed, neutral).
-    pub stance: &'a str,
+    pub(crate) stance: &'a str,
     /// What a bare number measures, when a Latin abbreviation precedes it (CRP, MMP-3).
-    pub analyte: &'a str,
+    pub(crate) analyte: &'a str,
     /// The period of a rate: day, week, month or year (月に1回), empty otherwise.
-    pub per: &'a str,
+    pub(crate) per: &'a str,
     /// `outcome` for a figure of results a claim rests on (満足度98%, 約8割の患者が改善).
-    pub claim: &'a str,
+    pub(crate) claim: &'a str,
     /// ISO 8601 date (`2026-02`, `2025-12-23`, a span `2024-06/2025-01`); the value columns
     /// are then empty.
-    pub date: String,
+    pub(crate) date: String,
 }
 
 /// `cues.csv`: one row per cue found, in document order.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct CueRow<'a> {
+pub(crate) struct CueRow<'a> {
     pub doc: &'a str,
-    pub sentence_no: u64,
-    pub stance: CueStance,
-    pub category: &'a str,
+    pub(crate) sentence_no: u64,
+    pub(crate) stance: CueStance,
+    pub(crate) category: &'a str,
     /// The lexicon entry (or, for claim rules, the claim word).
-    pub cue: &'a str,
+    pub(crate) cue: &'a str,
     /// The matched text as written in the source.
-    pub surface: &'a str,
+    pub(crate) surface: &'a str,
 }
 
 /// `sentences.csv`: one row per sentence, in document order.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct SentenceRow<'a> {
+pub(crate) struct SentenceRow<'a> {
     pub doc: &'a str,
-    pub sentence_no: u64,
-    pub stance: SentenceStance,
-    pub hedge_cues: u64,
-    pub absolute_cues: u64,
-    pub numbers: u64,
+    pub(crate) sentence_no: u64,
+    pub(crate) stance: SentenceStance,
+    pub(crate) hedge_cues: u64,
+    pub(crate) absolute_cues: u64,
+    pub(crate) numbers: u64,
     /// The sentence as written in the source.
-    pub text: &'a str,
+    pub(crate) text: &'a str,
 }
 
 /// `stance_summary.csv`: cue counts per group and for the whole corpus.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct StanceSummaryRow {
+pub(crate) struct StanceSummaryRow {
     /// The group; empty on corpus rows (and for documents directly in the input root).
-    pub group: String,
-    pub stance: CueStance,
-    pub category: String,
-    pub cue: String,
-    pub freq: u64,
-    pub doc_freq: u64,
+    pub(crate) group: String,
+    pub(crate) stance: CueStance,
+    pub(crate) category: String,
+    pub(crate) cue: String,
+    pub(crate) freq: u64,
+    pub(crate) doc_freq: u64,
     /// `corpus` for whole-corpus totals, `group` for per-group rows.
-    pub level: String,
+    pub(crate) level: String,
 }
 
 /// `stance_terms.csv`: which terms go with hedged versus absolute sentences.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct StanceTermRow {
-    pub term: String,
-    pub pos: TermPos,
-    pub hedged_freq: u64,
-    pub absolute_freq: u64,
+pub(crate) struct StanceTermRow {
+    pub(crate) term: String,
+    pub(crate) pos: TermPos,
+    pub(crate) hedged_freq: u64,
+    pub(crate) absolute_freq: u64,
     /// Log-odds ratio (hedged vs absolute) with an informative Dirichlet prior; > 0 leans hedged.
-    pub log_odds: f64,
-    pub z: f64,
+    pub(crate) log_odds: f64,
+    pub(crate) z: f64,
 }

@@ -78,7 +78,7 @@ fn describe(table: &str) -> &'static str {
 /// cells and continued sheets. `excel` undoes the `'` that `--excel` put before
 /// formula-like cells (a workbook cell is text and needs none).
 /// Write `bokashi.xlsx` from the tables finished so far in `output`, committed with them.
-pub fn add_to(
+pub(crate) fn add_to(
     output: &mut crate::tables::Output,
     excel: bool,
     warn: impl FnMut(String),

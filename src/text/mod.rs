@@ -2,5 +2,5 @@
 //! normalized (NFKC) with a map back to the text as written ([`normalize`]); the URLs in it found once ([`urls`]).
 
 pub mod normalize;
-pub mod sentence;
-pub mod urls;
+pub(crate) mod sentence;
+pub(crate) mod urls;

@@ -64,7 +64,7 @@ impl Normalized {
     ///
     /// Runs of stable starters (nearly all of Japanese text) are copied as they are, in
     /// one piece; every other chunk goes through [`Self::push_chunk`].
-    pub fn rebuild(&mut self, source: &str) {
+    pub(crate) fn rebuild(&mut self, source: &str) {
         self.text.clear();
         self.segments.clear();
         let bytes = source.as_bytes();
@@ -149,7 +149,7 @@ impl Normalized {
     /// The source byte range that a range of the normalized text came from.
     ///
     /// Out-of-range or non-boundary inputs are clamped, never a panic.
-    pub fn source_range(&self, norm: Range<usize>) -> Range<usize> {
+    pub(crate) fn source_range(&self, norm: Range<usize>) -> Range<usize> {
         let Some(sentinel) = self.segments.last() else {
             return 0..0;
         };
@@ -198,7 +198,8 @@ impl Normalized {
 
 /// `s` normalized as [`Normalized`] does, borrowed when that changes nothing (a base form
 /// from the dictionary, a word of a list): no allocation in the common case.
-pub fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
+#[cfg(test)]
+pub(crate) fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
     // Kana and kanji only (nearly every base form): nothing to look up.
     if s.chars().all(stable_starter) {
         return std::borrow::Cow::Borrowed(s);
@@ -263,7 +264,7 @@ fn stable_starter_len(bytes: &[u8]) -> usize {
 /// Whether `c` begins a new normalization chunk.
 /// Marks that reorder text on screen without showing: LRM, RLM, ALM, bidi embeddings,
 /// overrides and isolates. Dropped for analysis, escaped in ids and messages.
-pub fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(
         c,
         '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
@@ -272,7 +273,7 @@ pub fn is_bidi_control(c: char) -> bool {
 
 /// Circled and parenthesized numbers (①, ❶, ⑴, ⒈) mark list items: NFKC would make
 /// them digits, which the number stage would read as quantities, so they are kept.
-pub fn is_list_mark(c: char) -> bool {
+pub(crate) fn is_list_mark(c: char) -> bool {
     matches!(c, '\u{2460}'..='\u{24FF}' | '\u{2776}'..='\u{2793}' | '\u{3251}'..='\u{325F}' | '\u{32B1}'..='\u{32BF}')
 }
 

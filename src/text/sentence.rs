@@ -16,7 +16,7 @@
 use std::ops::Range;
 
 /// Byte ranges of the sentences of `text`, in order.
-pub fn split(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn split(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut scratch = LineScratch::default();
     let mut line_start = 0;
@@ -293,7 +293,7 @@ fn decimal_point(prev: Option<char>, c: char, next: Option<char>) -> bool {
 /// no line break) are cut into pieces of at most this size, at the last 、，, or space in
 /// the second half of the window when there is one, so that tokenizing stays linear in time
 /// and memory whatever the input.
-pub const MAX_SENTENCE_CHARS: usize = 1024;
+pub(crate) const MAX_SENTENCE_CHARS: usize = 1024;
 
 fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &text[range.clone()];

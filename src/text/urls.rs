@@ -4,7 +4,7 @@ use std::ops::Range;
 
 /// Byte ranges of URLs, e-mail addresses and bare domains in `text`: not numbers, and not
 /// terms either (the term stage skips the tokens inside them).
-pub fn url_spans(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn url_spans(text: &str) -> Vec<Range<usize>> {
     // Cheap test first: almost no sentence holds any of these, and every one of them has
     // a `.` before a letter (a domain) or after www, a `:` before `/` (http://) or an `@`
     // (e-mail) — one memchr pass, which decimals (0.492) and No.1 do not stop.

@@ -27,7 +27,7 @@ use crate::stages::stance::lexicon::CueStance;
 
 /// How a predicate is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     Affirmed,
     Negated,
     /// ために, ように, ことを目指す.
@@ -87,7 +87,7 @@ const FACTIVE: [&str; 9] = [
 ];
 
 /// The status of the predicate at morpheme `i` and the end of its verb group.
-pub fn predicate_status(s: &Prepared, i: usize) -> (Status, usize) {
+pub(crate) fn predicate_status(s: &Prepared, i: usize) -> (Status, usize) {
     let (status, end) = verb_group(s, i);
     if status != Status::Affirmed {
         return (status, end);
@@ -294,7 +294,7 @@ fn verb_group(s: &Prepared, i: usize) -> (Status, usize) {
 /// Whether the noun phrase starting at morpheme `j` is the subject of a denied
 /// existence (確かなデータは、私の知る限り見当たらない; 根本的なケアをうたう商品は、
 /// ほとんど見当たらなかった).
-pub fn denied_noun_phrase(s: &Prepared, j: usize) -> bool {
+pub(crate) fn denied_noun_phrase(s: &Prepared, j: usize) -> bool {
     let ms = &s.morphs;
     let Some(&clause) = s.clause.get(j) else {
         return false;
@@ -326,7 +326,7 @@ pub fn denied_noun_phrase(s: &Prepared, j: usize) -> bool {
 }
 
 /// Adds the claim hits of the sentence.
-pub fn find(m: &StanceMatcher, s: &Prepared, hits: &mut Vec<Hit<'_>>) {
+pub(crate) fn find(m: &StanceMatcher, s: &Prepared, hits: &mut Vec<Hit<'_>>) {
     let words = &m.lexicon().claims;
     let ms = &s.morphs;
     // A cue already found on these morphemes (副作用ゼロ, ないわけではない) wins.
@@ -473,19 +473,19 @@ fn efficacy(
 /// form of an efficacy or support verb (保てる), or the last part of a noun class word
 /// that IPADIC splits (反応 of 拒絶反応, 的 of 効果的, 性 of 安全性).
 #[derive(Debug, Default)]
-pub struct ClaimIndex {
+pub(crate) struct ClaimIndex {
     words: rustc_hash::FxHashMap<String, u8>,
 }
 
 /// Which rules a morpheme may start (see [`ClaimIndex::rules`]).
-pub const EFFICACY_RULE: u8 = 1;
-pub const BENEFIT_RULE: u8 = 2;
-pub const EFFECT_RULE: u8 = 4;
-pub const SAFETY_RULE: u8 = 8;
-pub const EVIDENCE_RULE: u8 = 16;
+pub(crate) const EFFICACY_RULE: u8 = 1;
+pub(crate) const BENEFIT_RULE: u8 = 2;
+pub(crate) const EFFECT_RULE: u8 = 4;
+pub(crate) const SAFETY_RULE: u8 = 8;
+pub(crate) const EVIDENCE_RULE: u8 = 16;
 
 impl ClaimIndex {
-    pub fn new(w: &crate::stages::stance::lexicon::ClaimWords) -> Self {
+    pub(crate) fn new(w: &crate::stages::stance::lexicon::ClaimWords) -> Self {
         let mut words: rustc_hash::FxHashMap<String, u8> = rustc_hash::FxHashMap::default();
         let mut add = |word: &str, rule: u8| *words.entry(word.to_string()).or_default() |= rule;
         for word in w.efficacy.iter().chain(&w.support).chain(&w.better) {
@@ -532,7 +532,7 @@ impl ClaimIndex {
     }
 
     /// The rules that may start at a morpheme with this base form (0: none).
-    pub fn rules(&self, base: &str) -> u8 {
+    pub(crate) fn rules(&self, base: &str) -> u8 {
         self.words.get(base).copied().unwrap_or(0)
     }
 }
@@ -541,7 +541,7 @@ impl ClaimIndex {
 /// the features alone: most sentences with a claim word then need no morpheme view. Each
 /// test here is implied by the rule it guards (a test compares the cues of the sample
 /// corpus and the development set with and without this filter).
-pub fn possible(
+pub(crate) fn possible(
     rules: u8,
     i: usize,
     feats: Morphs<'_, '_>,

@@ -8,7 +8,12 @@ use super::{Hit, StanceMatcher};
 /// Every lexicon pattern in the sentence: token patterns in one Aho–Corasick pass over
 /// the keys' ids (`haystack`, see [`super::push_id`]), later `…` segments searched after
 /// the first; `surface` patterns on the normalized text.
-pub fn find<'m>(m: &'m StanceMatcher, s: &Prepared, haystack: &[u8], hits: &mut Vec<Hit<'m>>) {
+pub(crate) fn find<'m>(
+    m: &'m StanceMatcher,
+    s: &Prepared,
+    haystack: &[u8],
+    hits: &mut Vec<Hit<'m>>,
+) {
     let width = m.width;
     if let Some(ac) = &m.token_ac {
         for found in ac.find_overlapping_iter(haystack) {
@@ -103,7 +108,7 @@ fn covering_tokens(s: &Prepared, r: Range<usize>) -> Range<usize> {
 
 /// A cue inside a longer (or an equal, earlier) cue is dropped: 最高 in 最高品質,
 /// 保証する in 保証するものではない.
-pub fn drop_nested(hits: &mut Vec<Hit<'_>>) {
+pub(crate) fn drop_nested(hits: &mut Vec<Hit<'_>>) {
     for i in 0..hits.len() {
         for j in 0..hits.len() {
             if i == j || hits[j].dropped {

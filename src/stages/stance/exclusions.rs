@@ -20,7 +20,7 @@ const TOPIC_NOUNS: [&str; 11] = [
     "論文",
 ];
 
-pub fn apply(s: &Prepared, hits: &mut Vec<Hit<'_>>) {
+pub(crate) fn apply(s: &Prepared, hits: &mut Vec<Hit<'_>>) {
     if hits.is_empty() {
         return;
     }

@@ -25,20 +25,20 @@ use crate::morph::tokenize::{Features, Morphs, Token, Tokenizer};
 use crate::resources::Source;
 use crate::text::normalize::Normalized;
 
-pub const BUILTIN_LEXICON: &str = include_str!("../../../dict/stance_lexicon.tsv");
-pub const BUILTIN_CLAIM_WORDS: &str = include_str!("../../../dict/claim_words.tsv");
+pub(crate) const BUILTIN_LEXICON: &str = include_str!("../../../dict/stance_lexicon.tsv");
+pub(crate) const BUILTIN_CLAIM_WORDS: &str = include_str!("../../../dict/claim_words.tsv");
 
 /// The key every negation maps to. Not a possible base form.
-pub const NEG: &str = "\u{0}NEG";
+pub(crate) const NEG: &str = "\u{0}NEG";
 /// The key of よう after の (a simile), which the inference ようだ must not match.
-pub const SIMILE: &str = "\u{0}SIMILE";
+pub(crate) const SIMILE: &str = "\u{0}SIMILE";
 /// The key of the particles は, が and も.
-pub const TOPIC: &str = "が";
+pub(crate) const TOPIC: &str = "が";
 
 /// Whether a cue softens or asserts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum CueStance {
+pub(crate) enum CueStance {
     #[default]
     Hedge,
     Absolute,
@@ -46,58 +46,58 @@ pub enum CueStance {
 
 /// One lexicon line.
 #[derive(Debug, Clone)]
-pub struct Entry {
-    pub stance: CueStance,
-    pub category: String,
+pub(crate) struct Entry {
+    pub(crate) stance: CueStance,
+    pub(crate) category: String,
     /// The expression as the user wrote it (the `cue` column).
-    pub expression: String,
+    pub(crate) expression: String,
     /// Token pattern: key segments, matched in order (`…` separates segments).
-    pub segments: Vec<Vec<String>>,
+    pub(crate) segments: Vec<Vec<String>>,
     /// Surface pattern on the normalized text, for `surface` entries.
-    pub surface: Option<String>,
+    pub(crate) surface: Option<String>,
     /// Whether the pattern itself contains a negation (ないわけではない): such hedges
     /// take the absolute cues before them in their clause out of force.
-    pub negating: bool,
+    pub(crate) negating: bool,
     /// The line of the lexicon file, for messages.
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 /// The claim words of `dict/claim_words.tsv`: classes of predicates and nouns that the
 /// claim rules of [`crate::stages::stance`] read (see that file's header for each kind).
 #[derive(Debug, Clone, Default)]
-pub struct ClaimWords {
+pub(crate) struct ClaimWords {
     /// Verbs and サ変 nouns of improvement, suppression, promotion, recovery, protection.
-    pub efficacy: HashSet<String>,
+    pub(crate) efficacy: HashSet<String>,
     /// Verbs that state a benefit through their object (修復を促す, 改善を実感).
-    pub support: HashSet<String>,
+    pub(crate) support: HashSet<String>,
     /// Words whose predicative or attributive use states a benefit (効果的, 有効) …
-    pub benefit: HashSet<String>,
+    pub(crate) benefit: HashSet<String>,
     /// … or safety (安全, 安心).
-    pub safe: HashSet<String>,
+    pub(crate) safe: HashSet<String>,
     /// Nouns naming an effect (効果, 作用, 安全性) …
-    pub effect: HashSet<String>,
+    pub(crate) effect: HashSet<String>,
     /// … and the predicates that assert one (ある, 持つ, 発揮, 高い, 続く).
-    pub effect_verb: HashSet<String>,
+    pub(crate) effect_verb: HashSet<String>,
     /// Verbs reporting an established finding (分かる, 判明, 突き止める).
-    pub evidence: HashSet<String>,
+    pub(crate) evidence: HashSet<String>,
     /// Nouns of harm whose absence or smallness is a safety claim.
-    pub risk: HashSet<String>,
+    pub(crate) risk: HashSet<String>,
     /// Predicates of smallness (少ない, 低い, 軽い) for the risk nouns.
-    pub risk_low: HashSet<String>,
+    pub(crate) risk_low: HashSet<String>,
     /// Adjectives and adjectival nouns of a better state (軽い, 楽, 若々しい) with なる.
-    pub better: HashSet<String>,
-    pub commitment: HashSet<String>,
+    pub(crate) better: HashSet<String>,
+    pub(crate) commitment: HashSet<String>,
     /// (line, kind, word) as read, for messages.
-    pub lines: Vec<(usize, &'static str, String)>,
+    pub(crate) lines: Vec<(usize, &'static str, String)>,
     /// The last morpheme of every noun-class word that the dictionary splits (反応 of
     /// 拒絶反応, 性 of 安全性), filled in by [`Lexicon::compile`].
-    pub tails: HashSet<String>,
+    pub(crate) tails: HashSet<String>,
     /// The file's name, for messages.
-    pub source: String,
+    pub(crate) source: String,
 }
 
 /// The kinds of `dict/claim_words.tsv`, in the order the file documents them.
-pub const CLAIM_KINDS: [&str; 11] = [
+pub(crate) const CLAIM_KINDS: [&str; 11] = [
     "efficacy",
     "support",
     "benefit",
@@ -112,7 +112,7 @@ pub const CLAIM_KINDS: [&str; 11] = [
 ];
 
 impl ClaimWords {
-    pub fn parse(source: &Source) -> Result<Self> {
+    pub(crate) fn parse(source: &Source) -> Result<Self> {
         let mut words = ClaimWords {
             source: source.name.clone(),
             ..ClaimWords::default()
@@ -163,7 +163,7 @@ impl ClaimWords {
 /// The kanji spelling of a base form often written in kana, so that a lexicon entry or a
 /// claim word written one way matches text written the other (いえる ≡ 言える,
 /// わかる ≡ 分かる, やわらげる ≡ 和らげる).
-pub fn canonical_base(base: &str) -> Option<&'static str> {
+pub(crate) fn canonical_base(base: &str) -> Option<&'static str> {
     // Every spelling below is two to five hiragana (U+3041–U+309F: E3 81 xx or E3 82 xx):
     // most base forms are not.
     let b = base.as_bytes();
@@ -202,10 +202,10 @@ pub fn canonical_base(base: &str) -> Option<&'static str> {
 /// A canonical key of one token, the index of that token, and the key's id in the
 /// matcher's vocabulary (0 when it has none, or when no vocabulary was given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Key<'a> {
-    pub key: &'a str,
-    pub token: usize,
-    pub id: u32,
+pub(crate) struct Key<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) token: usize,
+    pub(crate) id: u32,
 }
 
 /// How a token's key is derived from the token; for a dictionary word it depends on the
@@ -255,14 +255,9 @@ impl KeyRule {
     }
 }
 
-/// The key of one token, or `None` when it is dropped (ます).
-pub fn token_key<'a>(f: &Features<'a>, surface: &'a str) -> Option<&'a str> {
-    key_rule(f, surface).apply(f, surface)
-}
-
 /// A dictionary word's key as far as it depends on the word alone.
 #[derive(Debug, Clone, Copy)]
-pub enum Resolved<'a> {
+pub(crate) enum Resolved<'a> {
     Dropped,
     /// The key depends on the surface (a word without a base form).
     Surface,
@@ -272,12 +267,12 @@ pub enum Resolved<'a> {
 
 /// Keys of dictionary words (and their ids) by feature-cache slot, kept by a worker across
 /// sentences (an unknown word's key depends on its surface, so it is never cached).
-pub type KeyCache<'a> = SlotCache<Option<Resolved<'a>>>;
+pub(crate) type KeyCache<'a> = SlotCache<Option<Resolved<'a>>>;
 
 /// The keys of a tokenized text, with ある merged into a following negation; `id_of`
 /// gives each key its id. The tokens' feature-cache slots (when `feats` has them) key
 /// `cache`.
-pub fn canonical_keys<'t, 'd: 't>(
+pub(crate) fn canonical_keys<'t, 'd: 't>(
     text: &'t str,
     tokens: &[Token],
     feats: Morphs<'_, 'd>,
@@ -352,16 +347,20 @@ fn is_function_key(key: &str) -> bool {
 
 /// The stance lexicon, compiled.
 #[derive(Debug, Clone)]
-pub struct Lexicon {
-    pub entries: Vec<Entry>,
-    pub claims: ClaimWords,
+pub(crate) struct Lexicon {
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) claims: ClaimWords,
     /// The file's name, for messages.
-    pub source: String,
+    pub(crate) source: String,
 }
 
 impl Lexicon {
     /// Parse and compile `source` with `tokenizer`; errors name the file and line.
-    pub fn compile(source: &Source, claims: ClaimWords, tokenizer: &Tokenizer) -> Result<Self> {
+    pub(crate) fn compile(
+        source: &Source,
+        claims: ClaimWords,
+        tokenizer: &Tokenizer,
+    ) -> Result<Self> {
         let mut worker = tokenizer.worker();
         let mut tokens = Vec::new();
         let mut entries = Vec::new();
@@ -489,7 +488,7 @@ impl Lexicon {
     }
 
     /// Every distinct key used by a pattern, numbered from 1 (0 is "any other key").
-    pub fn vocabulary(&self) -> HashMap<String, u32> {
+    pub(crate) fn vocabulary(&self) -> HashMap<String, u32> {
         let mut vocab = HashMap::default();
         for key in self
             .entries

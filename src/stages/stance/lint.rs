@@ -58,7 +58,7 @@ impl StanceMatcher {
     }
 
     /// One message per entry of the lexicon or claim-word file that cannot match.
-    pub fn lint(&self, tokenizer: &Tokenizer) -> Vec<String> {
+    pub(crate) fn lint(&self, tokenizer: &Tokenizer) -> Vec<String> {
         let mut out = Vec::new();
         let mut worker = tokenizer.worker();
         let mut tokens = Vec::new();

@@ -27,7 +27,7 @@
 mod claims;
 mod cues;
 mod exclusions;
-pub mod lexicon;
+pub(crate) mod lexicon;
 mod lint;
 mod negation;
 mod sentence;
@@ -48,7 +48,7 @@ use sentence::Prepared;
 /// The stance of a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum SentenceStance {
+pub(crate) enum SentenceStance {
     Hedged,
     Absolute,
     Mixed,
@@ -57,7 +57,7 @@ pub enum SentenceStance {
 }
 
 impl SentenceStance {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SentenceStance::Hedged => "hedged",
             SentenceStance::Absolute => "absolute",
@@ -69,15 +69,15 @@ impl SentenceStance {
 
 /// A cue found in a sentence; its words are borrowed from the lexicon when they can be.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cue<'m> {
-    pub stance: CueStance,
-    pub category: Cow<'m, str>,
+pub(crate) struct Cue<'m> {
+    pub(crate) stance: CueStance,
+    pub(crate) category: Cow<'m, str>,
     /// The lexicon expression, or for claim rules the claim word (緩和, 副作用).
-    pub cue: Cow<'m, str>,
+    pub(crate) cue: Cow<'m, str>,
     /// Byte range in the normalized sentence.
-    pub range: Range<usize>,
+    pub(crate) range: Range<usize>,
     /// The rule that found it: `lexicon`, or a claim or negation rule's name.
-    pub rule: &'static str,
+    pub(crate) rule: &'static str,
 }
 
 /// A candidate cue while the passes run.
@@ -99,7 +99,7 @@ struct Hit<'m> {
 }
 
 /// The compiled matcher, shared read-only by all workers.
-pub struct StanceMatcher {
+pub(crate) struct StanceMatcher {
     lexicon: Lexicon,
     vocab: HashMap<String, u32>,
     /// Per vocabulary id: the COMMITMENT bit, so the negation pass tests a key with an
@@ -119,7 +119,7 @@ pub struct StanceMatcher {
 
 /// Per-thread buffers.
 #[derive(Default)]
-pub struct StanceScratch<'d> {
+pub(crate) struct StanceScratch<'d> {
     ids: Vec<u32>,
     /// The keys' ids, [`StanceMatcher::width`] bytes each.
     haystack: Vec<u8>,
@@ -161,7 +161,7 @@ fn id_width(max: usize) -> usize {
 
 impl StanceMatcher {
     /// The stance of one sentence; its cues (those left in force) are put in `out`.
-    pub fn run<'m, 'd>(
+    pub(crate) fn run<'m, 'd>(
         &'m self,
         s: &Sentence<'_, 'd>,
         scratch: &mut StanceScratch<'d>,
@@ -170,7 +170,7 @@ impl StanceMatcher {
         self.analyze(s.text(), s.tokens, s.morphs, scratch, out)
     }
 
-    pub fn new(lexicon: Lexicon) -> Result<Self> {
+    pub(crate) fn new(lexicon: Lexicon) -> Result<Self> {
         let mut vocab = lexicon.vocabulary();
         let claims = &lexicon.claims;
         for word in &claims.commitment {
@@ -226,7 +226,7 @@ impl StanceMatcher {
         })
     }
 
-    pub fn lexicon(&self) -> &Lexicon {
+    pub(crate) fn lexicon(&self) -> &Lexicon {
         &self.lexicon
     }
 
@@ -234,7 +234,7 @@ impl StanceMatcher {
     ///
     /// `feats` (read through the worker's feature cache when it has one) lets a worker
     /// look up each known word's vocabulary id once.
-    pub fn analyze<'t, 'd: 't, 'm>(
+    pub(crate) fn analyze<'t, 'd: 't, 'm>(
         &'m self,
         text: &'t str,
         tokens: &[Token],

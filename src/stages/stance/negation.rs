@@ -55,7 +55,7 @@ fn after_negation(keys: &[Key], from: usize) -> usize {
 /// absolute cue is cancelled by the negation of the predicate it modifies (根本から治す
 /// ことは難しい, 必ずしも), an adnominal one by the denial of the noun it describes
 /// (確かなデータは見当たらない).
-pub fn cancel_negated(s: &Prepared, hits: &mut Vec<Hit<'_>>) {
+pub(crate) fn cancel_negated(s: &Prepared, hits: &mut Vec<Hit<'_>>) {
     let keys = s.keys;
     for h in hits.iter_mut() {
         if h.negating {
@@ -123,7 +123,7 @@ fn modified_predicate_negated(s: &Prepared, end: usize) -> bool {
 }
 
 /// A negated commitment word that no cue covers (お約束はできません) is a disclaimer.
-pub fn negated_commitments(m: &StanceMatcher, s: &Prepared, hits: &mut Vec<Hit<'_>>) {
+pub(crate) fn negated_commitments(m: &StanceMatcher, s: &Prepared, hits: &mut Vec<Hit<'_>>) {
     let keys = s.keys;
     let flag = |i: usize| m.flags[s.ids[i] as usize];
     for (i, k) in keys.iter().enumerate() {
@@ -153,7 +153,7 @@ pub fn negated_commitments(m: &StanceMatcher, s: &Prepared, hits: &mut Vec<Hit<'
 /// A hedge whose own pattern is negated (とは言い切れない, わけではない, ものではない)
 /// takes the absolute cues before it in its clause (since the last 、) out of force:
 /// 「絶対に安全な治療とは言い切れません」 is hedged.
-pub fn negated_hedge_scope(s: &Prepared, hits: &mut Vec<Hit<'_>>) {
+pub(crate) fn negated_hedge_scope(s: &Prepared, hits: &mut Vec<Hit<'_>>) {
     // Clauses as the other passes cut them: a comma after a topic (治療法は、) does not
     // end the clause a negated hedge closes.
     let scopes: Vec<(u16, usize)> = hits

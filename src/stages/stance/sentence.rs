@@ -9,31 +9,31 @@ use crate::stages::stance::lexicon::{Key, canonical_base};
 
 /// One morpheme as the rules read it.
 #[derive(Debug, Clone, Copy)]
-pub struct Morph<'t> {
-    pub pos: &'t str,
-    pub pos1: &'t str,
+pub(crate) struct Morph<'t> {
+    pub(crate) pos: &'t str,
+    pub(crate) pos1: &'t str,
     /// The base form, kana spellings of common verbs folded to kanji (わかる → 分かる);
     /// the surface when the dictionary gives none.
-    pub base: &'t str,
-    pub surface: &'t str,
-    pub start: usize,
-    pub end: usize,
+    pub(crate) base: &'t str,
+    pub(crate) surface: &'t str,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
     /// The claim rules that may start here (see [`super::claims::ClaimIndex`]).
-    pub claim: u8,
+    pub(crate) claim: u8,
 }
 
 impl Morph<'_> {
-    pub fn is(&self, pos: &str, base: &str) -> bool {
+    pub(crate) fn is(&self, pos: &str, base: &str) -> bool {
         self.pos == pos && self.base == base
     }
 
     /// A noun that can head a phrase (not a formal noun, suffix or number).
-    pub fn is_content_noun(&self) -> bool {
+    pub(crate) fn is_content_noun(&self) -> bool {
         self.pos == "名詞" && !matches!(self.pos1, "非自立" | "接尾" | "数" | "代名詞")
     }
 
     /// ない, ぬ/ず, ません's ん, なし: a negation.
-    pub fn is_negation(&self) -> bool {
+    pub(crate) fn is_negation(&self) -> bool {
         matches!(
             (self.pos, self.base),
             ("助動詞", "ない" | "ぬ" | "ん") | ("形容詞", "ない" | "なし")
@@ -41,20 +41,20 @@ impl Morph<'_> {
     }
 
     /// は, が, も as topic or subject markers.
-    pub fn is_topic(&self) -> bool {
+    pub(crate) fn is_topic(&self) -> bool {
         self.pos == "助詞"
             && matches!(self.base, "は" | "が" | "も")
             && matches!(self.pos1, "係助詞" | "格助詞")
     }
 
-    pub fn is_predicate(&self) -> bool {
+    pub(crate) fn is_predicate(&self) -> bool {
         matches!(self.pos, "動詞" | "形容詞") && self.pos1 == "自立"
     }
 }
 
 /// Allocations kept by a worker from sentence to sentence.
 #[derive(Default)]
-pub struct Buffers {
+pub(crate) struct Buffers {
     morphs: Vec<Morph<'static>>,
     clause: Vec<u16>,
 }
@@ -67,20 +67,20 @@ fn relifetime<'a, 'b>(mut v: Vec<Morph<'a>>) -> Vec<Morph<'b>> {
 }
 
 /// A sentence prepared for the passes.
-pub struct Prepared<'t, 'k> {
-    pub text: &'t str,
-    pub tokens: &'k [Token],
-    pub keys: &'k [Key<'t>],
-    pub ids: &'k [u32],
-    pub morphs: Vec<Morph<'t>>,
+pub(crate) struct Prepared<'t, 'k> {
+    pub(crate) text: &'t str,
+    pub(crate) tokens: &'k [Token],
+    pub(crate) keys: &'k [Key<'t>],
+    pub(crate) ids: &'k [u32],
+    pub(crate) morphs: Vec<Morph<'t>>,
     /// The clause of each morpheme (see [`clauses`]).
-    pub clause: Vec<u16>,
+    pub(crate) clause: Vec<u16>,
 }
 
 impl<'t, 'k> Prepared<'t, 'k> {
     /// `buffers` lends its allocations (give them back with [`Prepared::recycle`]);
     /// `claim` tells whether a claim may start at token `i` with base form `base`.
-    pub fn new<'d: 't>(
+    pub(crate) fn new<'d: 't>(
         text: &'t str,
         tokens: &'k [Token],
         feats: Morphs<'_, 'd>,
@@ -118,13 +118,13 @@ impl<'t, 'k> Prepared<'t, 'k> {
     }
 
     /// Give the allocations back to `buffers` for the next sentence.
-    pub fn recycle(self, buffers: &mut Buffers) {
+    pub(crate) fn recycle(self, buffers: &mut Buffers) {
         buffers.morphs = relifetime(self.morphs);
         buffers.clause = self.clause;
     }
 
     /// Byte range of the morphemes `r`.
-    pub fn span(&self, r: &Range<usize>) -> Range<usize> {
+    pub(crate) fn span(&self, r: &Range<usize>) -> Range<usize> {
         match (self.morphs.get(r.start), r.end.checked_sub(1)) {
             (Some(a), Some(e)) if e >= r.start => a.start..self.morphs[e].end,
             _ => 0..0,
@@ -132,7 +132,7 @@ impl<'t, 'k> Prepared<'t, 'k> {
     }
 
     /// The morphemes of key positions `ks`.
-    pub fn key_tokens(&self, ks: &Range<usize>) -> Range<usize> {
+    pub(crate) fn key_tokens(&self, ks: &Range<usize>) -> Range<usize> {
         match (
             self.keys.get(ks.start),
             ks.end.checked_sub(1).map(|e| self.keys.get(e)),
@@ -144,7 +144,7 @@ impl<'t, 'k> Prepared<'t, 'k> {
 
     /// The text of the noun run ending at morpheme `i` (compounds: 拒絶反応, 効果的,
     /// 安全性), when `i` is a noun.
-    pub fn noun_run(&self, i: usize) -> Option<(usize, &'t str)> {
+    pub(crate) fn noun_run(&self, i: usize) -> Option<(usize, &'t str)> {
         let m = self.morphs.get(i)?;
         if m.pos != "名詞" {
             return None;
@@ -163,7 +163,7 @@ impl<'t, 'k> Prepared<'t, 'k> {
 
     /// Whether the sentence asks rather than states: it ends in the particle か (…ますか,
     /// …でしょうか) or a question mark.
-    pub fn is_question(&self) -> bool {
+    pub(crate) fn is_question(&self) -> bool {
         let trimmed = self
             .text
             .trim_end_matches(|c: char| c.is_whitespace() || "」』）)]】".contains(c));
@@ -179,7 +179,7 @@ impl<'t, 'k> Prepared<'t, 'k> {
 
     /// Whether the clause of morpheme `i` ends in a request to the reader (してください,
     /// しましょう, しなさい).
-    pub fn is_request_clause(&self, i: usize) -> bool {
+    pub(crate) fn is_request_clause(&self, i: usize) -> bool {
         let c = self.clause[i];
         let ms = &self.morphs;
         (0..ms.len()).filter(|&j| self.clause[j] == c).any(|j| {
