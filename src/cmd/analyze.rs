@@ -5,14 +5,13 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::Settings;
-use crate::counts::Merge;
 use crate::counts::pairs::SpillDir;
 use crate::interrupt::Cancel;
-use crate::pipeline::{Analyzer, Outcome};
+use crate::pipeline::{Analyzer, Collected};
 use crate::progress::{Reporter, Summary};
 use crate::tables::corpus::{self, CorpusOptions};
 use crate::tables::{Output, documents::DocTables, workbook};
-use crate::timing::{self, Stage, Stopwatch};
+use crate::timing::{self, Stage};
 
 pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     let started = Instant::now();
@@ -23,12 +22,12 @@ pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
         crate::input::discover_excluding(&settings.inputs, outputs, &|| cancel.is_cancelled());
     cancel.check()?; // Ctrl-C while the files were listed.
     found.require_inputs(&settings.inputs)?;
-    let (inputs, mut skipped) = (found.inputs, found.skipped);
-    let bytes = inputs.iter().map(|i| i.size).sum();
-    let reporter = Reporter::new(settings.quiet, inputs.len(), bytes);
+    let bytes = found.inputs.iter().map(|i| i.size).sum();
+    let reporter = Reporter::new(settings.quiet, found.inputs.len(), bytes);
     let spill = SpillDir::new(output.staging());
     let analyzer = Analyzer::new(settings.pipeline.clone(), cancel.clone(), spill)?;
-    let skips = skipped
+    let skips = found
+        .skipped
         .iter()
         .map(|s| format!("skipping {}: {}", s.path, s.reason));
     let warnings: Vec<String> = skips.chain(found.notes).chain(analyzer.lint()).collect();
@@ -37,47 +36,41 @@ pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
         .num_threads(settings.jobs)
         .build();
     let pool = pool.context("starting worker threads")?;
-
     // Per-document tables stream in document order; corpus tables come from the counts.
     let mut tables = DocTables::create(&mut output)?;
-    let (mut analyzed, mut by_group, mut watch) = (0, false, Stopwatch::start());
-    let totals = analyzer.run(&inputs, &pool, &reporter, |outcome| {
-        watch.restart();
-        match outcome {
-            Outcome::Analyzed(doc) => {
-                (analyzed, by_group) = (analyzed + 1, by_group || !doc.row.group.is_empty());
-                watch.timings.merge(doc.timings);
-                tables.append(&doc.rendered)?;
-            }
-            Outcome::Skipped(s) => skipped.push(s),
-            Outcome::Cancelled | Outcome::Failed(_) => {}
-        }
-        watch.lap(Stage::Merge);
-        Ok(())
+    let mut run = Collected::new(found.skipped);
+    let totals = analyzer.run(&found.inputs, &pool, &reporter, |outcome| {
+        run.take(outcome, |rows| tables.append(rows))
     })?;
-    watch.restart();
+    run.watch.restart();
     tables.finish()?;
     reporter.finish();
-    if analyzed == 0 {
+    if run.analyzed == 0 {
         bail!(
             "nothing could be analyzed: all {} input file(s) were skipped",
-            skipped.len()
+            run.skipped.len()
         );
     }
-    skipped.sort();
-    let (min_freq, min_cooc) = (settings.min_freq, settings.min_cooc);
+    run.skipped.sort();
+    let (min_freq, min_cooc, by_group) = (settings.min_freq, settings.min_cooc, run.by_group);
     let options = CorpusOptions {
         min_freq,
         min_cooc,
         by_group,
     };
-    let facts = corpus::write(&mut output, &totals.counts, totals.pairs, &skipped, options)?;
-    watch.lap(Stage::Tables);
+    let facts = corpus::write(
+        &mut output,
+        &totals.counts,
+        totals.pairs,
+        &run.skipped,
+        options,
+    )?;
+    run.watch.lap(Stage::Tables);
     if settings.timings {
-        let wall = started.elapsed().as_secs_f64();
-        let report = timing::report(&watch.timings, wall, bytes, analyzed, settings.jobs);
+        let (times, wall) = (&run.watch.timings, started.elapsed().as_secs_f64());
+        let report = timing::report(times, wall, bytes, run.analyzed, settings.jobs);
         output.write_json("run.json", &facts.with_counts(report, &totals.counts))?;
-        eprintln!("{}", timing::lines(&watch.timings, wall, bytes));
+        eprintln!("{}", timing::lines(times, wall, bytes));
     }
     if settings.xlsx {
         workbook::add_to(&mut output, settings.pipeline.style.excel, |m| {
@@ -86,10 +79,11 @@ pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     }
     cancel.check()?; // Last chance to stop before the tables replace the old ones.
     output.commit()?;
+    let (analyzed, skipped, warnings) = (run.analyzed, run.skipped.len(), reporter.warnings());
     let summary = Summary {
         analyzed,
-        skipped: skipped.len(),
-        warnings: reporter.warnings(),
+        skipped,
+        warnings,
     };
     if !settings.quiet {
         summary.print(started.elapsed().as_secs_f64(), &settings.output);

@@ -66,6 +66,49 @@ impl std::fmt::Display for Fatal {
 }
 impl std::error::Error for Fatal {}
 
+/// What the caller of [`Analyzer::run`] keeps of the outcomes, in input order.
+pub(crate) struct Collected {
+    pub(crate) analyzed: usize,
+    /// Whether any analyzed document has a group.
+    pub(crate) by_group: bool,
+    pub(crate) skipped: Vec<Skipped>,
+    /// Time spent in each stage: the documents' parallel stages, and the writer's.
+    pub(crate) watch: crate::timing::Stopwatch,
+}
+
+impl Collected {
+    pub(crate) fn new(skipped: Vec<Skipped>) -> Self {
+        Collected {
+            analyzed: 0,
+            by_group: false,
+            skipped,
+            watch: crate::timing::Stopwatch::start(),
+        }
+    }
+
+    /// Keep one outcome; an analyzed document's rows go to `write`.
+    pub(crate) fn take(
+        &mut self,
+        outcome: Outcome,
+        write: impl FnOnce(&crate::tables::documents::Rendered) -> Result<()>,
+    ) -> Result<()> {
+        use crate::counts::Merge;
+        self.watch.restart();
+        match outcome {
+            Outcome::Analyzed(doc) => {
+                self.analyzed += 1;
+                self.by_group |= !doc.row.group.is_empty();
+                self.watch.timings.merge(doc.timings);
+                write(&doc.rendered)?;
+            }
+            Outcome::Skipped(s) => self.skipped.push(s),
+            Outcome::Cancelled | Outcome::Failed(_) => {}
+        }
+        self.watch.lap(Stage::Merge);
+        Ok(())
+    }
+}
+
 /// What a run counted: the corpus counts and every worker's co-occurrence pairs.
 pub struct Totals {
     pub(crate) counts: CorpusCounts,
