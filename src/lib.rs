@@ -1,20 +1,22 @@
-//! bokashi: a Japanese text-mining pipeline.
+//! bokashi: a Japanese text-mining pipeline. `ARCHITECTURE.md` is the map.
 //!
-//! The modules follow the pipeline, top to bottom:
+//! The folders follow the pipeline, top to bottom:
 //!
-//! 1. [`corpus`] finds the documents and [`decode`] turns their bytes into text;
-//! 2. [`sentence`] cuts the text into sentences and [`normalize`] applies NFKC with a map
-//!    back to the source;
-//! 3. [`tokenize`] segments each sentence with lindera over the embedded IPADIC;
-//! 4. extraction stages run on the tokens: [`terms`] (content words, compound nouns),
-//!    [`numbers`] (numeric claims), [`stance`] (hedged vs absolute, with [`lexicon`]),
-//!    [`cooccurrence`] (terms sharing a sentence or document);
-//! 5. [`pipeline`] runs documents in parallel batches and hands their results on in order,
-//!    and [`aggregate`] merges their counts;
-//! 6. [`tables`] writes the CSV tables ([`rows`]) atomically into the output folder.
+//! 1. [`input`] finds the documents and decodes their bytes into text;
+//! 2. [`text`] cuts the text into sentences and normalizes each (NFKC with a map back to
+//!    the source), finding its URLs once;
+//! 3. [`morph`] segments each sentence with lindera over the embedded IPADIC; a
+//!    [`morph::Sentence`] is what every stage reads;
+//! 4. [`stages`] extract from each window of sentences, in order: stance, terms, numbers;
+//! 5. [`counts`] holds what is counted (per document, then folded into the corpus's, all
+//!    mergeable) and the scores computed from it;
+//! 6. [`pipeline`] runs documents in parallel batches on per-thread workers and hands
+//!    their rows on in order;
+//! 7. [`tables`] writes the CSV tables (and the workbook) atomically.
 //!
-//! [`cli`] parses the command line into settings; [`cmd`] holds one file per subcommand;
-//! [`resources`] loads the editable files of `dict/` (user dictionary, stopwords).
+//! [`cli`] parses the command line into settings (which build the pipeline's
+//! [`pipeline::Config`]); [`cmd`] holds one file per command; [`resources`] loads the
+//! editable files of `dict/`.
 
 pub mod cli;
 pub mod cmd;

@@ -149,7 +149,7 @@ impl Normalized {
     /// The source byte range that a range of the normalized text came from.
     ///
     /// Out-of-range or non-boundary inputs are clamped, never a panic.
-    pub(crate) fn source_range(&self, norm: Range<usize>) -> Range<usize> {
+    pub fn source_range(&self, norm: Range<usize>) -> Range<usize> {
         let Some(sentinel) = self.segments.last() else {
             return 0..0;
         };
