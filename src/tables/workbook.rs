@@ -114,24 +114,7 @@ pub fn write(
         .iter()
         .map(|name| Ok((name.clone(), header(&dir.join(name))?)))
         .collect::<Result<_>>()?;
-    {
-        let sheet = workbook.add_worksheet();
-        sheet.set_name("README")?;
-        sheet.write_string_with_format(0, 0, "sheet", &bold)?;
-        sheet.write_string_with_format(0, 1, "one row per", &bold)?;
-        sheet.write_string_with_format(0, 2, "columns", &bold)?;
-        for (r, (name, columns)) in headers.iter().enumerate() {
-            let stem = name.trim_end_matches(".csv");
-            let row = r as u32 + 1;
-            sheet.write_string(row, 0, stem)?;
-            sheet.write_string(row, 1, describe(stem))?;
-            sheet.write_string(row, 2, columns.join(", "))?;
-        }
-        sheet.set_column_width(0, 16)?;
-        sheet.set_column_width(1, 60)?;
-        sheet.set_column_width(2, 100)?;
-        sheet.set_freeze_panes(1, 0)?;
-    }
+    readme_sheet(&mut workbook, &headers, &bold)?;
 
     for (name, columns) in &headers {
         let stem = name.trim_end_matches(".csv");
@@ -191,6 +174,31 @@ pub fn write(
     workbook
         .save(out)
         .with_context(|| format!("writing {}", out.display()))?;
+    Ok(())
+}
+
+/// The README sheet: what each sheet holds, one row per table.
+fn readme_sheet(
+    workbook: &mut Workbook,
+    headers: &[(String, Vec<String>)],
+    bold: &Format,
+) -> Result<()> {
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("README")?;
+    sheet.write_string_with_format(0, 0, "sheet", bold)?;
+    sheet.write_string_with_format(0, 1, "one row per", bold)?;
+    sheet.write_string_with_format(0, 2, "columns", bold)?;
+    for (r, (name, columns)) in headers.iter().enumerate() {
+        let stem = name.trim_end_matches(".csv");
+        let row = r as u32 + 1;
+        sheet.write_string(row, 0, stem)?;
+        sheet.write_string(row, 1, describe(stem))?;
+        sheet.write_string(row, 2, columns.join(", "))?;
+    }
+    sheet.set_column_width(0, 16)?;
+    sheet.set_column_width(1, 60)?;
+    sheet.set_column_width(2, 100)?;
+    sheet.set_freeze_panes(1, 0)?;
     Ok(())
 }
 
