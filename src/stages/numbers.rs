@@ -826,7 +826,6 @@ fn half_year(s: &Scanner, i: usize, carried: u8) -> Option<Step> {
         end = second.end + len;
         let q = range_suffix(s, end, sep);
         return Some(emit(
-            s,
             i..end,
             Value::Num(6.0),
             Value::Num(hi),
@@ -838,7 +837,6 @@ fn half_year(s: &Scanner, i: usize, carried: u8) -> Option<Step> {
     }
     let (q, _) = s.suffix_qualifiers(end);
     Some(emit(
-        s,
         i..end,
         Value::Num(6.0),
         Value::Num(hi),
@@ -996,8 +994,7 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
     if let Some((date, len)) = dotted_date(rest) {
         return emit_simple(
             s,
-            i,
-            i + len,
+            i..i + len,
             Value::Date(date.clone()),
             Value::Date(date),
             "",
@@ -1056,7 +1053,6 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
                 let v = round_ratio(second.min / first.max);
                 let (q, _) = s.suffix_qualifiers(end);
                 return emit(
-                    s,
                     i..end,
                     Value::Num(v),
                     Value::Num(v),
@@ -1078,7 +1074,6 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
             let v = round_ratio(second.min / first.max);
             let (q, _) = s.suffix_qualifiers(second.end);
             return emit(
-                s,
                 i..second.end,
                 Value::Num(v),
                 Value::Num(v),
@@ -1102,7 +1097,6 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
         {
             let q = range_suffix(s, end2, "から");
             return emit(
-                s,
                 i..end2,
                 Value::Date(date),
                 Value::Date(date2),
@@ -1114,7 +1108,6 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
         }
         let (q, _) = s.suffix_qualifiers(end);
         return emit(
-            s,
             i..end,
             Value::Date(date.clone()),
             Value::Date(date),
@@ -1155,7 +1148,6 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
             let end = second.end + '代'.len_utf8();
             let q = range_suffix(s, end, sep);
             return emit(
-                s,
                 i..end,
                 Value::Num(first.min),
                 Value::Num(second.max + 9.0),
@@ -1174,7 +1166,6 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
         let (q, _) = s.suffix_qualifiers(end);
         let (lo, hi) = (first.min * 12.0 + 6.0, first.max * 12.0 + 6.0);
         return emit(
-            s,
             i..end,
             Value::Num(lo),
             Value::Num(hi),
@@ -1247,12 +1238,12 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
             let unit = unit2.or(unit1);
             let q = range_suffix(s, end2, sep);
             let (lo, hi) = (first.min.min(second.min), first.max.max(second.max));
-            return finish(s, i, end2, lo, hi, unit, prefix | q, &first);
+            return finish(s, i..end2, lo, hi, unit, prefix | q, &first);
         }
     }
 
     let (q, _) = s.suffix_qualifiers(end1);
-    finish(s, i, end1, first.min, first.max, unit1, prefix | q, &first)
+    finish(s, i..end1, first.min, first.max, unit1, prefix | q, &first)
 }
 
 /// A multiple of ten from 10: a decade of ages (50代).
@@ -1261,24 +1252,22 @@ fn is_decade(v: f64) -> bool {
 }
 
 /// Build the occurrence for a number (or range) with an optional unit.
-#[allow(clippy::too_many_arguments)]
 fn finish(
     s: &Scanner,
-    start: usize,
-    end: usize,
+    span: Range<usize>,
     min: f64,
     max: f64,
     unit: Option<(usize, &'static str, Kind, f64)>,
     qualifiers: u8,
     first: &Core,
 ) -> Step {
+    let Range { start, end } = span;
     // 50代, 70歳代: the ages 50-59, 70-79; 30〜50代: 30-59.
     let bare_or_age = matches!(unit, None | Some((_, "age", _, _)));
     if bare_or_age && s.at(end).starts_with('代') && is_decade(min) && is_decade(max) {
         let end = end + '代'.len_utf8();
         let (q, _) = s.suffix_qualifiers(end);
         return emit(
-            s,
             start..end,
             Value::Num(min),
             Value::Num(max + 9.0),
@@ -1290,7 +1279,6 @@ fn finish(
     }
     match unit {
         Some((_, "age", _, _)) => emit(
-            s,
             start..end,
             Value::Num(min),
             Value::Num(max),
@@ -1307,7 +1295,6 @@ fn finish(
                 (lo, hi)
             };
             emit(
-                s,
                 start..end,
                 Value::Num(lo),
                 Value::Num(hi),
@@ -1340,16 +1327,7 @@ fn finish(
                     || citation_after)
             {
                 let y = Value::Date(format!("{min}"));
-                return emit(
-                    s,
-                    start..end,
-                    y.clone(),
-                    y,
-                    "",
-                    Kind::Date,
-                    qualifiers,
-                    None,
-                );
+                return emit(start..end, y.clone(), y, "", Kind::Date, qualifiers, None);
             }
             let analyte = s.analyte_before(start);
             let kind = if analyte.is_some() {
@@ -1358,7 +1336,6 @@ fn finish(
                 Kind::Other
             };
             emit(
-                s,
                 start..end,
                 Value::Num(min),
                 Value::Num(max),
@@ -1371,9 +1348,7 @@ fn finish(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn emit(
-    _s: &Scanner,
     range: Range<usize>,
     value_min: Value,
     value_max: Value,
@@ -1399,20 +1374,18 @@ fn emit(
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 fn emit_simple(
     s: &Scanner,
-    start: usize,
-    end: usize,
+    span: Range<usize>,
     min: Value,
     max: Value,
     unit: &'static str,
     kind: Kind,
     carried: u8,
 ) -> Step {
+    let Range { start, end } = span;
     let (q, _) = s.suffix_qualifiers(end);
     emit(
-        s,
         start..end,
         min,
         max,
