@@ -95,65 +95,100 @@ pub(crate) fn discover_excluding(
         .iter()
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .collect();
-    let mut notes = Vec::new();
+    let mut found = Discovery::default();
     let mut inputs = Vec::new();
-    let mut skipped = Vec::new();
     for root in roots {
-        // `-` is standard input, a document of its own.
-        if root.as_os_str() == "-" {
-            let input = Input {
-                path: root.clone(),
-                display: "standard input".into(),
-                doc: "stdin".into(),
-                group: String::new(),
-                size: 0,
-            };
-            inputs.push((root, vec![input]));
-            continue;
+        if let Some(files) = discover_root(root, &exclude, stop, &mut found) {
+            inputs.push((root, files));
         }
-        let meta = match std::fs::metadata(root) {
-            Ok(m) => m,
-            Err(e) => {
-                skipped.push(Skipped {
-                    path: root.display().to_string(),
-                    reason: io_reason(&e),
-                });
-                continue;
-            }
-        };
-        let mut found = Vec::new();
-        if meta.is_file() {
-            let name = root
-                .file_name()
-                .map(id_part)
-                .unwrap_or_else(|| root.display().to_string());
-            found.push(Input {
-                path: root.clone(),
-                display: root.display().to_string(),
-                doc: name,
-                group: String::new(),
-                size: meta.len(),
-            });
-        } else if meta.is_dir() {
-            if is_output_folder(root, &exclude) {
-                notes.push(format!(
-                    "skipping {}: it is a bokashi output folder",
-                    root.display()
-                ));
-                continue;
-            }
-            walk(root, &exclude, stop, &mut found, &mut skipped, &mut notes);
-        } else {
-            skipped.push(Skipped {
-                path: root.display().to_string(),
-                reason: special_file_reason(&meta.file_type()),
-            });
-        }
-        inputs.push((root, found));
     }
-    // Each file once: `analyze corpus corpus`, `corpus ./corpus/`, a folder and one of its
-    // files. The first input to name a file keeps it (before ids are made unique, so a
-    // repeated input does not change any id).
+    let Discovery {
+        mut skipped,
+        mut notes,
+        ..
+    } = found;
+    read_each_file_once(&mut inputs, &mut notes);
+    let mut inputs = disambiguate(inputs);
+    inputs.sort_by(|a, b| a.doc.cmp(&b.doc).then_with(|| a.path.cmp(&b.path)));
+    skipped.sort();
+    Discovery {
+        inputs,
+        skipped,
+        notes,
+    }
+}
+
+/// The files one input names (`-`, a file, or a folder walked), or `None` when it is
+/// skipped or passed over (noted in `found`).
+fn discover_root(
+    root: &PathBuf,
+    exclude: &[PathBuf],
+    stop: &dyn Fn() -> bool,
+    found: &mut Discovery,
+) -> Option<Vec<Input>> {
+    // `-` is standard input, a document of its own.
+    if root.as_os_str() == "-" {
+        let input = Input {
+            path: root.clone(),
+            display: "standard input".into(),
+            doc: "stdin".into(),
+            group: String::new(),
+            size: 0,
+        };
+        return Some(vec![input]);
+    }
+    let meta = match std::fs::metadata(root) {
+        Ok(m) => m,
+        Err(e) => {
+            found.skipped.push(Skipped {
+                path: root.display().to_string(),
+                reason: io_reason(&e),
+            });
+            return None;
+        }
+    };
+    let mut files = Vec::new();
+    if meta.is_file() {
+        let name = root
+            .file_name()
+            .map(id_part)
+            .unwrap_or_else(|| root.display().to_string());
+        files.push(Input {
+            path: root.clone(),
+            display: root.display().to_string(),
+            doc: name,
+            group: String::new(),
+            size: meta.len(),
+        });
+    } else if meta.is_dir() {
+        if is_output_folder(root, exclude) {
+            found.notes.push(format!(
+                "skipping {}: it is a bokashi output folder",
+                root.display()
+            ));
+            return None;
+        }
+        walk(
+            root,
+            exclude,
+            stop,
+            &mut files,
+            &mut found.skipped,
+            &mut found.notes,
+        );
+    } else {
+        found.skipped.push(Skipped {
+            path: root.display().to_string(),
+            reason: special_file_reason(&meta.file_type()),
+        });
+    }
+    Some(files)
+}
+
+/// Each file once: `analyze corpus corpus`, `corpus ./corpus/`, a folder and one of its
+/// files. The first input to name a file keeps it (before ids are made unique, so a
+/// repeated input does not change any id).
+fn read_each_file_once(inputs: &mut [(&PathBuf, Vec<Input>)], notes: &mut Vec<String>) {
     let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     // One root cannot name a file twice (the walk does not follow a link to a file it
     // already listed … except through links, which canonical paths also catch only with
@@ -171,14 +206,6 @@ pub(crate) fn discover_excluding(
                 root.display()
             ));
         }
-    }
-    let mut inputs = disambiguate(inputs);
-    inputs.sort_by(|a, b| a.doc.cmp(&b.doc).then_with(|| a.path.cmp(&b.path)));
-    skipped.sort();
-    Discovery {
-        inputs,
-        skipped,
-        notes,
     }
 }
 
