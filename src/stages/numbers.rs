@@ -982,25 +982,57 @@ fn skip_run(s: &Scanner, i: usize) -> usize {
     end.max(i + 1)
 }
 
+/// The numeric expression starting at byte `i` (a digit or numeral), tried shape by
+/// shape in this order: runs that are not claims (labels, times, phone numbers), dates
+/// with separators, the number itself, references and addresses, ratios and fractions,
+/// dates in 年/月/日, what its unit says (ordinals, per-unit, decades, 1年半, idioms,
+/// rates), ranges, and last the number with its unit.
 fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
-    let text = s.text;
+    if let Some(step) = not_a_claim(s, i).or_else(|| separated_date(s, i, carried)) {
+        return step;
+    }
+    let Some(first) = s.core(i) else {
+        // Too many digits to be a quantity: skip the whole run, not just its first digit.
+        let run = s.at(i).bytes().take_while(u8::is_ascii_digit).count();
+        return Step::Skip(i + run.max(1), 0);
+    };
+    let prefix = s.prefix_qualifiers(i) | carried;
+    let at = At {
+        s,
+        i,
+        first,
+        prefix,
+        unit1: s.unit(first.end),
+    };
+    let shaped = not_a_quantity(s, i, &first)
+        .or_else(|| at.ratio())
+        .or_else(|| at.kanji_date())
+        .or_else(|| at.by_unit())
+        .or_else(|| at.by_unit_shape())
+        .or_else(|| at.range());
+    if let Some(step) = shaped {
+        return step;
+    }
+    let end1 = at.end1();
+    let (q, _) = s.suffix_qualifiers(end1);
+    finish(
+        s,
+        i..end1,
+        first.min,
+        first.max,
+        at.unit1,
+        prefix | q,
+        &first,
+    )
+}
+
+/// Runs at `i` that are not claims: labels and identifiers, times of day, phone and
+/// postal numbers.
+fn not_a_claim(s: &Scanner, i: usize) -> Option<Step> {
     let rest = s.at(i);
     let b = rest.as_bytes();
-
     if s.is_label_or_identifier(i) {
-        return Step::Skip(skip_run(s, i), 0);
-    }
-    // Dates with separators: 2025.12.23, 2025/12/23, 2025-12-23, 2025/12.
-    if let Some((date, len)) = dotted_date(rest) {
-        return emit_simple(
-            s,
-            i..i + len,
-            Value::Date(date.clone()),
-            Value::Date(date),
-            "",
-            Kind::Date,
-            carried,
-        );
+        return Some(Step::Skip(skip_run(s, i), 0));
     }
     // Times of day (10:00, 10:00-19:00) and phone / postal numbers: not claims.
     let digits_then = |k: usize, c: u8| {
@@ -1011,239 +1043,293 @@ fn parse_at(s: &Scanner, i: usize, carried: u8) -> Step {
         && b.get(b.iter().take_while(|x| x.is_ascii_digit()).count() + 1)
             .is_some_and(u8::is_ascii_digit)
     {
-        return Step::Skip(skip_run(s, i), 0);
+        return Some(Step::Skip(skip_run(s, i), 0));
     }
     if let Some(len) = phone_or_postal(rest) {
-        return Step::Skip(i + len, 0);
+        return Some(Step::Skip(i + len, 0));
     }
+    None
+}
 
-    let Some(first) = s.core(i) else {
-        // Too many digits to be a quantity: skip the whole run, not just its first digit.
-        let run = rest.bytes().take_while(u8::is_ascii_digit).count();
-        return Step::Skip(i + run.max(1), 0);
-    };
+/// Dates with separators: 2025.12.23, 2025/12/23, 2025-12-23, 2025/12.
+fn separated_date(s: &Scanner, i: usize, carried: u8) -> Option<Step> {
+    let (date, len) = dotted_date(s.at(i))?;
+    Some(emit_simple(
+        s,
+        i..i + len,
+        Value::Date(date.clone()),
+        Value::Date(date),
+        "",
+        Kind::Date,
+        carried,
+    ))
+}
+
+/// A number at `i` that is no quantity: a list number, a reference's volume(issue):pages,
+/// an address number.
+fn not_a_quantity(s: &Scanner, i: usize, first: &Core) -> Option<Step> {
+    let text = s.text;
     if s.is_list_number(i, first.end) {
-        return Step::Skip(skip_run(s, i).max(first.end), 0);
+        return Some(Step::Skip(skip_run(s, i).max(first.end), 0));
     }
     // Volume(issue):pages of a reference (46(8):1234-1240) is not a claim.
     if let Some(len) = volume_issue_pages(s.at(first.end)) {
-        return Step::Skip(first.end + len, 0);
+        return Some(Step::Skip(first.end + len, 0));
     }
-    let prefix = s.prefix_qualifiers(i) | carried;
-
     // Address numbers: 6丁目, 11階, and the 6-5 that follows 丁目.
     if NOT_CLAIM_AFTER
         .iter()
         .any(|w| s.at(first.end).starts_with(w))
         || text.get(..i).is_some_and(|t| t.ends_with("丁目"))
     {
-        return Step::Skip(skip_run(s, i).max(first.end), 0);
+        return Some(Step::Skip(skip_run(s, i).max(first.end), 0));
+    }
+    None
+}
+
+/// A number that has been read, with what follows it: the context of the shape rules.
+struct At<'s, 'a> {
+    s: &'s Scanner<'a>,
+    i: usize,
+    first: Core,
+    /// Qualifiers before the number (and carried to it).
+    prefix: u8,
+    /// The unit right after the number.
+    unit1: Option<(usize, &'static str, Kind, f64)>,
+}
+
+impl At<'_, '_> {
+    /// Where the number and its unit end.
+    fn end1(&self) -> usize {
+        self.first.end + self.unit1.map_or(0, |u| u.0)
     }
 
-    // Ratios: A人にB人, A人中B人.
-    for joiner in ["人に", "人中", "人のうち"] {
-        if s.at(first.end).starts_with(joiner) {
-            let j = first.end + joiner.len();
+    /// Ratios (A人にB人, A人中B人) and fractions (A分のB).
+    fn ratio(&self) -> Option<Step> {
+        let (s, i, first, prefix) = (self.s, self.i, self.first, self.prefix);
+        // Ratios: A人にB人, A人中B人.
+        for joiner in ["人に", "人中", "人のうち"] {
+            if s.at(first.end).starts_with(joiner) {
+                let j = first.end + joiner.len();
+                if s.starts_number(j)
+                    && let Some(second) = s.core(j)
+                    && s.at(second.end).starts_with('人')
+                    && first.max > 0.0
+                {
+                    let end = second.end + '人'.len_utf8();
+                    let v = round_ratio(second.min / first.max);
+                    let (q, _) = s.suffix_qualifiers(end);
+                    return Some(emit(
+                        i..end,
+                        Value::Num(v),
+                        Value::Num(v),
+                        "ratio",
+                        Kind::Ratio,
+                        prefix | q,
+                        None,
+                    ));
+                }
+            }
+        }
+        // Fractions: A分のB (1万分の1).
+        if s.at(first.end).starts_with("分の") {
+            let j = first.end + "分の".len();
             if s.starts_number(j)
                 && let Some(second) = s.core(j)
-                && s.at(second.end).starts_with('人')
                 && first.max > 0.0
             {
-                let end = second.end + '人'.len_utf8();
                 let v = round_ratio(second.min / first.max);
-                let (q, _) = s.suffix_qualifiers(end);
-                return emit(
-                    i..end,
+                let (q, _) = s.suffix_qualifiers(second.end);
+                return Some(emit(
+                    i..second.end,
                     Value::Num(v),
                     Value::Num(v),
                     "ratio",
                     Kind::Ratio,
                     prefix | q,
                     None,
-                );
+                ));
             }
         }
-    }
-    // Fractions: A分のB (1万分の1).
-    if s.at(first.end).starts_with("分の") {
-        let j = first.end + "分の".len();
-        if s.starts_number(j)
-            && let Some(second) = s.core(j)
-            && first.max > 0.0
-        {
-            let v = round_ratio(second.min / first.max);
-            let (q, _) = s.suffix_qualifiers(second.end);
-            return emit(
-                i..second.end,
-                Value::Num(v),
-                Value::Num(v),
-                "ratio",
-                Kind::Ratio,
-                prefix | q,
-                None,
-            );
-        }
+        None
     }
 
-    // Dates written with 年/月/日.
-    if let Some(d) = kanji_date(s, i, &first) {
-        let (date, end) = d;
-        // A range of dates: 2024年6月から2025年1月.
-        if let Some((sep_end, _)) = range_separator(s, end)
-            && s.starts_number(sep_end)
-            && let Some(second) = s.core(sep_end)
-            && let Some((date2, end2)) = kanji_date(s, sep_end, &second)
-            && date2 >= date
-        {
-            let q = range_suffix(s, end2, "から");
-            return emit(
-                i..end2,
+    /// Dates written with 年/月/日, and ranges of them.
+    fn kanji_date(&self) -> Option<Step> {
+        let (s, i, first, prefix) = (self.s, self.i, self.first, self.prefix);
+        // Dates written with 年/月/日.
+        if let Some(d) = kanji_date(s, i, &first) {
+            let (date, end) = d;
+            // A range of dates: 2024年6月から2025年1月.
+            if let Some((sep_end, _)) = range_separator(s, end)
+                && s.starts_number(sep_end)
+                && let Some(second) = s.core(sep_end)
+                && let Some((date2, end2)) = kanji_date(s, sep_end, &second)
+                && date2 >= date
+            {
+                let q = range_suffix(s, end2, "から");
+                return Some(emit(
+                    i..end2,
+                    Value::Date(date),
+                    Value::Date(date2),
+                    "",
+                    Kind::Date,
+                    prefix | q,
+                    None,
+                ));
+            }
+            let (q, _) = s.suffix_qualifiers(end);
+            return Some(emit(
+                i..end,
+                Value::Date(date.clone()),
                 Value::Date(date),
-                Value::Date(date2),
                 "",
                 Kind::Date,
                 prefix | q,
                 None,
-            );
+            ));
         }
-        let (q, _) = s.suffix_qualifiers(end);
-        return emit(
-            i..end,
-            Value::Date(date.clone()),
-            Value::Date(date),
-            "",
-            Kind::Date,
-            prefix | q,
-            None,
-        );
+        None
     }
 
-    let unit1 = s.unit(first.end);
-    let end1 = first.end + unit1.map_or(0, |u| u.0);
-
-    // Ordinals (2回目) and per-unit denominators (1本当たり) are not claims.
-    if unit1.is_some() && s.at(end1).starts_with('目') {
-        return Step::Skip(end1, 0);
-    }
-    if unit1.is_some() && (s.at(end1).starts_with("当たり") || s.at(end1).starts_with("あたり"))
-    {
-        let len = if s.at(end1).starts_with("当たり") {
-            "当たり".len()
-        } else {
-            "あたり".len()
-        };
-        return Step::Skip(end1 + len, prefix);
-    }
-
-    // Decade ranges: 30代から50代, 30代〜50代 (ages 30-59).
-    if unit1.is_none() && s.at(first.end).starts_with('代') && is_decade(first.min) {
-        let end_d = first.end + '代'.len_utf8();
-        if let Some((sep_end, sep)) = range_separator(s, end_d)
-            && s.starts_number(sep_end)
-            && let Some(second) = s.core(sep_end)
-            && s.at(second.end).starts_with('代')
-            && is_decade(second.max)
-            && first.min <= second.max
+    /// Units that say the number is not counted: ordinals (2回目), per-unit denominators
+    /// (1本当たり), idioms (一種).
+    fn by_unit(&self) -> Option<Step> {
+        let (s, first, prefix, unit1) = (self.s, self.first, self.prefix, self.unit1);
+        let end1 = self.end1();
+        // Ordinals (2回目) and per-unit denominators (1本当たり) are not claims.
+        if unit1.is_some() && s.at(end1).starts_with('目') {
+            return Some(Step::Skip(end1, 0));
+        }
+        if unit1.is_some() && (s.at(end1).starts_with("当たり") || s.at(end1).starts_with("あたり"))
         {
-            let end = second.end + '代'.len_utf8();
-            let q = range_suffix(s, end, sep);
-            return emit(
+            let len = if s.at(end1).starts_with("当たり") {
+                "当たり".len()
+            } else {
+                "あたり".len()
+            };
+            return Some(Step::Skip(end1 + len, prefix));
+        }
+        // 一種, 一例: "a kind of", "an example" — idioms, not counts.
+        if first.kanji
+            && !first.big
+            && first.min == 1.0
+            && matches!(unit1, Some((_, "type" | "case", _, _)))
+        {
+            return Some(Step::Skip(end1, 0));
+        }
+        None
+    }
+
+    /// Decade ranges (30代から50代), 1年半 in months, rates (1日3回).
+    fn by_unit_shape(&self) -> Option<Step> {
+        let (s, i, first, prefix, unit1) = (self.s, self.i, self.first, self.prefix, self.unit1);
+        let end1 = self.end1();
+        // Decade ranges: 30代から50代, 30代〜50代 (ages 30-59).
+        if unit1.is_none() && s.at(first.end).starts_with('代') && is_decade(first.min) {
+            let end_d = first.end + '代'.len_utf8();
+            if let Some((sep_end, sep)) = range_separator(s, end_d)
+                && s.starts_number(sep_end)
+                && let Some(second) = s.core(sep_end)
+                && s.at(second.end).starts_with('代')
+                && is_decade(second.max)
+                && first.min <= second.max
+            {
+                let end = second.end + '代'.len_utf8();
+                let q = range_suffix(s, end, sep);
+                return Some(emit(
+                    i..end,
+                    Value::Num(first.min),
+                    Value::Num(second.max + 9.0),
+                    "age",
+                    Kind::Age,
+                    prefix | q,
+                    None,
+                ));
+            }
+        }
+        // 1年半: a year and a half, in months.
+        if let Some((_, "year", Kind::Duration, _)) = unit1
+            && s.at(end1).starts_with('半')
+        {
+            let end = end1 + '半'.len_utf8();
+            let (q, _) = s.suffix_qualifiers(end);
+            let (lo, hi) = (first.min * 12.0 + 6.0, first.max * 12.0 + 6.0);
+            return Some(emit(
                 i..end,
-                Value::Num(first.min),
-                Value::Num(second.max + 9.0),
-                "age",
-                Kind::Age,
+                Value::Num(lo),
+                Value::Num(hi),
+                "month",
+                Kind::Duration,
                 prefix | q,
                 None,
-            );
+            ));
         }
-    }
-    // 1年半: a year and a half, in months.
-    if let Some((_, "year", Kind::Duration, _)) = unit1
-        && s.at(end1).starts_with('半')
-    {
-        let end = end1 + '半'.len_utf8();
-        let (q, _) = s.suffix_qualifiers(end);
-        let (lo, hi) = (first.min * 12.0 + 6.0, first.max * 12.0 + 6.0);
-        return emit(
-            i..end,
-            Value::Num(lo),
-            Value::Num(hi),
-            "month",
-            Kind::Duration,
-            prefix | q,
-            None,
-        );
-    }
-    // 一種, 一例: "a kind of", "an example" — idioms, not counts.
-    if first.kanji
-        && !first.big
-        && first.min == 1.0
-        && matches!(unit1, Some((_, "type" | "case", _, _)))
-    {
-        return Step::Skip(end1, 0);
-    }
-    // 1日3回, 1日に2〜3回: a rate whose period is the first number's unit.
-    if let Some((_, period @ ("day" | "week" | "month" | "year"), Kind::Duration, _)) = unit1
-        && first.min == 1.0
-        && first.max == 1.0
-    {
-        let j = if s.at(end1).starts_with('に') {
-            end1 + 'に'.len_utf8()
-        } else {
-            end1
-        };
-        if s.starts_number(j)
-            && let Step::Emit(mut occ, next) = parse_at(s, j, prefix)
-            && occ.unit == "times"
+        // 1日3回, 1日に2〜3回: a rate whose period is the first number's unit.
+        if let Some((_, period @ ("day" | "week" | "month" | "year"), Kind::Duration, _)) = unit1
+            && first.min == 1.0
+            && first.max == 1.0
         {
-            occ.per = Some(period);
-            occ.range.start = i;
-            return Step::Emit(occ, next);
+            let j = if s.at(end1).starts_with('に') {
+                end1 + 'に'.len_utf8()
+            } else {
+                end1
+            };
+            if s.starts_number(j)
+                && let Step::Emit(mut occ, next) = parse_at(s, j, prefix)
+                && occ.unit == "times"
+            {
+                occ.per = Some(period);
+                occ.range.start = i;
+                return Some(Step::Emit(occ, next));
+            }
         }
+        None
     }
 
-    // Ranges: 30〜150nm, 60%〜75%, 2週間から4週間, 2-3回.
-    if let Some((sep_end, sep)) = range_separator(s, end1)
-        && s.starts_number(sep_end)
-        && !s.is_label_or_identifier(sep_end)
-        && let Some(second) = s.core(sep_end)
-    {
-        let unit2 = s.unit(second.end);
-        let end2 = second.end + unit2.map_or(0, |u| u.0);
-        let same_unit = match (unit1, unit2) {
-            (Some(a), Some(b)) => a.1 == b.1,
-            (None, Some(_)) => true,
-            (None, None) => sep != "から",
-            (Some(_), None) => sep != "から" && sep != "-",
-        };
-        let ordered = first.min <= second.max;
-        let dash_ok = sep != "-" || ordered;
-        // 70〜100万人: the multiplier on the right applies to both ends, when the left
-        // number is no larger than the right one's coefficient.
-        let mut first = first;
-        if !first.big
-            && second.big
-            && let Some(mult) = s.text[sep_end..second.end]
-                .chars()
-                .next_back()
-                .and_then(big_unit)
-            && first.max <= second.min / mult
+    /// Ranges: 30〜150nm, 60%〜75%, 2週間から4週間, 2-3回.
+    fn range(&self) -> Option<Step> {
+        let (s, i, first, prefix, unit1) = (self.s, self.i, self.first, self.prefix, self.unit1);
+        let end1 = self.end1();
+        if let Some((sep_end, sep)) = range_separator(s, end1)
+            && s.starts_number(sep_end)
+            && !s.is_label_or_identifier(sep_end)
+            && let Some(second) = s.core(sep_end)
         {
-            first.min *= mult;
-            first.max *= mult;
+            let unit2 = s.unit(second.end);
+            let end2 = second.end + unit2.map_or(0, |u| u.0);
+            let same_unit = match (unit1, unit2) {
+                (Some(a), Some(b)) => a.1 == b.1,
+                (None, Some(_)) => true,
+                (None, None) => sep != "から",
+                (Some(_), None) => sep != "から" && sep != "-",
+            };
+            let ordered = first.min <= second.max;
+            let dash_ok = sep != "-" || ordered;
+            // 70〜100万人: the multiplier on the right applies to both ends, when the left
+            // number is no larger than the right one's coefficient.
+            let mut first = first;
+            if !first.big
+                && second.big
+                && let Some(mult) = s.text[sep_end..second.end]
+                    .chars()
+                    .next_back()
+                    .and_then(big_unit)
+                && first.max <= second.min / mult
+            {
+                first.min *= mult;
+                first.max *= mult;
+            }
+            let ordered = first.min <= second.max;
+            if same_unit && dash_ok && (ordered || sep != "から") {
+                let unit = unit2.or(unit1);
+                let q = range_suffix(s, end2, sep);
+                let (lo, hi) = (first.min.min(second.min), first.max.max(second.max));
+                return Some(finish(s, i..end2, lo, hi, unit, prefix | q, &first));
+            }
         }
-        let ordered = first.min <= second.max;
-        if same_unit && dash_ok && (ordered || sep != "から") {
-            let unit = unit2.or(unit1);
-            let q = range_suffix(s, end2, sep);
-            let (lo, hi) = (first.min.min(second.min), first.max.max(second.max));
-            return finish(s, i..end2, lo, hi, unit, prefix | q, &first);
-        }
+        None
     }
-
-    let (q, _) = s.suffix_qualifiers(end1);
-    finish(s, i..end1, first.min, first.max, unit1, prefix | q, &first)
 }
 
 /// A multiple of ten from 10: a decade of ages (50代).
@@ -1304,48 +1390,59 @@ fn finish(
                 None,
             )
         }
-        None => {
-            // A kanji numeral with no unit is an idiom (一度, 一つ), not a quantity.
-            if first.kanji && !first.big {
-                return Step::Skip(end, 0);
-            }
-            // A bare four-digit year after a comma or bracket: a citation (J Med, 2009).
-            let year = end - start == 4 && min == max && (1900.0..=2099.0).contains(&min);
-            let before = s.text.get(..start).unwrap_or("").trim_end_matches(' ');
-            let after = s.at(end);
-            let citation_after = after.starts_with(';')
-                || [
-                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                    "Dec",
-                ]
-                .iter()
-                .any(|m| after.trim_start_matches(' ').starts_with(m) && after.starts_with(' '));
-            if year
-                && (before.ends_with(',')
-                    || before.ends_with('(')
-                    || before.ends_with('、')
-                    || citation_after)
-            {
-                let y = Value::Date(format!("{min}"));
-                return emit(start..end, y.clone(), y, "", Kind::Date, qualifiers, None);
-            }
-            let analyte = s.analyte_before(start);
-            let kind = if analyte.is_some() {
-                Kind::Measurement
-            } else {
-                Kind::Other
-            };
-            emit(
-                start..end,
-                Value::Num(min),
-                Value::Num(max),
-                "",
-                kind,
-                qualifiers,
-                analyte,
-            )
-        }
+        None => bare_number(s, start..end, min, max, qualifiers, first),
     }
+}
+
+/// A number with no unit: an idiom (一度), a cited year (J Med, 2009), a measurement of
+/// a named analyte, or another number.
+fn bare_number(
+    s: &Scanner,
+    span: Range<usize>,
+    min: f64,
+    max: f64,
+    qualifiers: u8,
+    first: &Core,
+) -> Step {
+    let Range { start, end } = span;
+    // A kanji numeral with no unit is an idiom (一度, 一つ), not a quantity.
+    if first.kanji && !first.big {
+        return Step::Skip(end, 0);
+    }
+    // A bare four-digit year after a comma or bracket: a citation (J Med, 2009).
+    let year = end - start == 4 && min == max && (1900.0..=2099.0).contains(&min);
+    let before = s.text.get(..start).unwrap_or("").trim_end_matches(' ');
+    let after = s.at(end);
+    let citation_after = after.starts_with(';')
+        || [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ]
+        .iter()
+        .any(|m| after.trim_start_matches(' ').starts_with(m) && after.starts_with(' '));
+    if year
+        && (before.ends_with(',')
+            || before.ends_with('(')
+            || before.ends_with('、')
+            || citation_after)
+    {
+        let y = Value::Date(format!("{min}"));
+        return emit(start..end, y.clone(), y, "", Kind::Date, qualifiers, None);
+    }
+    let analyte = s.analyte_before(start);
+    let kind = if analyte.is_some() {
+        Kind::Measurement
+    } else {
+        Kind::Other
+    };
+    emit(
+        start..end,
+        Value::Num(min),
+        Value::Num(max),
+        "",
+        kind,
+        qualifiers,
+        analyte,
+    )
 }
 
 fn emit(
