@@ -373,6 +373,69 @@ struct Scanner<'a> {
     blocked: Vec<Range<usize>>,
 }
 
+/// A numeral being read, kanji by kanji: the total of the big units (万億兆) so far, the
+/// section below them (十百千), and the current digit, each as bounds (数 is fuzzy).
+#[derive(Debug, Default)]
+struct Reading {
+    total_min: f64,
+    total_max: f64,
+    sec_min: f64,
+    sec_max: f64,
+    cur: Option<(f64, f64)>,
+    kanji: bool,
+    big: bool,
+}
+
+impl Reading {
+    /// Read one kanji of a numeral (`next` is the character after it); false where the
+    /// numeral ends before it.
+    fn kanji(&mut self, c: char, next: Option<char>) -> bool {
+        if let Some(d) = is_kanji_digit(c) {
+            let d = f64::from(d);
+            self.cur = Some(match self.cur {
+                Some((lo, hi)) if self.kanji => (lo * 10.0 + d, hi * 10.0 + d),
+                Some(_) => return false,
+                None => (d, d),
+            });
+            self.kanji = true;
+        } else if c == '数' {
+            // 数十 (several tens: 20-90), 十数 (11-19), 二十数 (21-29).
+            let next_is_place =
+                next.is_some_and(|n| kanji_place(n).is_some() || big_unit(n).is_some());
+            if self.cur.is_some() {
+                return false;
+            }
+            // 数 alone (数週間, a few weeks) is 2-9; after 十 (十数) it is the units, 1-9.
+            let after_place = self.sec_max > 0.0;
+            self.cur = Some(if next_is_place || !after_place {
+                (2.0, 9.0)
+            } else {
+                (1.0, 9.0)
+            });
+            self.kanji = true;
+        } else if let Some(p) = kanji_place(c) {
+            let (lo, hi) = self.cur.take().unwrap_or((1.0, 1.0));
+            self.sec_min += lo * p;
+            self.sec_max += hi * p;
+            self.kanji = true;
+        } else if let Some(u) = big_unit(c) {
+            let (lo, hi) = self.cur.take().unwrap_or((0.0, 0.0));
+            let (s_lo, s_hi) = (self.sec_min + lo, self.sec_max + hi);
+            if s_hi == 0.0 {
+                return false; // 万 with nothing before it
+            }
+            self.total_min += s_lo * u;
+            self.total_max += s_hi * u;
+            self.sec_min = 0.0;
+            self.sec_max = 0.0;
+            self.big = true;
+        } else {
+            return false;
+        }
+        true
+    }
+}
+
 /// A parsed number: value bounds (fuzzy 数 gives min < max), the byte end, whether it
 /// used kanji, and whether it used a big unit (万億兆).
 #[derive(Debug, Clone, Copy)]
@@ -456,68 +519,21 @@ impl<'a> Scanner<'a> {
 
     /// A number in Arabic, kanji or mixed notation (1500億, 3万5千, 二十数).
     fn core(&self, i: usize) -> Option<Core> {
-        let (mut total_min, mut total_max) = (0.0f64, 0.0f64);
-        let (mut sec_min, mut sec_max) = (0.0f64, 0.0f64);
-        let mut cur: Option<(f64, f64)> = None;
+        let mut r = Reading::default();
         let mut pos = i;
-        let mut kanji = false;
-        let mut big = false;
         let mut any = false;
         while let Some(c) = self.char_at(pos) {
             if c.is_ascii_digit() {
-                if cur.is_some() {
+                if r.cur.is_some() {
                     break; // "2 3" run-together: stop
                 }
                 let (v, end, _) = self.arabic(pos)?;
-                cur = Some((v, v));
+                r.cur = Some((v, v));
                 pos = end;
                 any = true;
                 continue;
             }
-            if !self.in_numeral(pos) {
-                break;
-            }
-            if let Some(d) = is_kanji_digit(c) {
-                let d = f64::from(d);
-                cur = Some(match cur {
-                    Some((lo, hi)) if kanji => (lo * 10.0 + d, hi * 10.0 + d),
-                    Some(_) => break,
-                    None => (d, d),
-                });
-                kanji = true;
-            } else if c == '数' {
-                // 数十 (several tens: 20-90), 十数 (11-19), 二十数 (21-29).
-                let next_is_place = self
-                    .char_at(pos + c.len_utf8())
-                    .is_some_and(|n| kanji_place(n).is_some() || big_unit(n).is_some());
-                if cur.is_some() {
-                    break;
-                }
-                // 数 alone (数週間, a few weeks) is 2-9; after 十 (十数) it is the units, 1-9.
-                let after_place = sec_max > 0.0;
-                cur = Some(if next_is_place || !after_place {
-                    (2.0, 9.0)
-                } else {
-                    (1.0, 9.0)
-                });
-                kanji = true;
-            } else if let Some(p) = kanji_place(c) {
-                let (lo, hi) = cur.take().unwrap_or((1.0, 1.0));
-                sec_min += lo * p;
-                sec_max += hi * p;
-                kanji = true;
-            } else if let Some(u) = big_unit(c) {
-                let (lo, hi) = cur.take().unwrap_or((0.0, 0.0));
-                let (s_lo, s_hi) = (sec_min + lo, sec_max + hi);
-                if s_hi == 0.0 {
-                    break; // 万 with nothing before it
-                }
-                total_min += s_lo * u;
-                total_max += s_hi * u;
-                sec_min = 0.0;
-                sec_max = 0.0;
-                big = true;
-            } else {
+            if !self.in_numeral(pos) || !r.kanji(c, self.char_at(pos + c.len_utf8())) {
                 break;
             }
             any = true;
@@ -526,9 +542,9 @@ impl<'a> Scanner<'a> {
         if !any {
             return None;
         }
-        let (lo, hi) = cur.unwrap_or((0.0, 0.0));
-        let min = total_min + sec_min + lo;
-        let max = total_max + sec_max + hi;
+        let (lo, hi) = r.cur.unwrap_or((0.0, 0.0));
+        let min = r.total_min + r.sec_min + lo;
+        let max = r.total_max + r.sec_max + hi;
         if !min.is_finite() || !max.is_finite() {
             return None;
         }
@@ -536,8 +552,8 @@ impl<'a> Scanner<'a> {
             min,
             max,
             end: pos,
-            kanji,
-            big,
+            kanji: r.kanji,
+            big: r.big,
         })
     }
 
