@@ -20,7 +20,7 @@
 
 use std::ops::Range;
 
-use super::sentence::Prepared;
+use super::sentence::{Morph, Prepared};
 use super::{Hit, StanceMatcher};
 use crate::morph::tokenize::Morphs;
 use crate::stages::stance::lexicon::CueStance;
@@ -131,24 +131,11 @@ fn verb_group(s: &Prepared, i: usize) -> (Status, usize) {
             continue;
         }
         match (m.pos, m.pos1) {
-            ("助動詞", _) => {
-                if m.base == "だ" && m.surface == "な" {
-                    break; // attributive な: a noun follows
-                }
-                if matches!(m.surface, "たら" | "なら" | "だら") {
-                    return (Status::Conditional, j + 1);
-                }
-                // 治したい: a wish; 治そう(とする): an intention.
-                if m.base == "たい"
-                    || (m.base == "う"
-                        && !ms[j - 1].is("助動詞", "ます")
-                        && ms[j - 1].base != "です")
-                {
-                    return (Status::Purpose, j + 1);
-                }
-                done |= m.base == "た";
-                j += 1;
-            }
+            ("助動詞", _) => match auxiliary(ms, j, &mut done) {
+                Next::Go(k) => j = k,
+                Next::Stop => break,
+                Next::Done(status, k) => return (status, k),
+            },
             ("動詞", "非自立" | "接尾") => {
                 done |= m.base == "いる";
                 j += 1
@@ -181,67 +168,19 @@ fn verb_group(s: &Prepared, i: usize) -> (Status, usize) {
                 return (Status::Nominal, j + 1);
             }
             // 良くなったという記述, 改善するといった: the words are quoted, not asserted.
-            ("助詞", "格助詞")
-                if matches!(m.base, "という" | "といった" | "との")
-                    || (m.base == "と"
-                        && ms
-                            .get(j + 1)
-                            .is_some_and(|n| matches!(n.base, "言う" | "いう" | "いった"))) =>
-            {
-                return (Status::Nominal, j + 1);
-            }
+            ("助詞", "格助詞") if is_quotation(ms, j) => return (Status::Nominal, j + 1),
             ("名詞", "非自立") if matches!(m.base, "こと" | "の") => {
-                let p = ms.get(j + 1);
-                let q = ms.get(j + 2);
-                let particle = p.is_some_and(|p| p.is_topic() || p.is("助詞", "を"));
-                if !particle {
-                    if m.base == "の" && p.is_some_and(|p| p.is("助動詞", "だ") || p.base == "です")
-                    {
-                        j += 1; // のです
-                        continue;
-                    }
-                    if p.is_some_and(|p| p.is("助詞", "か")) {
-                        return (Status::Question, j + 2);
-                    }
-                    return (Status::Nominal, j + 1);
-                }
-                match q {
-                    Some(q) if matches!(q.base, "できる" | "出来る" | "可能") => j += 3,
-                    // 負担が小さいのが特長です, 安全性が高いことは確かです: a fact.
-                    Some(q) if FACTIVE.contains(&q.base) => break,
-                    // …のが大きな特長です
-                    Some(q)
-                        if matches!(q.pos, "連体詞" | "形容詞")
-                            && ms.get(j + 3).is_some_and(|r| FACTIVE.contains(&r.base)) =>
-                    {
-                        break;
-                    }
-                    Some(q) if matches!(q.base, "難しい" | "困難" | "不可能") => {
-                        return (Status::Negated, j + 3);
-                    }
-                    Some(q) if q.is_negation() => {
-                        negated = !negated;
-                        j += 3;
-                    }
-                    // 起こることはありません
-                    Some(q) if q.base == "ある" && verb_group(s, j + 2).0 == Status::Negated => {
-                        return (Status::Negated, verb_group(s, j + 2).1);
-                    }
-                    Some(q) if matches!(q.base, "目指す" | "目的" | "狙う" | "ねらう") => {
-                        return (Status::Purpose, j + 3);
-                    }
-                    _ => return (Status::Nominal, j + 1),
+                match nominalized(s, j, &mut negated) {
+                    Next::Go(k) => j = k,
+                    Next::Stop => break,
+                    Next::Done(status, k) => return (status, k),
                 }
             }
             ("名詞", "非自立") if matches!(m.base, "ため" | "よう") => {
-                if ms.get(j + 1).is_some_and(|n| n.is("助詞", "に")) {
-                    return (Status::Purpose, j + 2);
+                match purpose_noun(ms, j, done) {
+                    Next::Done(status, k) => return (status, k),
+                    Next::Go(_) | Next::Stop => break,
                 }
-                // 防ぐため (purpose) against 少ないため (reason).
-                if m.base == "ため" && !done && ms[j - 1].pos == "動詞" {
-                    return (Status::Purpose, j + 1);
-                }
-                break;
             }
             ("名詞", "非自立" | "副詞可能")
                 if matches!(
@@ -254,6 +193,113 @@ fn verb_group(s: &Prepared, i: usize) -> (Status, usize) {
             _ => break,
         }
     }
+    group_end(s, j, negated)
+}
+
+/// ため/よう at `j`: に after it, or ため after an unfinished verb (防ぐため), make a purpose;
+/// after a finished one (少なかったため) it is a reason.
+fn purpose_noun(ms: &[Morph<'_>], j: usize, done: bool) -> Next {
+    let m = &ms[j];
+    if ms.get(j + 1).is_some_and(|n| n.is("助詞", "に")) {
+        return Next::Done(Status::Purpose, j + 2);
+    }
+    // 防ぐため (purpose) against 少ないため (reason).
+    if m.base == "ため" && !done && ms[j - 1].pos == "動詞" {
+        return Next::Done(Status::Purpose, j + 1);
+    }
+    Next::Stop
+}
+
+/// The case particle at `j` quotes what precedes it: という, といった, との, と言う.
+fn is_quotation(ms: &[Morph<'_>], j: usize) -> bool {
+    let m = &ms[j];
+    matches!(m.base, "という" | "といった" | "との")
+        || (m.base == "と"
+            && ms
+                .get(j + 1)
+                .is_some_and(|n| matches!(n.base, "言う" | "いう" | "いった")))
+}
+
+/// What one morpheme of a verb group does to the walk along it.
+enum Next {
+    /// Go on at this morpheme.
+    Go(usize),
+    /// The group ends before this morpheme.
+    Stop,
+    /// The group's status is known; the walk ends at this morpheme.
+    Done(Status, usize),
+}
+
+/// An auxiliary verb at `j`: たら/なら are conditions, たい and う wishes and intentions,
+/// た marks the group as done (a reason rather than a purpose).
+fn auxiliary(ms: &[Morph<'_>], j: usize, done: &mut bool) -> Next {
+    let m = &ms[j];
+    if m.base == "だ" && m.surface == "な" {
+        return Next::Stop; // attributive な: a noun follows
+    }
+    if matches!(m.surface, "たら" | "なら" | "だら") {
+        return Next::Done(Status::Conditional, j + 1);
+    }
+    // 治したい: a wish; 治そう(とする): an intention.
+    if m.base == "たい"
+        || (m.base == "う" && !ms[j - 1].is("助動詞", "ます") && ms[j - 1].base != "です")
+    {
+        return Next::Done(Status::Purpose, j + 1);
+    }
+    *done |= m.base == "た";
+    Next::Go(j + 1)
+}
+
+/// A predicate nominalized by こと/の at `j`: できる, 難しい, negation, 目指す and the
+/// factive predicates (のが特長です) decide what the nominalization asserts.
+fn nominalized(s: &Prepared, j: usize, negated: &mut bool) -> Next {
+    let ms = &s.morphs;
+    let m = &ms[j];
+    let p = ms.get(j + 1);
+    let q = ms.get(j + 2);
+    let particle = p.is_some_and(|p| p.is_topic() || p.is("助詞", "を"));
+    if !particle {
+        if m.base == "の" && p.is_some_and(|p| p.is("助動詞", "だ") || p.base == "です") {
+            return Next::Go(j + 1); // のです
+        }
+        if p.is_some_and(|p| p.is("助詞", "か")) {
+            return Next::Done(Status::Question, j + 2);
+        }
+        return Next::Done(Status::Nominal, j + 1);
+    }
+    match q {
+        Some(q) if matches!(q.base, "できる" | "出来る" | "可能") => Next::Go(j + 3),
+        // 負担が小さいのが特長です, 安全性が高いことは確かです: a fact.
+        Some(q) if FACTIVE.contains(&q.base) => Next::Stop,
+        // …のが大きな特長です
+        Some(q)
+            if matches!(q.pos, "連体詞" | "形容詞")
+                && ms.get(j + 3).is_some_and(|r| FACTIVE.contains(&r.base)) =>
+        {
+            Next::Stop
+        }
+        Some(q) if matches!(q.base, "難しい" | "困難" | "不可能") => {
+            Next::Done(Status::Negated, j + 3)
+        }
+        Some(q) if q.is_negation() => {
+            *negated = !*negated;
+            Next::Go(j + 3)
+        }
+        // 起こることはありません
+        Some(q) if q.base == "ある" && verb_group(s, j + 2).0 == Status::Negated => {
+            Next::Done(Status::Negated, verb_group(s, j + 2).1)
+        }
+        Some(q) if matches!(q.base, "目指す" | "目的" | "狙う" | "ねらう") => {
+            Next::Done(Status::Purpose, j + 3)
+        }
+        _ => Next::Done(Status::Nominal, j + 1),
+    }
+}
+
+/// Where the verb group ends at `j`: negated, a purpose (目指す), a relative clause on a
+/// described or denied noun, or asserted.
+fn group_end(s: &Prepared, j: usize, negated: bool) -> (Status, usize) {
+    let ms = &s.morphs;
     if negated {
         return (Status::Negated, j);
     }
