@@ -856,6 +856,30 @@ fn safety(s: &Prepared, i: usize, w: &crate::stages::stance::lexicon::ClaimWords
             first - 1..i + 1,
         ));
     }
+    let (k, mut reported) = harm_predicate(ms, i);
+    let denied = harm_denied(s, k, w, &mut reported)?;
+    if !denied {
+        return None;
+    }
+    let (_, end) = predicate_status(s, k);
+    let toks = first..end.max(k + 1);
+    Some(if reported {
+        Claim {
+            stance: CueStance::Hedge,
+            category: "hearsay",
+            rule: "reported_safety",
+            word: noun.clone(),
+            anchor: i,
+            toks,
+        }
+    } else {
+        absolute("safety_claim", "safety", noun, i, toks)
+    })
+}
+
+/// Past the particles, adverbs and report words after a harm noun at `i` (副作用の報告は
+/// ほとんど): the predicate's index, and whether the harm is framed as reported.
+fn harm_predicate(ms: &[Morph<'_>], i: usize) -> (usize, bool) {
     let mut k = i + 1;
     let mut reported = false;
     let mut steps = 0;
@@ -876,8 +900,20 @@ fn safety(s: &Prepared, i: usize, w: &crate::stages::stance::lexicon::ClaimWords
         k += 1;
         steps += 1;
     }
+    (k, reported)
+}
+
+/// Whether the predicate at `k` denies the harm (ありません, ゼロ, 少ない, 起こりにくい,
+/// 報告されていません); `None` when there is no predicate.
+fn harm_denied(
+    s: &Prepared,
+    k: usize,
+    w: &crate::stages::stance::lexicon::ClaimWords,
+    reported: &mut bool,
+) -> Option<bool> {
+    let ms = &s.morphs;
     let v = ms.get(k)?;
-    let denied = if v.is_negation() || v.base == "ゼロ" {
+    Some(if v.is_negation() || v.base == "ゼロ" {
         // ないわけではない, 少なくない: a double negation is the lexicon's hedge.
         let (status, _) = predicate_status(s, k);
         status != Status::Negated
@@ -888,9 +924,9 @@ fn safety(s: &Prepared, i: usize, w: &crate::stages::stance::lexicon::ClaimWords
     } else if v.pos == "動詞" || (v.pos == "名詞" && v.pos1 == "サ変接続") {
         // 起こりにくい, 起こることはありません, 報告されていません.
         let (status, _) = predicate_status(s, k);
-        reported |= v.base == "報告";
+        *reported |= v.base == "報告";
         status == Status::Negated
-            && (reported
+            && (*reported
                 || matches!(
                     v.base,
                     "起こる"
@@ -907,23 +943,6 @@ fn safety(s: &Prepared, i: usize, w: &crate::stages::stance::lexicon::ClaimWords
                 ))
     } else {
         false
-    };
-    if !denied {
-        return None;
-    }
-    let (_, end) = predicate_status(s, k);
-    let toks = first..end.max(k + 1);
-    Some(if reported {
-        Claim {
-            stance: CueStance::Hedge,
-            category: "hearsay",
-            rule: "reported_safety",
-            word: noun.clone(),
-            anchor: i,
-            toks,
-        }
-    } else {
-        absolute("safety_claim", "safety", noun, i, toks)
     })
 }
 
