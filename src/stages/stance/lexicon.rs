@@ -21,7 +21,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use anyhow::{Result, bail};
 
 use crate::morph::cache::SlotCache;
-use crate::morph::tokenize::{Features, Morphs, Token, Tokenizer};
+use crate::morph::tokenize::{Features, Morphs, Token, Tokenizer, Worker};
 use crate::resources::Source;
 use crate::text::normalize::Normalized;
 
@@ -362,43 +362,10 @@ impl Lexicon {
         tokenizer: &Tokenizer,
     ) -> Result<Self> {
         let mut worker = tokenizer.worker();
-        let mut tokens = Vec::new();
         let mut entries = Vec::new();
         for (line, text) in source.lines() {
             let at = || format!("{} line {line}", source.name);
-            let fields: Vec<&str> = text.split('\t').map(str::trim).collect();
-            if !(3..=4).contains(&fields.len()) {
-                bail!(
-                    "{}: expected `stance<TAB>category<TAB>expression[<TAB>surface]`, found {} field(s)",
-                    at(),
-                    fields.len()
-                );
-            }
-            let stance = match fields[0] {
-                "hedge" => CueStance::Hedge,
-                "absolute" => CueStance::Absolute,
-                other => bail!("{}: stance must be hedge or absolute, not {other:?}", at()),
-            };
-            let category = fields[1];
-            if category.is_empty()
-                || !category
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            {
-                bail!(
-                    "{}: category {category:?} must be lower-case letters, digits or _",
-                    at()
-                );
-            }
-            let expression = fields[2];
-            if expression.is_empty() {
-                bail!("{}: empty expression", at());
-            }
-            let surface_mode = match fields.get(3) {
-                None => false,
-                Some(&"surface") => true,
-                Some(other) => bail!("{}: fourth column must be `surface`, not {other:?}", at()),
-            };
+            let (stance, category, expression, surface_mode) = parse_line(text, &at)?;
             let mut entry = Entry {
                 stance,
                 category: category.to_string(),
@@ -412,41 +379,7 @@ impl Lexicon {
                 entry.surface = Some(Normalized::new(expression).text);
             } else {
                 for part in expression.split('…') {
-                    let norm = Normalized::new(part.trim());
-                    worker.tokenize(&norm.text, &mut tokens)?;
-                    let feats: Vec<Features> =
-                        tokens.iter().map(|t| tokenizer.features(t.word)).collect();
-                    let mut keys = Vec::new();
-                    canonical_keys(
-                        &norm.text,
-                        &tokens,
-                        Morphs::direct(&feats),
-                        &mut KeyCache::default(),
-                        &|_| 0,
-                        &mut keys,
-                    );
-                    let mut segment: Vec<String> = keys.iter().map(|k| k.key.to_string()).collect();
-                    loop {
-                        // のです/のだ goes as a pair; a lone の (夢の) is part of the pattern.
-                        let n = segment.len();
-                        let cut = if n > 2 && segment[n - 2] == "の" && segment[n - 1] == "だ" {
-                            2
-                        } else if n > 1
-                            && TRAILING.contains(&segment[n - 1].as_str())
-                            // いる/おる are auxiliaries only after て (していた); alone
-                            // they are existence (方もいる), part of the pattern.
-                            && (!matches!(segment[n - 1].as_str(), "いる" | "おる")
-                                || matches!(segment[n - 2].as_str(), "て" | "で"))
-                        {
-                            1
-                        } else {
-                            break;
-                        };
-                        if !segment[..n - cut].iter().any(|k| !is_function_key(k)) {
-                            break;
-                        }
-                        segment.truncate(n - cut);
-                    }
+                    let segment = segment_keys(part, tokenizer, &mut worker)?;
                     if segment.is_empty() {
                         bail!("{}: expression {expression:?} has no words to match", at());
                     }
@@ -459,27 +392,7 @@ impl Lexicon {
         if entries.is_empty() {
             bail!("{}: the lexicon has no entries", source.name);
         }
-        let mut claims = claims;
-        let nouns: Vec<String> = (claims.benefit.iter())
-            .chain(&claims.safe)
-            .chain(&claims.effect)
-            .chain(&claims.risk)
-            .cloned()
-            .collect();
-        for noun in nouns {
-            worker.tokenize(&noun, &mut tokens)?;
-            if tokens.len() > 1
-                && let Some(last) = tokens.last()
-            {
-                let f = tokenizer.features(last.word);
-                let base = if f.base() == "*" {
-                    &noun[last.range()]
-                } else {
-                    f.base()
-                };
-                claims.tails.insert(base.to_string());
-            }
-        }
+        let claims = with_tails(claims, tokenizer, &mut worker)?;
         Ok(Lexicon {
             entries,
             claims,
@@ -500,6 +413,120 @@ impl Lexicon {
         }
         vocab
     }
+}
+
+/// One lexicon line's fields: stance, category, expression, and whether it is matched on
+/// the surface; `at` names the line in errors.
+fn parse_line<'t>(
+    text: &'t str,
+    at: &dyn Fn() -> String,
+) -> Result<(CueStance, &'t str, &'t str, bool)> {
+    let fields: Vec<&str> = text.split('\t').map(str::trim).collect();
+    if !(3..=4).contains(&fields.len()) {
+        bail!(
+            "{}: expected `stance<TAB>category<TAB>expression[<TAB>surface]`, found {} field(s)",
+            at(),
+            fields.len()
+        );
+    }
+    let stance = match fields[0] {
+        "hedge" => CueStance::Hedge,
+        "absolute" => CueStance::Absolute,
+        other => bail!("{}: stance must be hedge or absolute, not {other:?}", at()),
+    };
+    let category = fields[1];
+    if category.is_empty()
+        || !category
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        bail!(
+            "{}: category {category:?} must be lower-case letters, digits or _",
+            at()
+        );
+    }
+    let expression = fields[2];
+    if expression.is_empty() {
+        bail!("{}: empty expression", at());
+    }
+    let surface_mode = match fields.get(3) {
+        None => false,
+        Some(&"surface") => true,
+        Some(other) => bail!("{}: fourth column must be `surface`, not {other:?}", at()),
+    };
+    Ok((stance, category, expression, surface_mode))
+}
+
+/// The keys of one segment of an expression (the part between two `…`), with trailing
+/// function words (です, のだ, ている) cut off while words remain.
+fn segment_keys(part: &str, tokenizer: &Tokenizer, worker: &mut Worker<'_>) -> Result<Vec<String>> {
+    let mut tokens = Vec::new();
+    let norm = Normalized::new(part.trim());
+    worker.tokenize(&norm.text, &mut tokens)?;
+    let feats: Vec<Features> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
+    let mut keys = Vec::new();
+    canonical_keys(
+        &norm.text,
+        &tokens,
+        Morphs::direct(&feats),
+        &mut KeyCache::default(),
+        &|_| 0,
+        &mut keys,
+    );
+    let mut segment: Vec<String> = keys.iter().map(|k| k.key.to_string()).collect();
+    loop {
+        // のです/のだ goes as a pair; a lone の (夢の) is part of the pattern.
+        let n = segment.len();
+        let cut = if n > 2 && segment[n - 2] == "の" && segment[n - 1] == "だ" {
+            2
+        } else if n > 1
+            && TRAILING.contains(&segment[n - 1].as_str())
+            // いる/おる are auxiliaries only after て (していた); alone
+            // they are existence (方もいる), part of the pattern.
+            && (!matches!(segment[n - 1].as_str(), "いる" | "おる")
+                || matches!(segment[n - 2].as_str(), "て" | "で"))
+        {
+            1
+        } else {
+            break;
+        };
+        if !segment[..n - cut].iter().any(|k| !is_function_key(k)) {
+            break;
+        }
+        segment.truncate(n - cut);
+    }
+    Ok(segment)
+}
+
+/// The claim words with `tails` filled in: the last word of each multi-word noun (作用機序
+/// ends in 序), so that a split compound is matched by its end.
+fn with_tails(
+    mut claims: ClaimWords,
+    tokenizer: &Tokenizer,
+    worker: &mut Worker<'_>,
+) -> Result<ClaimWords> {
+    let mut tokens = Vec::new();
+    let nouns: Vec<String> = (claims.benefit.iter())
+        .chain(&claims.safe)
+        .chain(&claims.effect)
+        .chain(&claims.risk)
+        .cloned()
+        .collect();
+    for noun in nouns {
+        worker.tokenize(&noun, &mut tokens)?;
+        if tokens.len() > 1
+            && let Some(last) = tokens.last()
+        {
+            let f = tokenizer.features(last.word);
+            let base = if f.base() == "*" {
+                &noun[last.range()]
+            } else {
+                f.base()
+            };
+            claims.tails.insert(base.to_string());
+        }
+    }
+    Ok(claims)
 }
 
 #[cfg(test)]
