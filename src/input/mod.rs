@@ -291,18 +291,7 @@ fn walk(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| root.display().to_string());
-                let reason = if e.loop_ancestor().is_some() {
-                    "symbolic link loop".to_string()
-                } else if let Some(io) = e.io_error() {
-                    io_reason(io)
-                } else {
-                    e.to_string()
-                };
-                skipped.push(Skipped { path, reason });
+                skipped.push(walk_error(&e, root));
                 continue;
             }
         };
@@ -318,30 +307,50 @@ fn walk(
             });
             continue;
         }
-        let Ok(relative) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let parts: Vec<String> = relative
-            .components()
-            .map(|c| id_part(c.as_os_str()))
-            .collect();
-        let group = if parts.len() > 1 {
-            parts[0].clone()
-        } else {
-            String::new()
-        };
-        found.push(Input {
-            path: entry.path().to_path_buf(),
-            display: entry.path().display().to_string(),
-            doc: parts.join("/"),
-            group,
-            size: entry.metadata().map(|m| m.len()).unwrap_or(0),
-        });
+        found.extend(input_of(&entry, root));
     }
     for dir in passed_over {
         notes.push(format!("skipping {dir}: it is a bokashi output folder"));
     }
     skipped.extend(system_links);
+}
+
+/// An entry the walk could not read, as a skipped input.
+fn walk_error(e: &walkdir::Error, root: &Path) -> Skipped {
+    let path = e
+        .path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| root.display().to_string());
+    let reason = if e.loop_ancestor().is_some() {
+        "symbolic link loop".to_string()
+    } else if let Some(io) = e.io_error() {
+        io_reason(io)
+    } else {
+        e.to_string()
+    };
+    Skipped { path, reason }
+}
+
+/// A file found under `root`: its `doc` id is its path below the root (each part made
+/// lossless), its group the first folder below the root.
+fn input_of(entry: &walkdir::DirEntry, root: &Path) -> Option<Input> {
+    let relative = entry.path().strip_prefix(root).ok()?;
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| id_part(c.as_os_str()))
+        .collect();
+    let group = if parts.len() > 1 {
+        parts[0].clone()
+    } else {
+        String::new()
+    };
+    Some(Input {
+        path: entry.path().to_path_buf(),
+        display: entry.path().display().to_string(),
+        doc: parts.join("/"),
+        group,
+        size: entry.metadata().map(|m| m.len()).unwrap_or(0),
+    })
 }
 
 /// Why a file that is neither a regular file nor a folder is not read.
