@@ -7,6 +7,7 @@
 use super::sentence::Prepared;
 use super::{StanceMatcher, StanceScratch, cues};
 use crate::morph::tokenize::{Features, Morphs, Tokenizer};
+use crate::stages::stance::lexicon::Entry;
 use crate::stages::stance::lexicon::{Key, canonical_keys};
 use crate::text::normalize::Normalized;
 
@@ -59,55 +60,70 @@ impl StanceMatcher {
 
     /// One message per entry of the lexicon or claim-word file that cannot match.
     pub(crate) fn lint(&self, tokenizer: &Tokenizer) -> Vec<String> {
+        let mut scratch = StanceScratch::default();
+        let entries = self.lexicon.entries.iter().enumerate();
+        let mut out: Vec<String> = entries
+            .filter_map(|(i, entry)| self.lint_entry(i, entry, tokenizer, &mut scratch))
+            .collect();
+        out.extend(self.lint_claim_words(tokenizer));
+        out
+    }
+
+    /// Why lexicon entry `i` never fires, if it does not.
+    fn lint_entry<'d>(
+        &self,
+        i: usize,
+        entry: &Entry,
+        tokenizer: &'d Tokenizer,
+        scratch: &mut StanceScratch<'d>,
+    ) -> Option<String> {
+        let text = match &entry.surface {
+            Some(surface) => surface.clone(),
+            None => Normalized::new(&entry.expression.replace('…', "")).text,
+        };
+        // Alone, then inside sentences: IPADIC may read an expression one way alone
+        // and another way before a noun (誰でも alone is 誰 で も, before 効果 誰 でも).
+        let carriers = [text.clone(), format!("{text}効果があります。")];
+        let mut failed = None;
+        for (n, carrier) in carriers.iter().enumerate() {
+            let Some((fires, keys)) = self.fires_in(tokenizer, scratch, entry, carrier) else {
+                continue;
+            };
+            if !fires {
+                failed = Some((n, carrier.clone(), keys));
+                break;
+            }
+        }
+        let (n, carrier, keys) = failed?;
+        if entry.surface.is_some() && n > 0 {
+            return None; // a surface cue next to other words is the boundary rule's call
+        }
+        let shadow = self.lexicon.entries[..i]
+            .iter()
+            .find(|e| e.segments == entry.segments && e.surface == entry.surface);
+        Some(match (shadow, n) {
+            (Some(e), _) => format!(
+                "{} line {}: {:?} has the same pattern as line {} ({:?}); it never fires",
+                self.lexicon.source, entry.line, entry.expression, e.line, e.expression
+            ),
+            (None, 0) => format!(
+                "{} line {}: {:?} does not match its own text (read as {keys}); write it as \
+                 it appears in a sentence, or add `surface` as a fourth column",
+                self.lexicon.source, entry.line, entry.expression,
+            ),
+            (None, _) => format!(
+                "{} line {}: {:?} does not match in a sentence ({carrier:?} is read as \
+                 {keys}); add `surface` as a fourth column to match it as written",
+                self.lexicon.source, entry.line, entry.expression,
+            ),
+        })
+    }
+
+    /// Why claim words never fire: read as more words than their rule looks for.
+    fn lint_claim_words(&self, tokenizer: &Tokenizer) -> Vec<String> {
         let mut out = Vec::new();
         let mut worker = tokenizer.worker();
         let mut tokens = Vec::new();
-        let mut scratch = StanceScratch::default();
-        for (i, entry) in self.lexicon.entries.iter().enumerate() {
-            let text = match &entry.surface {
-                Some(surface) => surface.clone(),
-                None => Normalized::new(&entry.expression.replace('…', "")).text,
-            };
-            // Alone, then inside sentences: IPADIC may read an expression one way alone
-            // and another way before a noun (誰でも alone is 誰 で も, before 効果 誰 でも).
-            let carriers = [text.clone(), format!("{text}効果があります。")];
-            let mut failed = None;
-            for (n, carrier) in carriers.iter().enumerate() {
-                let Some((fires, keys)) = self.fires_in(tokenizer, &mut scratch, entry, carrier)
-                else {
-                    continue;
-                };
-                if !fires {
-                    failed = Some((n, carrier.clone(), keys));
-                    break;
-                }
-            }
-            let Some((n, carrier, keys)) = failed else {
-                continue;
-            };
-            if entry.surface.is_some() && n > 0 {
-                continue; // a surface cue next to other words is the boundary rule's call
-            }
-            let shadow = self.lexicon.entries[..i]
-                .iter()
-                .find(|e| e.segments == entry.segments && e.surface == entry.surface);
-            out.push(match (shadow, n) {
-                (Some(e), _) => format!(
-                    "{} line {}: {:?} has the same pattern as line {} ({:?}); it never fires",
-                    self.lexicon.source, entry.line, entry.expression, e.line, e.expression
-                ),
-                (None, 0) => format!(
-                    "{} line {}: {:?} does not match its own text (read as {keys}); write it as \
-                     it appears in a sentence, or add `surface` as a fourth column",
-                    self.lexicon.source, entry.line, entry.expression,
-                ),
-                (None, _) => format!(
-                    "{} line {}: {:?} does not match in a sentence ({carrier:?} is read as \
-                     {keys}); add `surface` as a fourth column to match it as written",
-                    self.lexicon.source, entry.line, entry.expression,
-                ),
-            });
-        }
         let claims = &self.lexicon.claims;
         for (line, kind, word) in &claims.lines {
             if worker.tokenize(word, &mut tokens).is_err() {
