@@ -252,6 +252,44 @@ impl StanceMatcher {
             scratch.ids.push(k.id);
             push_id(k.id, self.width, &mut scratch.haystack);
         }
+        self.claim_starts(text, tokens, feats, scratch);
+        // Most sentences have no cue, no claim word and no commitment: they are neutral
+        // without building the morpheme view.
+        if self.is_quiet(text, scratch) {
+            return SentenceStance::Neutral;
+        }
+        let claim_at = &scratch.claim_at;
+        let s = Prepared::new(
+            text,
+            tokens,
+            feats,
+            &keys,
+            &scratch.ids,
+            &mut scratch.sentence,
+            |i, _| claim_at[i],
+        );
+
+        let mut hits = Vec::new();
+        cues::find(self, &s, &scratch.haystack, &mut hits); // 1
+        cues::drop_nested(&mut hits);
+        negation::cancel_negated(&s, &mut hits); // 2
+        negation::negated_commitments(self, &s, &mut hits);
+        negation::negated_hedge_scope(&s, &mut hits);
+        claims::find(self, &s, &mut hits); // 3
+        exclusions::apply(&s, &mut hits); // 4
+        s.recycle(&mut scratch.sentence);
+        label(hits, out) // 5
+    }
+
+    /// Whether a claim may start at each token (`scratch.claim_at`: the claim rules that
+    /// may), looked up once per known word by its feature-cache slot.
+    fn claim_starts<'d>(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        feats: Morphs<'_, 'd>,
+        scratch: &mut StanceScratch<'d>,
+    ) {
         // Whether a claim may start at each token, by feature-cache slot for known words.
         let index = &self.claim_index;
         let cache = &mut scratch.claims;
@@ -282,9 +320,12 @@ impl StanceMatcher {
             }
             claims::possible(rules, i, feats, &self.lexicon.claims)
         }));
-        // Most sentences have no cue, no claim word and no commitment: they are neutral
-        // without building the morpheme view.
-        let quiet = scratch.claim_at.iter().all(|&r| r == 0)
+    }
+
+    /// A sentence with no cue, no claim word and no commitment is neutral without the
+    /// morpheme view (most sentences).
+    fn is_quiet(&self, text: &str, scratch: &StanceScratch<'_>) -> bool {
+        scratch.claim_at.iter().all(|&r| r == 0)
             && self
                 .token_ac
                 .as_ref()
@@ -296,31 +337,7 @@ impl StanceMatcher {
             && !scratch
                 .ids
                 .iter()
-                .any(|&id| self.flags[id as usize] & COMMITMENT != 0);
-        if quiet {
-            return SentenceStance::Neutral;
-        }
-        let claim_at = &scratch.claim_at;
-        let s = Prepared::new(
-            text,
-            tokens,
-            feats,
-            &keys,
-            &scratch.ids,
-            &mut scratch.sentence,
-            |i, _| claim_at[i],
-        );
-
-        let mut hits = Vec::new();
-        cues::find(self, &s, &scratch.haystack, &mut hits); // 1
-        cues::drop_nested(&mut hits);
-        negation::cancel_negated(&s, &mut hits); // 2
-        negation::negated_commitments(self, &s, &mut hits);
-        negation::negated_hedge_scope(&s, &mut hits);
-        claims::find(self, &s, &mut hits); // 3
-        exclusions::apply(&s, &mut hits); // 4
-        s.recycle(&mut scratch.sentence);
-        label(hits, out) // 5
+                .any(|&id| self.flags[id as usize] & COMMITMENT != 0)
     }
 }
 
