@@ -20,24 +20,9 @@ pub(crate) fn find<'m>(
             let entry = &m.lexicon.entries[m.token_entries[found.pattern().as_usize()]];
             debug_assert_eq!(found.start() % width, 0, "matches start where a key does");
             let start = found.start() / width;
-            let mut end = found.end() / width;
-            let mut complete = true;
-            for segment in &entry.segments[1..] {
-                let seg: Vec<u32> = segment.iter().map(|k| m.vocab[k]).collect();
-                match s.ids[end..]
-                    .windows(seg.len())
-                    .position(|w| w == seg.as_slice())
-                {
-                    Some(p) => end += p + seg.len(),
-                    None => {
-                        complete = false;
-                        break;
-                    }
-                }
-            }
-            if !complete {
+            let Some(end) = later_segments(m, s, &entry.segments[1..], found.end() / width) else {
                 continue;
-            }
+            };
             let ks = start..end;
             let toks = s.key_tokens(&ks);
             hits.push(Hit {
@@ -88,6 +73,24 @@ pub(crate) fn find<'m>(
             });
         }
     }
+}
+
+/// Where a pattern's later `…` segments end, each found after the one before it (the
+/// first ends at key `end`); `None` if one is missing.
+fn later_segments(
+    m: &StanceMatcher,
+    s: &Prepared,
+    segments: &[Vec<String>],
+    mut end: usize,
+) -> Option<usize> {
+    for segment in segments {
+        let seg: Vec<u32> = segment.iter().map(|k| m.vocab[k]).collect();
+        let p = s.ids[end..]
+            .windows(seg.len())
+            .position(|w| w == seg.as_slice())?;
+        end += p + seg.len();
+    }
+    Some(end)
 }
 
 /// The morphemes that overlap the byte range `r`.
