@@ -609,26 +609,8 @@ pub(crate) fn possible(
         }
     }
     let mut r = rules;
-    if r & EFFICACY_RULE != 0 {
-        let ok = match (f.pos(), f.pos_detail(1)) {
-            ("動詞", _) => true,
-            ("名詞", "サ変接続") => at(1).is_some_and(|n| {
-                n.pos() == "動詞"
-                    && matches!(
-                        n.base(),
-                        "する" | "できる" | "出来る" | "させる" | "れる" | "られる"
-                    )
-            }),
-            ("名詞", "形容動詞語幹") => {
-                at(1).is_some_and(|n| n.pos() == "助詞" && n.base() == "に")
-                    && at(2).is_some_and(|n| n.base() == "なる")
-            }
-            ("形容詞", _) => at(1).is_some_and(|n| n.base() == "なる"),
-            _ => false,
-        };
-        if !ok {
-            r &= !EFFICACY_RULE;
-        }
+    if r & EFFICACY_RULE != 0 && !efficacy_context(feats, i) {
+        r &= !EFFICACY_RULE;
     }
     if r & BENEFIT_RULE != 0 {
         let ok = at(1).is_some_and(|n| {
@@ -667,6 +649,29 @@ pub(crate) fn possible(
         }
     }
     r
+}
+
+/// Whether token `i` stands where an efficacy claim can be made: a verb, a サ変 noun
+/// before する/できる, an adjectival noun or adjective before (に)なる.
+fn efficacy_context(feats: Morphs<'_, '_>, i: usize) -> bool {
+    let f = feats.get(i);
+    let at = |k: usize| (i + k < feats.len()).then(|| feats.get(i + k));
+    match (f.pos(), f.pos_detail(1)) {
+        ("動詞", _) => true,
+        ("名詞", "サ変接続") => at(1).is_some_and(|n| {
+            n.pos() == "動詞"
+                && matches!(
+                    n.base(),
+                    "する" | "できる" | "出来る" | "させる" | "れる" | "られる"
+                )
+        }),
+        ("名詞", "形容動詞語幹") => {
+            at(1).is_some_and(|n| n.pos() == "助詞" && n.base() == "に")
+                && at(2).is_some_and(|n| n.base() == "なる")
+        }
+        ("形容詞", _) => at(1).is_some_and(|n| n.base() == "なる"),
+        _ => false,
+    }
 }
 
 /// The potential verb of a plain 五段 verb (保つ → 保てる), as IPADIC lists it.
