@@ -142,31 +142,17 @@ pub fn write(
                 sheet = new_sheet(&mut workbook, stem, part, columns, &widths, &bold)?;
                 rows_in_sheet = 0;
             }
-            let row = rows_in_sheet as u32 + 1;
-            for (c, cell) in record.iter().enumerate() {
-                let col = c as u16;
-                let cell = if excel { unprefixed(cell) } else { cell };
-                if cell.is_empty() {
-                    continue;
-                }
-                if numeric.get(c).copied().unwrap_or(false)
-                    && let Ok(v) = cell.parse::<f64>()
-                    && v.is_finite()
-                {
-                    sheet.write_number(row, col, v)?;
-                    continue;
-                }
-                let text = cut(cell, |n| {
-                    warn(format!(
-                        "{name}: a cell of {n} characters was cut to Excel's {MAX_CELL_CHARS}"
-                    ))
-                });
-                if widths[c] >= WRAP_WIDTH {
-                    sheet.write_string_with_format(row, col, text.as_ref(), &wrap)?;
-                } else {
-                    sheet.write_string(row, col, text.as_ref())?;
-                }
-            }
+            let cells = Cells {
+                numeric: &numeric,
+                widths: &widths,
+                wrap: &wrap,
+                excel,
+            };
+            write_record(sheet, rows_in_sheet as u32 + 1, &record, &cells, &mut |n| {
+                warn(format!(
+                    "{name}: a cell of {n} characters was cut to Excel's {MAX_CELL_CHARS}"
+                ))
+            })?;
             rows_in_sheet += 1;
         }
         finish_sheet(sheet, rows_in_sheet, columns.len())?;
@@ -174,6 +160,47 @@ pub fn write(
     workbook
         .save(out)
         .with_context(|| format!("writing {}", out.display()))?;
+    Ok(())
+}
+
+/// How a table's cells are written: which columns are numbers, their widths (wide ones
+/// wrap), and whether cells carry the `--excel` prefix.
+struct Cells<'a> {
+    numeric: &'a [bool],
+    widths: &'a [f64],
+    wrap: &'a Format,
+    excel: bool,
+}
+
+/// Write one CSV record as sheet row `row`; a cell cut to Excel's limit is reported to
+/// `cut_warning` with its length.
+fn write_record(
+    sheet: &mut Worksheet,
+    row: u32,
+    record: &csv::StringRecord,
+    cells: &Cells<'_>,
+    cut_warning: &mut dyn FnMut(usize),
+) -> Result<()> {
+    for (c, cell) in record.iter().enumerate() {
+        let col = c as u16;
+        let cell = if cells.excel { unprefixed(cell) } else { cell };
+        if cell.is_empty() {
+            continue;
+        }
+        if cells.numeric.get(c).copied().unwrap_or(false)
+            && let Ok(v) = cell.parse::<f64>()
+            && v.is_finite()
+        {
+            sheet.write_number(row, col, v)?;
+            continue;
+        }
+        let text = cut(cell, &mut *cut_warning);
+        if cells.widths[c] >= WRAP_WIDTH {
+            sheet.write_string_with_format(row, col, text.as_ref(), cells.wrap)?;
+        } else {
+            sheet.write_string(row, col, text.as_ref())?;
+        }
+    }
     Ok(())
 }
 
