@@ -299,11 +299,11 @@ fn a_file_replaced_after_listing_by_a_fifo_or_a_device_is_refused() {
     std::os::unix::fs::symlink("/dev/zero", &inputs[1].path).unwrap();
     let started = std::time::Instant::now();
     assert_eq!(
-        bokashi::input::read(&inputs[0]).unwrap_err(),
+        bokashi::input::read(&inputs[0]).unwrap_err().to_string(),
         "a FIFO (named pipe), not a regular file"
     );
     assert_eq!(
-        bokashi::input::read(&inputs[1]).unwrap_err(),
+        bokashi::input::read(&inputs[1]).unwrap_err().to_string(),
         "a device, not a regular file"
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(5));

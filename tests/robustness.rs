@@ -285,7 +285,7 @@ fn a_file_deleted_between_listing_and_reading_is_skipped() {
     match &outcomes[1] {
         Outcome::Skipped(s) => {
             assert!(s.path.ends_with("c/gone.txt"));
-            assert_eq!(s.reason, "no such file or directory");
+            assert_eq!(s.reason.to_string(), "no such file or directory");
         }
         other => panic!("{other:?}"),
     }

@@ -151,7 +151,7 @@ pub(crate) fn lines(
         let doc = match input::read(input) {
             Ok(doc) => doc,
             Err(reason) => {
-                skipped(&input.display, &reason);
+                skipped(&input.display, &reason.to_string());
                 continue;
             }
         };

@@ -22,7 +22,7 @@ pub(crate) struct Decoded {
 
 /// Why a file is not text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum NotText {
+pub enum NotText {
     /// Magic number of a known binary format, or NUL/control bytes throughout.
     Binary(String),
     /// No supported encoding decodes it with few enough errors: the fewest invalid byte

@@ -10,9 +10,11 @@
 //! entry with its reason, and the run goes on.
 
 pub mod decode;
+mod skip;
+
+pub use skip::{SkipReason, SpecialFile};
 
 use std::collections::HashMap;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use decode::Decoded;
@@ -33,10 +35,24 @@ pub struct Input {
 }
 
 /// A path that was not analyzed, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
     pub path: String,
-    pub reason: String,
+    pub reason: SkipReason,
+}
+
+impl Ord for Skipped {
+    /// By path, then by the reason as written, as `skipped.csv` lists them.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.path.as_str(), self.reason.to_string())
+            .cmp(&(other.path.as_str(), other.reason.to_string()))
+    }
+}
+
+impl PartialOrd for Skipped {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// A document read and decoded.
@@ -142,7 +158,7 @@ fn discover_root(
         Err(e) => {
             found.skipped.push(Skipped {
                 path: root.display().to_string(),
-                reason: io_reason(&e),
+                reason: SkipReason::io(&e),
             });
             return None;
         }
@@ -179,7 +195,7 @@ fn discover_root(
     } else {
         found.skipped.push(Skipped {
             path: root.display().to_string(),
-            reason: special_file_reason(&meta.file_type()),
+            reason: SkipReason::special(&meta.file_type()),
         });
     }
     Some(files)
@@ -278,7 +294,7 @@ fn walk(
             {
                 system_links.push(Skipped {
                     path: e.path().display().to_string(),
-                    reason: format!("symbolic link into {system}, not followed"),
+                    reason: SkipReason::SystemLink(system),
                 });
                 return false;
             }
@@ -303,7 +319,7 @@ fn walk(
             // A FIFO, a socket or a device would block or never end: listed, not read.
             skipped.push(Skipped {
                 path: entry.path().display().to_string(),
-                reason: special_file_reason(&file_type),
+                reason: SkipReason::special(&file_type),
             });
             continue;
         }
@@ -322,11 +338,11 @@ fn walk_error(e: &walkdir::Error, root: &Path) -> Skipped {
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| root.display().to_string());
     let reason = if e.loop_ancestor().is_some() {
-        "symbolic link loop".to_string()
+        SkipReason::LinkLoop
     } else if let Some(io) = e.io_error() {
-        io_reason(io)
+        SkipReason::io(io)
     } else {
-        e.to_string()
+        SkipReason::Walk(e.to_string())
     };
     Skipped { path, reason }
 }
@@ -353,32 +369,13 @@ fn input_of(entry: &walkdir::DirEntry, root: &Path) -> Option<Input> {
     })
 }
 
-/// Why a file that is neither a regular file nor a folder is not read.
-fn special_file_reason(t: &std::fs::FileType) -> String {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a FIFO (named pipe), not a regular file".into();
-        }
-        if t.is_socket() {
-            return "a socket, not a regular file".into();
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device, not a regular file".into();
-        }
-    }
-    let _ = t;
-    "not a regular file or directory".into()
-}
-
 /// Bytes a file may have grown by between listing and reading before it is refused.
 const GROWTH_MARGIN: u64 = 64 << 20;
 
 /// Read a listed file without hanging: opened without blocking (a FIFO put in its place
 /// after listing does not wait for a writer), its type checked on the opened handle (a
 /// link to /dev/zero is refused), and at most its listed size plus a margin read.
-fn read_listed(input: &Input) -> Result<Vec<u8>, String> {
+fn read_listed(input: &Input) -> Result<Vec<u8>, SkipReason> {
     use std::io::Read;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -387,21 +384,18 @@ fn read_listed(input: &Input) -> Result<Vec<u8>, String> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let file = options.open(&input.path).map_err(|e| io_reason(&e))?;
-    let meta = file.metadata().map_err(|e| io_reason(&e))?;
+    let file = options.open(&input.path).map_err(|e| SkipReason::io(&e))?;
+    let meta = file.metadata().map_err(|e| SkipReason::io(&e))?;
     if !meta.is_file() {
-        return Err(special_file_reason(&meta.file_type()));
+        return Err(SkipReason::special(&meta.file_type()));
     }
     let cap = input.size.max(meta.len()) + GROWTH_MARGIN;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(cap + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| io_reason(&e))?;
+        .map_err(|e| SkipReason::io(&e))?;
     if bytes.len() as u64 > cap {
-        return Err(format!(
-            "grew by more than {} MiB while being read",
-            GROWTH_MARGIN >> 20
-        ));
+        return Err(SkipReason::Grew(GROWTH_MARGIN >> 20));
     }
     Ok(bytes)
 }
@@ -432,30 +426,20 @@ fn disambiguate(per_root: Vec<(&PathBuf, Vec<Input>)>) -> Vec<Input> {
 }
 
 /// Read and decode one input. Errors are reasons for `skipped.csv`.
-pub fn read(input: &Input) -> Result<Document, String> {
+pub fn read(input: &Input) -> Result<Document, SkipReason> {
     let bytes = if input.path.as_os_str() == "-" {
         let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|e| io_reason(&e))?;
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .map_err(|e| SkipReason::io(&e))?;
         buf
     } else {
         read_listed(input)?
     };
-    let decoded = decode::decode_owned(bytes).map_err(|e| e.to_string())?;
+    let decoded = decode::decode_owned(bytes).map_err(SkipReason::NotText)?;
     Ok(Document {
         input: input.clone(),
         decoded,
     })
-}
-
-/// A short, stable reason for an I/O error (no OS error numbers, which differ by platform).
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        ErrorKind::NotFound => "no such file or directory".into(),
-        ErrorKind::PermissionDenied => "permission denied".into(),
-        ErrorKind::IsADirectory => "is a directory".into(),
-        ErrorKind::InvalidData => "invalid data".into(),
-        _ => format!("cannot read: {e}"),
-    }
 }
 
 #[cfg(test)]
@@ -498,12 +482,16 @@ mod tests {
     fn a_missing_root_is_skipped_with_its_reason() {
         let (inputs, skipped) = discover(&[PathBuf::from("/nonexistent/bokashi/corpus")]);
         assert!(inputs.is_empty());
+        let got: Vec<(&str, String)> = skipped
+            .iter()
+            .map(|s| (s.path.as_str(), s.reason.to_string()))
+            .collect();
         assert_eq!(
-            skipped,
-            vec![Skipped {
-                path: "/nonexistent/bokashi/corpus".into(),
-                reason: "no such file or directory".into()
-            }]
+            got,
+            [(
+                "/nonexistent/bokashi/corpus",
+                "no such file or directory".to_string()
+            )]
         );
     }
 

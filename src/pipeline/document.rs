@@ -10,6 +10,7 @@ use anyhow::Result;
 use crate::counts::DocCounts;
 use crate::counts::pairs::Unit;
 use crate::input::Document;
+use crate::interrupt::Interrupted;
 use crate::morph::Sentence;
 use crate::morph::tokenize::{FeatureCache, Worker};
 use crate::stages::numbers::{self, NumberOcc, NumberScratch};
@@ -33,6 +34,29 @@ pub struct DocAnalysis {
     pub(crate) rendered: Rendered,
     /// Time this document spent in each parallel stage.
     pub(crate) timings: Timings,
+}
+
+/// How the analysis of one document ends early.
+#[derive(Debug)]
+pub(crate) enum DocError {
+    /// The run was interrupted (Ctrl-C, SIGTERM).
+    Interrupted,
+    /// The run cannot go on: the co-occurrence pairs could not be spilled.
+    Fatal(anyhow::Error),
+    /// This document cannot be analyzed; the others can.
+    Failed(anyhow::Error),
+}
+
+impl From<anyhow::Error> for DocError {
+    fn from(e: anyhow::Error) -> Self {
+        DocError::Failed(e)
+    }
+}
+
+impl From<Interrupted> for DocError {
+    fn from(_: Interrupted) -> Self {
+        DocError::Interrupted
+    }
 }
 
 /// A worker's state for documents, reused from one to the next: the tokenizer's and each
@@ -93,8 +117,8 @@ impl<'a> DocWorker<'a> {
         &mut self,
         a: &'a Analyzer,
         doc: &Document,
-        fold: impl FnOnce(&DocCounts, &[u32]) -> Result<()>,
-    ) -> Result<DocAnalysis> {
+        fold: impl FnOnce(&DocCounts, &[u32]) -> Result<(), DocError>,
+    ) -> Result<DocAnalysis, DocError> {
         let text = doc.decoded.text.as_str();
         let mut watch = Stopwatch::start();
         self.out.start(doc);

@@ -18,6 +18,7 @@ mod window;
 
 pub use config::Config;
 pub use document::DocAnalysis;
+use document::DocError;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -28,8 +29,8 @@ use rayon::prelude::*;
 
 use crate::counts::pairs::{PairStore, SpillDir};
 use crate::counts::{CorpusCounts, DocCounts};
-use crate::input::{self, Input, Skipped};
-use crate::interrupt::{Cancel, Interrupted};
+use crate::input::{self, Input, SkipReason, Skipped};
+use crate::interrupt::Cancel;
 use crate::morph::tokenize::Tokenizer;
 use crate::progress::Reporter;
 use crate::resources::Stopwords;
@@ -54,17 +55,6 @@ pub enum Outcome {
     /// The run cannot go on (the co-occurrence pairs could not be spilled to disk).
     Failed(anyhow::Error),
 }
-
-/// An error that stops the whole run rather than skipping one document.
-#[derive(Debug)]
-pub struct Fatal(pub String);
-
-impl std::fmt::Display for Fatal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl std::error::Error for Fatal {}
 
 /// What the caller of [`Analyzer::run`] keeps of the outcomes, in input order.
 pub(crate) struct Collected {
@@ -228,12 +218,10 @@ impl Analyzer {
         &'a self,
         scratch: &mut Scratch<'a>,
         doc: &input::Document,
-    ) -> Result<DocAnalysis> {
+    ) -> Result<DocAnalysis, DocError> {
         let pairs = &mut scratch.pairs;
         scratch.worker.analyze(self, doc, |counts, ids| {
-            pairs
-                .add_doc(counts, ids)
-                .map_err(|e| Fatal(format!("{e:#}")).into())
+            pairs.add_doc(counts, ids).map_err(DocError::Fatal)
         })
     }
 
@@ -248,7 +236,7 @@ impl Analyzer {
         if self.cancel.is_cancelled() {
             return Outcome::Cancelled;
         }
-        let skip = |reason: String| {
+        let skip = |reason: SkipReason| {
             reporter.warn(format_args!("skipping {}: {reason}", input.display));
             Outcome::Skipped(Skipped {
                 path: input.display.clone(),
@@ -272,14 +260,14 @@ impl Analyzer {
                 analysis.timings.add_to(Stage::Read, read_time);
                 Outcome::Analyzed(Box::new(analysis))
             }
-            Ok(Err(e)) if e.is::<Interrupted>() => Outcome::Cancelled,
-            Ok(Err(e)) if e.is::<Fatal>() => Outcome::Failed(e),
-            Ok(Err(e)) => skip(format!("analysis failed: {e:#}")),
+            Ok(Err(DocError::Interrupted)) => Outcome::Cancelled,
+            Ok(Err(DocError::Fatal(e))) => Outcome::Failed(e),
+            Ok(Err(DocError::Failed(e))) => skip(SkipReason::Failed(format!("{e:#}"))),
             Err(_) => {
                 // The buffers may be half-updated: start them afresh. The counts are
                 // intact, as a document's counts are added only once it is complete.
                 scratch.worker = DocWorker::new(self);
-                skip("internal error while analyzing (a bug: please report it)".into())
+                skip(SkipReason::Panicked)
             }
         }
     }

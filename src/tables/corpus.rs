@@ -83,7 +83,11 @@ pub(crate) fn write(
 
     let mut skipped_table = output.table::<SkippedRow>("skipped.csv")?;
     for s in skipped {
-        skipped_table.write(s)?;
+        let reason = s.reason.to_string();
+        skipped_table.write(&SkippedRow {
+            path: &s.path,
+            reason,
+        })?;
     }
     skipped_table.finish()?;
     Ok(CorpusFacts { pair_spills })

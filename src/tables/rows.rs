@@ -35,7 +35,12 @@ pub struct DocumentRow {
 }
 
 /// `skipped.csv`: one row per input that was not analyzed.
-pub(crate) use crate::input::Skipped as SkippedRow;
+/// `skipped.csv`: one row per input that was not analyzed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct SkippedRow<'a> {
+    pub(crate) path: &'a str,
+    pub(crate) reason: String,
+}
 
 /// Whether a term is a single word or a compound of several nouns.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
