@@ -158,7 +158,7 @@ fn run_kwic(common: &cli::CommonArgs, args: &cli::KwicArgs) -> anyhow::Result<()
             "bokashi: warning: skipping {}: {reason}",
             progress::escape_controls(path)
         )
-    })?;
+    });
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     cmd::kwic::write(&lines, &options, &mut out)

@@ -23,7 +23,7 @@ pub(crate) fn input(text: &[String]) -> Result<String> {
 }
 
 pub(crate) fn run(inspector: &Inspector, text: &str, out: &mut dyn Write) -> Result<()> {
-    for s in inspector.sentences(text)? {
+    for s in inspector.sentences(text) {
         write_sentence(&s, out)?;
     }
     out.flush()?;

@@ -4,8 +4,6 @@
 
 use std::ops::Range;
 
-use anyhow::Result;
-
 use crate::morph::tokenize::{Features, Morphs, Token, Tokenizer};
 use crate::stages::numbers::{self, NumberOcc};
 use crate::stages::stance::{SentenceStance, StanceMatcher, StanceScratch};
@@ -57,7 +55,7 @@ pub(crate) struct Inspector<'a> {
 
 impl Inspector<'_> {
     /// Every sentence of `text`, in order.
-    pub(crate) fn sentences(&self, text: &str) -> Result<Vec<ShownSentence>> {
+    pub(crate) fn sentences(&self, text: &str) -> Vec<ShownSentence> {
         let mut worker = self.tokenizer.worker();
         let mut scratch = StanceScratch::default();
         let mut tokens: Vec<Token> = Vec::new();
@@ -66,7 +64,7 @@ impl Inspector<'_> {
         for range in sentence::split(text) {
             let source = &text[range];
             let norm = Normalized::new(source);
-            worker.tokenize(&norm.text, &mut tokens)?;
+            worker.tokenize(&norm.text, &mut tokens);
             let feats: Vec<Features> = tokens
                 .iter()
                 .map(|t| self.tokenizer.features(t.word))
@@ -128,6 +126,6 @@ impl Inspector<'_> {
                 tokens: shown_tokens,
             });
         }
-        Ok(out)
+        out
     }
 }

@@ -142,7 +142,7 @@ pub(crate) fn lines(
     pattern: &Pattern,
     options: &Options,
     mut skipped: impl FnMut(&str, &str),
-) -> Result<Vec<Line>> {
+) -> Vec<Line> {
     let mut out = Vec::new();
     for input in inputs {
         if options.group.as_ref().is_some_and(|g| *g != input.group) {
@@ -155,7 +155,7 @@ pub(crate) fn lines(
                 continue;
             }
         };
-        for s in inspector.sentences(&doc.decoded.text)? {
+        for s in inspector.sentences(&doc.decoded.text) {
             let stance = s.stance.as_str();
             if options.stance.as_ref().is_some_and(|want| want != stance) {
                 continue;
@@ -182,7 +182,7 @@ pub(crate) fn lines(
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// Write the lines: aligned on the keyword for a terminal (East Asian widths), or as CSV.

@@ -43,7 +43,10 @@ pub(crate) fn run(settings: &Settings, lindera_api: bool) -> Result<(u64, u64, f
                     for line in doc.decoded.text.lines() {
                         n += match stock {
                             Some(stock) => stock.segment(line).map_or(0, |t| t.len()),
-                            None => worker.tokenize(line, out).map_or(0, |()| out.len()),
+                            None => {
+                                worker.tokenize(line, out);
+                                out.len()
+                            }
                         } as u64;
                     }
                     (n, input.size)

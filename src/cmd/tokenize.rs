@@ -72,7 +72,7 @@ pub(crate) fn tokenize_text(tokenizer: &Tokenizer, text: &str, out: &mut dyn Wri
         let line = line.strip_suffix('\r').unwrap_or(line);
         for range in sentence::split(line) {
             norm.rebuild(&line[range]);
-            worker.tokenize(&norm.text, &mut tokens)?;
+            worker.tokenize(&norm.text, &mut tokens);
             for token in &tokens {
                 writeln!(
                     out,

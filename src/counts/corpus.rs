@@ -404,7 +404,7 @@ mod tests {
         let (mut tokens, mut slots) = (Vec::new(), Vec::new());
         let mut terms = SentenceTerms::default();
         for s in sentences {
-            worker.tokenize(s, &mut tokens).unwrap();
+            worker.tokenize(s, &mut tokens);
             cache.all(&tokens, &mut slots);
             terms.clear();
             ex.extract(s, &tokens, cache.morphs(&slots), classes, &[], &mut terms);
@@ -460,7 +460,7 @@ mod tests {
         let mut tokens = Vec::new();
         let mut terms = SentenceTerms::default();
         for s in sentences {
-            worker.tokenize(s, &mut tokens).unwrap();
+            worker.tokenize(s, &mut tokens);
             let feats: Vec<_> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
             terms.clear();
             let feats = crate::morph::tokenize::Morphs::direct(&feats);

@@ -338,7 +338,7 @@ pub(crate) struct Worker<'a> {
 impl Worker<'_> {
     /// Tokenize `text` (already normalized) into `out`, which is cleared first.
     /// Whitespace produces no tokens, as in MeCab.
-    pub(crate) fn tokenize(&mut self, text: &str, out: &mut Vec<Token>) -> Result<()> {
+    pub(crate) fn tokenize(&mut self, text: &str, out: &mut Vec<Token>) {
         out.clear();
         let t = self.tokenizer;
         let segmenter = &t.segmenter;
@@ -375,7 +375,6 @@ impl Worker<'_> {
             }
             start = end;
         }
-        Ok(())
     }
 }
 
@@ -431,7 +430,7 @@ mod tests {
         let mut worker = tokenizer.worker();
         let text = "すり減った軟骨そのものを再生させる";
         let mut tokens = Vec::new();
-        worker.tokenize(text, &mut tokens).unwrap();
+        worker.tokenize(text, &mut tokens);
         let got: Vec<(&str, &str, &str)> = tokens
             .iter()
             .map(|t| {
@@ -477,7 +476,7 @@ mod tests {
         let mut worker = tokenizer.worker();
         let text = "エクソソームの作用";
         let mut tokens = Vec::new();
-        worker.tokenize(text, &mut tokens).unwrap();
+        worker.tokenize(text, &mut tokens);
         assert_eq!(&text[tokens[0].range()], "エクソソーム");
         let f = tokenizer.features(tokens[0].word);
         assert!(f.unknown);
@@ -493,7 +492,7 @@ mod tests {
         let mut cache = FeatureCache::new(&tokenizer);
         let text = "軟骨の軟骨とエクソソームのエクソソーム";
         let mut tokens = Vec::new();
-        worker.tokenize(text, &mut tokens).unwrap();
+        worker.tokenize(text, &mut tokens);
         let mut slots = Vec::new();
         cache.all(&tokens, &mut slots);
         assert_eq!(slots, [0, 1, 0, 2, 3, 1, 3]);
@@ -522,7 +521,7 @@ mod tests {
             " \u{3000} ",
         ] {
             let mut ours = Vec::new();
-            worker.tokenize(text, &mut ours).unwrap();
+            worker.tokenize(text, &mut ours);
             let theirs: Vec<Token> = lindera
                 .segment(text)
                 .unwrap()
@@ -557,7 +556,7 @@ mod tests {
         let mut worker = tokenizer.worker();
         let text = "膝  の 痛み";
         let mut tokens = Vec::new();
-        worker.tokenize(text, &mut tokens).unwrap();
+        worker.tokenize(text, &mut tokens);
         let surfaces: Vec<&str> = tokens.iter().map(|t| &text[t.range()]).collect();
         assert_eq!(surfaces, vec!["膝", "の", "痛み"]);
     }

@@ -131,7 +131,7 @@ impl<'a> DocWorker<'a> {
             let tokenizer = (&mut self.tokenizer, &mut self.features);
             first += self
                 .window
-                .fill(text, &sentences, first, tokenizer, &mut watch)?;
+                .fill(text, &sentences, first, tokenizer, &mut watch);
             self.run_window(a, text, &mut watch)?;
             self.out
                 .rows

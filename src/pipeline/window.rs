@@ -6,8 +6,6 @@
 
 use std::ops::Range;
 
-use anyhow::Result;
-
 use crate::morph::Sentence;
 use crate::morph::tokenize::{FeatureCache, Token, Worker};
 use crate::stages::stance::SentenceStance;
@@ -64,7 +62,7 @@ impl Window {
         first: usize,
         tokenizer: (&mut Worker<'d>, &mut FeatureCache<'d>),
         watch: &mut Stopwatch,
-    ) -> Result<usize> {
+    ) -> usize {
         let (worker, cache) = tokenizer;
         let (mut n, mut bytes) = (0, 0);
         for range in &sentences[first..] {
@@ -85,12 +83,12 @@ impl Window {
         }
         watch.lap(Stage::Normalize);
         for s in &mut self.slots[..n] {
-            worker.tokenize(&s.norm.text, &mut s.tokens)?;
+            worker.tokenize(&s.norm.text, &mut s.tokens);
             cache.all(&s.tokens, &mut s.features);
         }
         watch.lap(Stage::Tokenize);
         (self.len, self.first) = (n, first);
-        Ok(n)
+        n
     }
 
     /// Each sentence of the window as the stages see it, with what the stages found.

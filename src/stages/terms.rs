@@ -491,7 +491,7 @@ mod tests {
         };
         let mut worker = tokenizer().worker();
         let mut tokens = Vec::new();
-        worker.tokenize(text, &mut tokens).unwrap();
+        worker.tokenize(text, &mut tokens);
         let feats: Vec<Features> = tokens
             .iter()
             .map(|t| tokenizer().features(t.word))

@@ -379,7 +379,7 @@ impl Lexicon {
                 entry.surface = Some(Normalized::new(expression).text);
             } else {
                 for part in expression.split('…') {
-                    let segment = segment_keys(part, tokenizer, &mut worker)?;
+                    let segment = segment_keys(part, tokenizer, &mut worker);
                     if segment.is_empty() {
                         bail!("{}: expression {expression:?} has no words to match", at());
                     }
@@ -392,7 +392,7 @@ impl Lexicon {
         if entries.is_empty() {
             bail!("{}: the lexicon has no entries", source.name);
         }
-        let claims = with_tails(claims, tokenizer, &mut worker)?;
+        let claims = with_tails(claims, tokenizer, &mut worker);
         Ok(Lexicon {
             entries,
             claims,
@@ -459,10 +459,10 @@ fn parse_line<'t>(
 
 /// The keys of one segment of an expression (the part between two `…`), with trailing
 /// function words (です, のだ, ている) cut off while words remain.
-fn segment_keys(part: &str, tokenizer: &Tokenizer, worker: &mut Worker<'_>) -> Result<Vec<String>> {
+fn segment_keys(part: &str, tokenizer: &Tokenizer, worker: &mut Worker<'_>) -> Vec<String> {
     let mut tokens = Vec::new();
     let norm = Normalized::new(part.trim());
-    worker.tokenize(&norm.text, &mut tokens)?;
+    worker.tokenize(&norm.text, &mut tokens);
     let feats: Vec<Features> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
     let mut keys = Vec::new();
     canonical_keys(
@@ -495,7 +495,7 @@ fn segment_keys(part: &str, tokenizer: &Tokenizer, worker: &mut Worker<'_>) -> R
         }
         segment.truncate(n - cut);
     }
-    Ok(segment)
+    segment
 }
 
 /// The claim words with `tails` filled in: the last word of each multi-word noun (作用機序
@@ -504,7 +504,7 @@ fn with_tails(
     mut claims: ClaimWords,
     tokenizer: &Tokenizer,
     worker: &mut Worker<'_>,
-) -> Result<ClaimWords> {
+) -> ClaimWords {
     let mut tokens = Vec::new();
     let nouns: Vec<String> = (claims.benefit.iter())
         .chain(&claims.safe)
@@ -513,7 +513,7 @@ fn with_tails(
         .cloned()
         .collect();
     for noun in nouns {
-        worker.tokenize(&noun, &mut tokens)?;
+        worker.tokenize(&noun, &mut tokens);
         if tokens.len() > 1
             && let Some(last) = tokens.last()
         {
@@ -526,7 +526,7 @@ fn with_tails(
             claims.tails.insert(base.to_string());
         }
     }
-    Ok(claims)
+    claims
 }
 
 #[cfg(test)]

@@ -19,10 +19,10 @@ impl StanceMatcher {
         scratch: &mut StanceScratch<'d>,
         entry: &crate::stages::stance::lexicon::Entry,
         text: &str,
-    ) -> Option<(bool, String)> {
+    ) -> (bool, String) {
         let mut worker = tokenizer.worker();
         let mut tokens = Vec::new();
-        worker.tokenize(text, &mut tokens).ok()?;
+        worker.tokenize(text, &mut tokens);
         let feats: Vec<Features> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
         let morphs = Morphs::direct(&feats);
         let mut keys: Vec<Key> = Vec::new();
@@ -55,7 +55,7 @@ impl StanceMatcher {
             .map(|k| k.key.trim_start_matches('\u{0}'))
             .collect::<Vec<_>>()
             .join(" ");
-        Some((fires, read))
+        (fires, read)
     }
 
     /// One message per entry of the lexicon or claim-word file that cannot match.
@@ -86,9 +86,7 @@ impl StanceMatcher {
         let carriers = [text.clone(), format!("{text}効果があります。")];
         let mut failed = None;
         for (n, carrier) in carriers.iter().enumerate() {
-            let Some((fires, keys)) = self.fires_in(tokenizer, scratch, entry, carrier) else {
-                continue;
-            };
+            let (fires, keys) = self.fires_in(tokenizer, scratch, entry, carrier);
             if !fires {
                 failed = Some((n, carrier.clone(), keys));
                 break;
@@ -126,9 +124,7 @@ impl StanceMatcher {
         let mut tokens = Vec::new();
         let claims = &self.lexicon.claims;
         for (line, kind, word) in &claims.lines {
-            if worker.tokenize(word, &mut tokens).is_err() {
-                continue;
-            }
+            worker.tokenize(word, &mut tokens);
             let feats: Vec<Features> = tokens.iter().map(|t| tokenizer.features(t.word)).collect();
             let mut buffers = Default::default();
             let s = Prepared::new(

@@ -382,7 +382,7 @@ pub(crate) mod tests {
         let norm = Normalized::new(sentence);
         let mut worker = tokenizer().worker();
         let mut tokens = Vec::new();
-        worker.tokenize(&norm.text, &mut tokens).unwrap();
+        worker.tokenize(&norm.text, &mut tokens);
         let feats: Vec<Features> = tokens
             .iter()
             .map(|t| tokenizer().features(t.word))
@@ -419,7 +419,7 @@ pub(crate) mod tests {
             .into_iter()
             .map(|r| {
                 let norm = Normalized::new(&text[r]);
-                worker.tokenize(&norm.text, &mut tokens).unwrap();
+                worker.tokenize(&norm.text, &mut tokens);
                 let feats: Vec<Features> = tokens
                     .iter()
                     .map(|t| tokenizer().features(t.word))
