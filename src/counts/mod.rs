@@ -22,6 +22,12 @@ pub(crate) mod stats;
 pub(crate) use corpus::{CorpusCounts, CueCounts, TermCounts};
 pub(crate) use document::DocCounts;
 
+/// What a run counted: the corpus counts and every worker's co-occurrence pairs.
+pub struct Totals {
+    pub(crate) counts: CorpusCounts,
+    pub(crate) pairs: Vec<pairs::PairStore>,
+}
+
 /// Counts per part of speech (indexed by [`TermPos::index`]).
 pub(crate) type PerPos<T> = [T; 3];
 

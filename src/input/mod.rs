@@ -82,6 +82,18 @@ pub(crate) struct Discovery {
 }
 
 impl Discovery {
+    /// The listed size of every input.
+    pub(crate) fn bytes(&self) -> u64 {
+        self.inputs.iter().map(|i| i.size).sum()
+    }
+
+    /// What the user should hear about the listing: skipped inputs and notes.
+    pub(crate) fn warnings(&self) -> impl Iterator<Item = String> + '_ {
+        let skips = self.skipped.iter();
+        let skips = skips.map(|s| format!("skipping {}: {}", s.path, s.reason));
+        skips.chain(self.notes.iter().cloned())
+    }
+
     /// Refuse a run with nothing to analyze, saying why (the first skipped input's reason,
     /// or that `roots` hold no files).
     pub(crate) fn require_inputs(&self, roots: &[PathBuf]) -> anyhow::Result<()> {

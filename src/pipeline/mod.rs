@@ -28,7 +28,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::counts::pairs::{PairStore, SpillDir};
-use crate::counts::{CorpusCounts, DocCounts};
+use crate::counts::{CorpusCounts, DocCounts, Totals};
 use crate::input::{self, Input, SkipReason, Skipped};
 use crate::interrupt::Cancel;
 use crate::morph::tokenize::Tokenizer;
@@ -76,6 +76,36 @@ impl Collected {
         }
     }
 
+    /// After the run: refuse a run where nothing could be analyzed; sort the skipped
+    /// inputs as `skipped.csv` lists them.
+    pub(crate) fn finish(&mut self) -> Result<()> {
+        if self.analyzed == 0 {
+            anyhow::bail!(
+                "nothing could be analyzed: all {} input file(s) were skipped",
+                self.skipped.len()
+            );
+        }
+        self.skipped.sort();
+        Ok(())
+    }
+
+    /// run.json's report (and the `--timings` line on stderr) for a run that began at
+    /// `started` over `bytes` of input on `threads` threads.
+    pub(crate) fn report(&self, started: Instant, bytes: u64, threads: usize) -> serde_json::Value {
+        let (times, wall) = (&self.watch.timings, started.elapsed().as_secs_f64());
+        eprintln!("{}", crate::timing::lines(times, wall, bytes));
+        crate::timing::report(times, wall, bytes, self.analyzed, threads)
+    }
+
+    /// The summary line's figures.
+    pub(crate) fn summary(&self, warnings: usize) -> crate::progress::Summary {
+        crate::progress::Summary {
+            analyzed: self.analyzed,
+            skipped: self.skipped.len(),
+            warnings,
+        }
+    }
+
     /// Keep one outcome; an analyzed document's rows go to `write`.
     pub(crate) fn take(
         &mut self,
@@ -99,10 +129,11 @@ impl Collected {
     }
 }
 
-/// What a run counted: the corpus counts and every worker's co-occurrence pairs.
-pub struct Totals {
-    pub(crate) counts: CorpusCounts,
-    pub(crate) pairs: Vec<PairStore>,
+/// The worker threads of a run.
+pub(crate) fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
+    use anyhow::Context;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+    pool.context("starting worker threads")
 }
 
 /// The read-only state shared by all workers: the tokenizer, each stage's shared part,

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 
-use crate::counts::pairs::{self, CoocRow, PairStore};
+use crate::counts::pairs::{self, CoocRow};
 use crate::counts::stats::{flr, log_odds, round};
-use crate::counts::{CorpusCounts, CueCounts, TermCounts};
+use crate::counts::{CueCounts, TermCounts, Totals};
 use crate::input::Skipped;
 use crate::stages::stance::lexicon::CueStance;
 use crate::stages::terms::TermPos;
@@ -26,22 +26,31 @@ pub(crate) struct CorpusOptions {
     pub(crate) by_group: bool,
 }
 
+impl CorpusOptions {
+    pub(crate) fn new(min_freq: u64, min_cooc: u64, by_group: bool) -> Self {
+        CorpusOptions {
+            min_freq,
+            min_cooc,
+            by_group,
+        }
+    }
+}
+
 /// What writing the corpus tables found, for run.json.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct CorpusFacts {
+    /// Distinct terms, and the bytes their counts take.
+    distinct_terms: usize,
+    term_count_bytes: usize,
     /// Times the workers' pair maps were spilled to disk.
-    pub(crate) pair_spills: usize,
+    pair_spills: usize,
 }
 
 impl CorpusFacts {
     /// `report` (run.json) with what the counts and pairs took.
-    pub(crate) fn with_counts(
-        &self,
-        mut report: serde_json::Value,
-        counts: &CorpusCounts,
-    ) -> serde_json::Value {
-        report["distinct_terms"] = serde_json::json!(counts.terms.len());
-        report["term_count_bytes"] = serde_json::json!(counts.terms.heap_bytes());
+    pub(crate) fn add_to(&self, mut report: serde_json::Value) -> serde_json::Value {
+        report["distinct_terms"] = serde_json::json!(self.distinct_terms);
+        report["term_count_bytes"] = serde_json::json!(self.term_count_bytes);
         report["pair_spills"] = serde_json::json!(self.pair_spills);
         report
     }
@@ -50,11 +59,12 @@ impl CorpusFacts {
 /// Write every corpus table into `output`'s staging folder.
 pub(crate) fn write(
     output: &mut Output,
-    counts: &CorpusCounts,
-    pairs: Vec<PairStore>,
+    totals: Totals,
     skipped: &[Skipped],
     options: CorpusOptions,
 ) -> Result<CorpusFacts> {
+    let Totals { counts, pairs } = totals;
+    let counts = &counts;
     let mut terms = output.table::<TermRow>("terms.csv")?;
     for row in term_rows(&counts.terms) {
         terms.write(&row)?;
@@ -90,7 +100,11 @@ pub(crate) fn write(
         })?;
     }
     skipped_table.finish()?;
-    Ok(CorpusFacts { pair_spills })
+    Ok(CorpusFacts {
+        distinct_terms: counts.terms.len(),
+        term_count_bytes: counts.terms.heap_bytes(),
+        pair_spills,
+    })
 }
 
 /// `terms.csv` rows from the corpus counts, FLR computed here from the counts, sorted by
