@@ -40,7 +40,8 @@ pub(crate) struct DocCounts {
     /// Every text the worker has counted, under worker ids.
     pub(super) names: Interner,
     /// Worker id of each single-word term by feature-cache slot.
-    pub(super) by_slot: SlotCache<Option<u32>>,
+    /// (Worker id + 1, so that the cache stays four bytes a word.)
+    pub(super) by_slot: SlotCache<Option<std::num::NonZeroU32>>,
     /// Corpus id of each worker id (`u32::MAX`: not folded yet) in the store numbered
     /// `corpus_store`.
     pub(super) corpus_ids: Vec<u32>,
@@ -134,10 +135,10 @@ impl DocCounts {
         };
         let cached = self.by_slot.entry(slot);
         let wid = match *cached {
-            Some(wid) => wid,
+            Some(wid_1) => wid_1.get() - 1,
             None => {
                 let wid = self.names.intern(text);
-                *cached = Some(wid);
+                *cached = std::num::NonZeroU32::new(wid + 1);
                 wid
             }
         };
