@@ -8,6 +8,7 @@ use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand};
 
 use crate::counts::pairs::Unit;
+use crate::input::{Format, ReadOptions, TableOptions};
 use crate::pipeline::Config;
 use crate::resources::Source;
 use crate::tables::CsvStyle;
@@ -82,6 +83,23 @@ pub(crate) struct AnalyzeArgs {
     /// Claim words (efficacy verbs, risk nouns) replacing dict/claim_words.tsv.
     #[arg(long, value_name = "FILE")]
     pub(crate) claim_words: Option<PathBuf>,
+    /// Read every input as this format, whatever its extension (tables: one document
+    /// per row; html: the page's visible text).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format: Option<Format>,
+    /// The column(s) of a table holding the text, joined in this order (`title,body`:
+    /// the title is its own first sentence). Default: the first of text, body, content,
+    /// 本文, article.
+    #[arg(long, value_name = "NAME[,NAME…]", value_delimiter = ',')]
+    pub(crate) text_column: Vec<String>,
+    /// The column of a table naming each row in `doc` (`articles.csv#ID`). Default: id,
+    /// else url, else the row number.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) id_column: Option<String>,
+    /// Make this document variable (a table column, or `title` of a web page) the group
+    /// that groups.csv, group_terms.csv and stance_summary.csv compare.
+    #[arg(long, value_name = "COLUMN")]
+    pub(crate) group_by: Option<String>,
     /// Co-occurrence unit: terms co-occur when they share a sentence or a document.
     #[arg(long, value_enum, default_value = "sentence")]
     pub(crate) cooc_unit: Unit,
@@ -175,6 +193,10 @@ impl AnalyzeArgs {
             no_compounds: false,
             lexicon: None,
             claim_words: None,
+            format: None,
+            text_column: Vec::new(),
+            id_column: None,
+            group_by: None,
             cooc_unit: Unit::Sentence,
             min_freq: 2,
             min_cooc: 2,
@@ -271,6 +293,14 @@ impl Settings {
             },
             pair_budget: analyze.cooc_memory.saturating_mul(1 << 20),
             row_budget: analyze.row_memory.saturating_mul(1 << 20),
+            read: ReadOptions {
+                format: analyze.format,
+                table: TableOptions {
+                    text_columns: analyze.text_column.clone(),
+                    id_column: analyze.id_column.clone(),
+                },
+                group_by: analyze.group_by.clone(),
+            },
         };
         Ok(Settings {
             inputs: analyze.inputs.clone(),

@@ -16,8 +16,8 @@ pub struct Reporter {
 }
 
 impl Reporter {
-    /// A reporter for `total_bytes` of input in `total_docs` documents.
-    pub(crate) fn new(quiet: bool, total_docs: usize, total_bytes: u64) -> Self {
+    /// A reporter for `total_bytes` of input in `total_inputs` files.
+    pub(crate) fn new(quiet: bool, total_inputs: usize, total_bytes: u64) -> Self {
         let visible = !quiet && std::io::stderr().is_terminal();
         let target = if visible {
             ProgressDrawTarget::stderr_with_hz(4)
@@ -30,7 +30,7 @@ impl Reporter {
         ) {
             bar.set_style(style);
         }
-        bar.set_message(format!("0/{total_docs} documents"));
+        bar.set_message(format!("0 documents of {total_inputs} input(s)"));
         Reporter {
             bar,
             warnings: AtomicUsize::new(0),
@@ -55,11 +55,11 @@ impl Reporter {
         self.warnings.load(Ordering::Relaxed)
     }
 
-    /// Advance after a batch is done.
-    pub(crate) fn advance(&self, bytes: u64, docs_done: usize, total_docs: usize) {
+    /// Advance after a batch is done (tables make the number of documents known only as
+    /// they are read, so the bar counts bytes and the message documents done).
+    pub(crate) fn advance(&self, bytes: u64, docs_done: usize) {
         self.bar.inc(bytes);
-        self.bar
-            .set_message(format!("{docs_done}/{total_docs} documents"));
+        self.bar.set_message(format!("{docs_done} documents"));
     }
 
     pub(crate) fn finish(&self) {

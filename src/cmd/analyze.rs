@@ -21,14 +21,15 @@ pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     let excluded = std::slice::from_ref(&settings.output);
     let mut found = discover_excluding(&settings.inputs, excluded, &|| cancel.is_cancelled());
     cancel.check()?; // Ctrl-C while the files were listed.
+    let variables = found.prepare(&settings.pipeline.read)?;
     found.require_inputs(&settings.inputs)?;
     let reporter = Reporter::new(settings.quiet, found.inputs.len(), found.bytes());
     let spill = SpillDir::new(output.staging());
-    let analyzer = Analyzer::new(settings.pipeline.clone(), cancel.clone(), spill)?;
+    let analyzer = Analyzer::new(settings.pipeline.clone(), cancel.clone(), spill, variables)?;
     let warnings: Vec<String> = found.warnings().chain(analyzer.lint()).collect();
     warnings.iter().for_each(|m| reporter.warn(m));
     // Per-document tables stream in document order; corpus tables come from the counts.
-    let mut tables = DocTables::create(&mut output)?;
+    let mut tables = DocTables::create(&mut output, analyzer.variables())?;
     let mut run = Collected::new(std::mem::take(&mut found.skipped));
     let pool = thread_pool(settings.jobs)?;
     let totals = analyzer.run(&found.inputs, &pool, &reporter, |outcome| {

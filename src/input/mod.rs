@@ -10,9 +10,12 @@
 //! entry with its reason, and the run goes on.
 
 pub mod decode;
+mod html;
 mod skip;
+pub mod table;
 
 pub use skip::{SkipReason, SpecialFile};
+pub use table::{TableFormat, TableOptions};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -32,6 +35,61 @@ pub struct Input {
     pub(crate) group: String,
     /// Size when listed, for the progress bar and batch sizing.
     pub(crate) size: u64,
+    /// How it is read.
+    pub(crate) kind: Kind,
+}
+
+/// How a file is read: as text, as a web page's visible text, or as a table of documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Html,
+    Table(TableFormat),
+}
+
+/// `--format`: read every input as this, whatever its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Html,
+    Csv,
+    Tsv,
+    Jsonl,
+    Xlsx,
+}
+
+impl Kind {
+    /// How `path` is read: by `forced` if given, else by its extension.
+    fn of(path: &Path, forced: Option<Format>) -> Kind {
+        match forced {
+            Some(Format::Text) => Kind::Text,
+            Some(Format::Html) => Kind::Html,
+            Some(Format::Csv) => Kind::Table(TableFormat::Csv),
+            Some(Format::Tsv) => Kind::Table(TableFormat::Tsv),
+            Some(Format::Jsonl) => Kind::Table(TableFormat::Jsonl),
+            Some(Format::Xlsx) => Kind::Table(TableFormat::Xlsx),
+            None => match TableFormat::of(path) {
+                Some(table) => Kind::Table(table),
+                None => {
+                    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                    if ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm") {
+                        Kind::Html
+                    } else {
+                        Kind::Text
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// How inputs are read: a forced format, the table columns, the group variable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    pub format: Option<Format>,
+    pub table: TableOptions,
+    /// `--group-by`: the document variable whose value is the group.
+    pub group_by: Option<String>,
 }
 
 /// A path that was not analyzed, and why.
@@ -58,8 +116,54 @@ impl PartialOrd for Skipped {
 /// A document read and decoded.
 #[derive(Debug, Clone)]
 pub struct Document {
-    pub(crate) input: Input,
+    pub(crate) doc: String,
+    pub(crate) group: String,
     pub(crate) decoded: Decoded,
+    /// Its variables, (column, value): a table row's other columns, a page's title.
+    pub(crate) vars: Vec<(String, String)>,
+}
+
+impl Document {
+    /// A table row as a document, grouped by `group_by` when given.
+    pub(crate) fn of_row(input: &Input, row: table::RowDoc, group_by: Option<&str>) -> Self {
+        let mut doc = Document {
+            doc: row.doc,
+            group: input.group.clone(),
+            decoded: Decoded {
+                text: row.text,
+                encoding: "UTF-8".into(),
+                replacements: 0,
+            },
+            vars: row.vars,
+        };
+        doc.group_by(group_by);
+        doc
+    }
+
+    /// `--group-by`: the group is the value of that variable (empty where it has none).
+    fn group_by(&mut self, column: Option<&str>) {
+        if let Some(column) = column {
+            self.group = self
+                .vars
+                .iter()
+                .find(|(c, _)| c == column)
+                .map(|(_, v)| v.trim().to_string())
+                .unwrap_or_default();
+        }
+    }
+
+    /// The value of each of `columns` (empty where this document has none).
+    pub(crate) fn values<'d>(
+        &'d self,
+        columns: &'d [String],
+    ) -> impl Iterator<Item = &'d str> + 'd {
+        columns.iter().map(|c| {
+            self.vars
+                .iter()
+                .find(|(name, _)| name == c)
+                .map_or("", |(_, v)| v.as_str())
+        })
+    }
 }
 
 /// The file bokashi writes into every output folder, so that no later run reads its
@@ -92,6 +196,75 @@ impl Discovery {
         let skips = self.skipped.iter();
         let skips = skips.map(|s| format!("skipping {}: {}", s.path, s.reason));
         skips.chain(self.notes.iter().cloned())
+    }
+
+    /// Make ready to read as `options` say: inputs read as `--format`, the tables'
+    /// columns looked up; returns the document variables (see
+    /// [`Discovery::variables`]). Refuses a `--group-by` no input has.
+    pub(crate) fn prepare(&mut self, options: &ReadOptions) -> anyhow::Result<Vec<String>> {
+        self.read_as(options.format);
+        let variables = self.variables(&options.table);
+        if let Some(column) = &options.group_by
+            && !variables.contains(column)
+            && !self.inputs.is_empty()
+        {
+            anyhow::bail!(
+                "--group-by {column}: no input has that variable (the variables are: {})",
+                if variables.is_empty() {
+                    "none".to_string()
+                } else {
+                    variables.join(", ")
+                }
+            );
+        }
+        Ok(variables)
+    }
+
+    /// Read inputs as `format` whatever their extension (`--format`).
+    fn read_as(&mut self, format: Option<Format>) {
+        for input in &mut self.inputs {
+            if input.path.as_os_str() != "-" || format.is_some() {
+                input.kind = Kind::of(&input.path, format);
+            }
+        }
+    }
+
+    /// The document variables of the corpus, in input order: each table's columns but
+    /// its text columns, and `title` for web pages. A table whose columns cannot be read
+    /// (no text column, not a table) moves to the skipped inputs.
+    fn variables(&mut self, options: &TableOptions) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        let add = |names: &mut Vec<String>, name: &str| {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        };
+        let mut skipped = Vec::new();
+        self.inputs.retain(|input| {
+            let found = match input.kind {
+                Kind::Text => return true,
+                Kind::Html => Ok(vec!["title".to_string()]),
+                Kind::Table(format) => {
+                    read_bytes(input).and_then(|bytes| table::variables(format, bytes, options))
+                }
+            };
+            match found {
+                Ok(columns) => {
+                    columns.iter().for_each(|c| add(&mut names, c));
+                    true
+                }
+                Err(reason) => {
+                    skipped.push(Skipped {
+                        path: input.display.clone(),
+                        reason,
+                    });
+                    false
+                }
+            }
+        });
+        self.skipped.extend(skipped);
+        self.skipped.sort();
+        names
     }
 
     /// Refuse a run with nothing to analyze, saying why (the first skipped input's reason,
@@ -136,13 +309,52 @@ pub(crate) fn discover_excluding(
         ..
     } = found;
     read_each_file_once(&mut inputs, &mut notes);
+    // Several inputs (each with files of its own, once read once) are named.
+    if inputs.iter().filter(|(_, files)| !files.is_empty()).count() > 1 {
+        name_by_root(&mut inputs);
+    }
     let mut inputs = disambiguate(inputs);
+    for input in &mut inputs {
+        if input.path.as_os_str() != "-" {
+            input.kind = Kind::of(&input.path, None);
+        }
+    }
     inputs.sort_by(|a, b| a.doc.cmp(&b.doc).then_with(|| a.path.cmp(&b.path)));
     skipped.sort();
     Discovery {
         inputs,
         skipped,
         notes,
+    }
+}
+
+/// With several inputs, each input's name is the group of its documents and the first
+/// part of their `doc` (`analyze grp/groupA grp/groupB`: `groupA/x.txt` in `groupA`).
+/// Inputs of the same name (`a/data` and `b/data`) are named as given instead, so that no
+/// two inputs share a group.
+fn name_by_root(inputs: &mut [(&PathBuf, Vec<Input>)]) {
+    let short = |root: &PathBuf| {
+        root.file_name()
+            .map(id_part)
+            .unwrap_or_else(|| root.display().to_string())
+    };
+    let names: Vec<String> = inputs.iter().map(|(root, _)| short(root)).collect();
+    for (i, (root, files)) in inputs.iter_mut().enumerate() {
+        let name = if names.iter().filter(|n| **n == names[i]).count() > 1 {
+            root.to_string_lossy()
+                .trim_end_matches('/')
+                .replace('\\', "/")
+        } else {
+            names[i].clone()
+        };
+        for input in files.iter_mut() {
+            if input.path != **root {
+                input.doc = format!("{name}/{}", input.doc);
+            } else {
+                input.doc = name.clone();
+            }
+            input.group = name.clone();
+        }
     }
 }
 
@@ -162,6 +374,7 @@ fn discover_root(
             doc: "stdin".into(),
             group: String::new(),
             size: 0,
+            kind: Kind::Text,
         };
         return Some(vec![input]);
     }
@@ -187,6 +400,7 @@ fn discover_root(
             doc: name,
             group: String::new(),
             size: meta.len(),
+            kind: Kind::Text,
         });
     } else if meta.is_dir() {
         if is_output_folder(root, exclude) {
@@ -378,6 +592,7 @@ fn input_of(entry: &walkdir::DirEntry, root: &Path) -> Option<Input> {
         doc: parts.join("/"),
         group,
         size: entry.metadata().map(|m| m.len()).unwrap_or(0),
+        kind: Kind::Text,
     })
 }
 
@@ -437,21 +652,41 @@ fn disambiguate(per_root: Vec<(&PathBuf, Vec<Input>)>) -> Vec<Input> {
     out
 }
 
-/// Read and decode one input. Errors are reasons for `skipped.csv`.
-pub fn read(input: &Input) -> Result<Document, SkipReason> {
-    let bytes = if input.path.as_os_str() == "-" {
+/// The bytes of one input (standard input for `-`).
+pub(crate) fn read_bytes(input: &Input) -> Result<Vec<u8>, SkipReason> {
+    if input.path.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
             .map_err(|e| SkipReason::io(&e))?;
-        buf
+        Ok(buf)
     } else {
-        read_listed(input)?
-    };
-    let decoded = decode::decode_owned(bytes).map_err(SkipReason::NotText)?;
-    Ok(Document {
-        input: input.clone(),
+        read_listed(input)
+    }
+}
+
+/// Read and decode one text or HTML input (a table is read row by row, by
+/// [`table::read`]). Errors are reasons for `skipped.csv`.
+pub fn read(input: &Input) -> Result<Document, SkipReason> {
+    read_with(input, None)
+}
+
+/// [`read`], grouped by the variable `group_by` when given.
+pub(crate) fn read_with(input: &Input, group_by: Option<&str>) -> Result<Document, SkipReason> {
+    let mut decoded = decode::decode_owned(read_bytes(input)?).map_err(SkipReason::NotText)?;
+    let mut vars = Vec::new();
+    if input.kind == Kind::Html {
+        let page = html::visible_text(&decoded.text);
+        decoded.text = page.text;
+        vars.push(("title".to_string(), page.title));
+    }
+    let mut doc = Document {
+        doc: input.doc.clone(),
+        group: input.group.clone(),
         decoded,
-    })
+        vars,
+    };
+    doc.group_by(group_by);
+    Ok(doc)
 }
 
 #[cfg(test)]
@@ -508,21 +743,32 @@ mod tests {
     }
 
     #[test]
-    fn colliding_doc_ids_from_two_roots_are_prefixed() {
+    fn several_inputs_name_their_groups_and_same_names_are_told_apart() {
         let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("a");
-        let b = dir.path().join("b");
-        std::fs::create_dir_all(&a).unwrap();
-        std::fs::create_dir_all(&b).unwrap();
+        let a = dir.path().join("grp/groupA");
+        let b = dir.path().join("grp/groupB");
+        let other = dir.path().join("other/groupA");
+        for d in [&a, &b, &other] {
+            std::fs::create_dir_all(d.join("sub")).unwrap();
+        }
         std::fs::write(a.join("x.txt"), "一。").unwrap();
-        std::fs::write(b.join("x.txt"), "二。").unwrap();
-        std::fs::write(b.join("y.txt"), "三。").unwrap();
+        std::fs::write(b.join("sub/x.txt"), "二。").unwrap();
+        std::fs::write(other.join("y.txt"), "三。").unwrap();
         let (inputs, _) = discover(&[a.clone(), b.clone()]);
-        let docs: Vec<&str> = inputs.iter().map(|i| i.doc.as_str()).collect();
+        let got: Vec<(&str, &str)> = inputs
+            .iter()
+            .map(|i| (i.doc.as_str(), i.group.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("groupA/x.txt", "groupA"), ("groupB/sub/x.txt", "groupB")]
+        );
+        // Two inputs of the same name: their documents are prefixed by the input as given.
+        let (inputs, _) = discover(&[a.clone(), other.clone()]);
+        let docs: Vec<String> = inputs.iter().map(|i| i.doc.clone()).collect();
         let pa = format!("{}/x.txt", a.display());
-        let pb = format!("{}/x.txt", b.display());
-        let mut want = vec![pa.as_str(), pb.as_str(), "y.txt"];
-        want.sort();
-        assert_eq!(docs, want);
+        let po = format!("{}/y.txt", other.display());
+        assert_eq!(docs, [pa, po]);
+        assert_eq!(inputs[0].group, a.display().to_string());
     }
 }

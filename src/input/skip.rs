@@ -22,6 +22,26 @@ pub enum SkipReason {
     Grew(u64),
     /// Binary, or no supported encoding decodes it.
     NotText(NotText),
+    /// A table without the text column (the columns tried, and the table's columns).
+    NoTextColumn {
+        wanted: Vec<String>,
+        columns: Vec<String>,
+    },
+    /// A table without the `--id-column` asked for.
+    NoIdColumn {
+        wanted: String,
+        columns: Vec<String>,
+    },
+    /// A table with no header or no rows.
+    EmptyTable,
+    /// A table its reader cannot read (the reader's message).
+    BadTable(String),
+    /// A row whose number of fields differs from the header's.
+    RaggedRow { fields: usize, columns: usize },
+    /// A row that cannot be read (the reader's message).
+    BadRow(String),
+    /// A row whose text cells are empty.
+    EmptyText,
     /// The analysis of this document failed (the error and its causes).
     Failed(String),
     /// The analysis panicked: a bug.
@@ -89,6 +109,27 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Walk(text) => f.write_str(text),
             SkipReason::Grew(mib) => write!(f, "grew by more than {mib} MiB while being read"),
             SkipReason::NotText(not_text) => not_text.fmt(f),
+            SkipReason::NoTextColumn { wanted, columns } => write!(
+                f,
+                "no text column (tried {}; the columns are {}): choose one with --text-column",
+                wanted.join(", "),
+                columns.join(", ")
+            ),
+            SkipReason::NoIdColumn { wanted, columns } => write!(
+                f,
+                "no id column {wanted:?} (the columns are {})",
+                columns.join(", ")
+            ),
+            SkipReason::EmptyTable => f.write_str("an empty table (no header or no rows)"),
+            SkipReason::BadTable(message) => write!(f, "cannot read the table: {message}"),
+            SkipReason::RaggedRow { fields, columns } => {
+                write!(
+                    f,
+                    "ragged row: {fields} fields where the header has {columns}"
+                )
+            }
+            SkipReason::BadRow(message) => f.write_str(message),
+            SkipReason::EmptyText => f.write_str("the text is empty"),
             SkipReason::Failed(error) => write!(f, "analysis failed: {error}"),
             SkipReason::Panicked => {
                 f.write_str("internal error while analyzing (a bug: please report it)")

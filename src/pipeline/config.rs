@@ -22,6 +22,8 @@ pub struct Config {
     pub(crate) pair_budget: usize,
     /// Bytes of one document's rendered rows kept in memory before they are spilled.
     pub(crate) row_budget: usize,
+    /// How inputs are read (tables' columns, `--format`, `--group-by`).
+    pub(crate) read: crate::input::ReadOptions,
 }
 
 impl Default for Config {
@@ -37,6 +39,7 @@ impl Default for Config {
             style: CsvStyle::default(),
             pair_budget: 8 << 20,
             row_budget: 8 << 20,
+            read: Default::default(),
         }
     }
 }

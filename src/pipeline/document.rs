@@ -84,6 +84,8 @@ struct StageScratch<'a> {
 /// What the stages of a document write into.
 struct DocOut {
     row: DocumentRow,
+    /// Its values of the corpus's document variables, in their order.
+    vars: Vec<String>,
     rows: DocRows,
     /// Per-document counts, cleared and reused so their maps keep their capacity.
     counts: DocCounts,
@@ -104,6 +106,7 @@ impl<'a> DocWorker<'a> {
             },
             out: DocOut {
                 row: DocumentRow::default(),
+                vars: Vec::new(),
                 rows: DocRows::new(analyzer.config.style),
                 counts: DocCounts::default(),
             },
@@ -121,7 +124,7 @@ impl<'a> DocWorker<'a> {
     ) -> Result<DocAnalysis, DocError> {
         let text = doc.decoded.text.as_str();
         let mut watch = Stopwatch::start();
-        self.out.start(doc);
+        self.out.start(doc, &a.variables);
         let sentences = sentence::split(text);
         self.out.row.sentences = sentences.len() as u64;
         watch.lap(Stage::Normalize);
@@ -282,13 +285,15 @@ impl<'a> StageScratch<'a> {
 
 impl DocOut {
     /// Start a document's row; its counts start empty.
-    fn start(&mut self, doc: &Document) {
+    fn start(&mut self, doc: &Document, variables: &[String]) {
         self.row = DocumentRow {
-            doc: doc.input.doc.clone(),
-            group: doc.input.group.clone(),
+            doc: doc.doc.clone(),
+            group: doc.group.clone(),
             chars: visible_chars(&doc.decoded.text),
             ..DocumentRow::default()
         };
+        self.vars.clear();
+        self.vars.extend(doc.values(variables).map(str::to_string));
         self.counts.clear();
     }
 
@@ -306,7 +311,8 @@ impl DocOut {
         };
         row.hedge_per_1k_tokens = per_1k(row.hedge_cues);
         row.absolute_per_1k_tokens = per_1k(row.absolute_cues);
-        self.rows.documents.encode(&*row)?;
+        let vars = self.vars.iter().map(String::as_str);
+        self.rows.documents.encode_with(&*row, vars)?;
         for (term, pos, freq) in self.counts.sorted() {
             self.rows.doc_terms.encode(&DocTermRow {
                 doc: &row.doc,
@@ -340,7 +346,7 @@ mod properties {
     }
 
     use super::*;
-    use crate::input::{Input, decode};
+    use crate::input::decode;
     use crate::pipeline::Config;
     use crate::pipeline::window::{WINDOW_BYTES, WINDOW_SENTENCES};
     use proptest::prelude::*;
@@ -354,18 +360,14 @@ mod properties {
 
     fn document(text: &str) -> Document {
         Document {
-            input: Input {
-                path: "x".into(),
-                display: "x".into(),
-                doc: "x".into(),
-                group: String::new(),
-                size: text.len() as u64,
-            },
+            doc: "x".into(),
+            group: String::new(),
             decoded: decode::Decoded {
                 text: text.to_string(),
                 encoding: "UTF-8".into(),
                 replacements: 0,
             },
+            vars: Vec::new(),
         }
     }
 

@@ -14,6 +14,7 @@
 
 mod config;
 mod document;
+mod jobs;
 mod window;
 
 pub use config::Config;
@@ -39,11 +40,7 @@ use crate::stages::stance::lexicon::{ClaimWords, Lexicon};
 use crate::stages::terms::TermExtractor;
 use crate::timing::Stage;
 use document::DocWorker;
-
-/// A batch closes when it holds this many bytes of input …
-const BATCH_BYTES: u64 = 8 * 1024 * 1024;
-/// … or this many documents.
-const BATCH_DOCS: usize = 256;
+use jobs::{Job, Jobs};
 
 /// What happened to one input.
 #[derive(Debug)]
@@ -146,6 +143,8 @@ pub struct Analyzer {
     /// Raised by Ctrl-C/SIGTERM: stop at the next document (or the next few hundred
     /// sentences of a long one).
     cancel: Cancel,
+    /// The corpus's document variables: the columns after documents.csv's own.
+    variables: Vec<String>,
     /// Where pair runs and long documents' rows are spilled (the output's staging folder
     /// for `analyze`).
     spill: Arc<SpillDir>,
@@ -175,7 +174,12 @@ impl Drop for Lease<'_, '_> {
 impl Analyzer {
     /// Build the tokenizer and compile the stopwords, lexicon and claim words `config`
     /// names. `cancel` stops a run; spilled pairs and rows go under `spill`.
-    pub(crate) fn new(config: Config, cancel: Cancel, spill: Arc<SpillDir>) -> Result<Self> {
+    pub(crate) fn new(
+        config: Config,
+        cancel: Cancel,
+        spill: Arc<SpillDir>,
+        variables: Vec<String>,
+    ) -> Result<Self> {
         let tokenizer = Tokenizer::new(&config.user_dictionaries)?;
         let claims = ClaimWords::parse(&config.claim_words)?;
         let lexicon = Lexicon::compile(&config.lexicon, claims, &tokenizer)?;
@@ -189,6 +193,7 @@ impl Analyzer {
             tokenizer,
             config,
             cancel,
+            variables,
             spill,
             counts: Mutex::default(),
         })
@@ -197,11 +202,13 @@ impl Analyzer {
     /// An analyzer not tied to an output folder: spilled pairs and rows go to the
     /// system's temporary folder, and nothing cancels it.
     pub fn standalone(config: Config) -> Result<Self> {
-        Analyzer::new(
-            config,
-            Cancel::default(),
-            SpillDir::new(&std::env::temp_dir()),
-        )
+        let spill = SpillDir::new(&std::env::temp_dir());
+        Analyzer::new(config, Cancel::default(), spill, Vec::new())
+    }
+
+    /// The corpus's document variables (documents.csv's columns after its own).
+    pub(crate) fn variables(&self) -> &[String] {
+        &self.variables
     }
 
     pub(crate) fn tokenizer(&self) -> &Tokenizer {
@@ -256,34 +263,44 @@ impl Analyzer {
         })
     }
 
-    /// Read, decode and analyze one input, turning every failure (a panic included) into
-    /// a skipped entry.
+    /// Read (or take), decode and analyze one job, turning every failure (a panic
+    /// included) into a skipped entry.
     fn process<'a>(
         &'a self,
         scratch: &mut Scratch<'a>,
-        input: &Input,
+        job: Job<'_>,
         reporter: &Reporter,
     ) -> Outcome {
         if self.cancel.is_cancelled() {
             return Outcome::Cancelled;
         }
+        let display = match &job {
+            Job::File(input) => input.display.clone(),
+            Job::Row(_, row) => row.display.clone(),
+            Job::Skipped(s) => s.path.clone(),
+        };
         let skip = |reason: SkipReason| {
-            reporter.warn(format_args!("skipping {}: {reason}", input.display));
+            reporter.warn(format_args!("skipping {display}: {reason}"));
             Outcome::Skipped(Skipped {
-                path: input.display.clone(),
+                path: display.clone(),
                 reason,
             })
         };
         let started = Instant::now();
-        let doc = match input::read(input) {
-            Ok(doc) => doc,
-            Err(reason) => return skip(reason),
+        let group_by = self.config.read.group_by.as_deref();
+        let doc = match job {
+            Job::File(input) => match input::read_with(input, group_by) {
+                Ok(doc) => doc,
+                Err(reason) => return skip(reason),
+            },
+            Job::Row(input, row) => input::Document::of_row(input, *row, group_by),
+            Job::Skipped(s) => return skip(s.reason),
         };
         let read_time = started.elapsed();
         if doc.decoded.replacements > 0 {
             reporter.warn(format_args!(
-                "{}: {} invalid byte sequence(s) replaced with U+FFFD (decoded as {})",
-                input.display, doc.decoded.replacements, doc.decoded.encoding
+                "{display}: {} invalid byte sequence(s) replaced with U+FFFD (decoded as {})",
+                doc.decoded.replacements, doc.decoded.encoding
             ));
         }
         match catch_unwind(AssertUnwindSafe(|| self.analyze(scratch, &doc))) {
@@ -324,34 +341,44 @@ impl Analyzer {
                     .unwrap_or_else(|| self.scratch()),
             ),
         };
-        let analyze_batch = |batch: &[Input]| -> Vec<Outcome> {
+        let analyze_batch = |batch: Vec<Job<'_>>| -> Vec<Outcome> {
             pool.install(|| {
                 batch
-                    .par_iter()
-                    .map_init(lease, |lease, input| match lease.scratch.as_mut() {
-                        Some(scratch) => self.process(scratch, input, reporter),
+                    .into_par_iter()
+                    .map_init(lease, |lease, job| match lease.scratch.as_mut() {
+                        Some(scratch) => self.process(scratch, job, reporter),
                         None => Outcome::Cancelled,
                     })
                     .collect()
             })
         };
         // While the pool analyzes a batch, this thread hands out the one before it (the
-        // writing), so that the workers never wait for the writer.
+        // writing) and forms the next (reading a table when one comes), so that the
+        // workers never wait for the writer.
+        let mut jobs = Jobs::new(inputs, &self.config.read.table);
         let mut done = 0;
         let mut previous: Vec<Outcome> = Vec::new();
-        for batch in batches(inputs) {
-            let (outcomes, handed) = std::thread::scope(|s| {
+        let mut batch = jobs.next_batch();
+        while !batch.is_empty() {
+            let (size, count) = (batch.iter().map(Job::size).sum(), batch.len());
+            let (outcomes, handed, next) = std::thread::scope(|s| {
                 let analyzing = s.spawn(|| analyze_batch(batch));
                 let handed = hand_out(std::mem::take(&mut previous), &mut each);
-                (analyzing.join(), handed)
+                let next = if handed.is_ok() {
+                    jobs.next_batch()
+                } else {
+                    Vec::new()
+                };
+                (analyzing.join(), handed, next)
             });
             handed?;
             let outcomes = outcomes
                 .map_err(|_| anyhow::anyhow!("a worker thread panicked outside any document"))?;
             self.cancel.check()?;
-            done += batch.len();
-            reporter.advance(batch.iter().map(|i| i.size).sum(), done, inputs.len());
+            done += count;
+            reporter.advance(size, done);
             previous = outcomes;
+            batch = next;
         }
         hand_out(previous, &mut each)?;
         let scratches = scratches
@@ -373,49 +400,4 @@ fn hand_out(outcomes: Vec<Outcome>, each: &mut impl FnMut(Outcome) -> Result<()>
         each(outcome)?;
     }
     Ok(())
-}
-
-/// Consecutive slices of `inputs`, each under the batch limits (a single document larger
-/// than the byte limit is a batch of its own).
-fn batches(inputs: &[Input]) -> Vec<&[Input]> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut bytes = 0;
-    for (i, input) in inputs.iter().enumerate() {
-        if i > start && (bytes + input.size > BATCH_BYTES || i - start >= BATCH_DOCS) {
-            out.push(&inputs[start..i]);
-            start = i;
-            bytes = 0;
-        }
-        bytes += input.size;
-    }
-    if start < inputs.len() {
-        out.push(&inputs[start..]);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn input(size: u64) -> Input {
-        Input {
-            path: "x".into(),
-            display: "x".into(),
-            doc: "x".into(),
-            group: String::new(),
-            size,
-        }
-    }
-
-    #[test]
-    fn batches_respect_both_limits_and_keep_order() {
-        let mut inputs: Vec<Input> = (0..600).map(|_| input(10)).collect();
-        inputs[3].size = BATCH_BYTES; // a huge document closes the batch before it
-        let sizes: Vec<usize> = batches(&inputs).iter().map(|b| b.len()).collect();
-        assert_eq!(sizes, vec![3, 1, 256, 256, 84]);
-        assert_eq!(sizes.iter().sum::<usize>(), 600);
-        assert!(batches(&[]).is_empty());
-    }
 }

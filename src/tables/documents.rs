@@ -130,9 +130,10 @@ pub(crate) struct DocTables {
 }
 
 impl DocTables {
-    pub(crate) fn create(output: &mut Output) -> Result<Self> {
+    /// The tables, documents.csv with a column for each of `variables` after its own.
+    pub(crate) fn create(output: &mut Output, variables: &[String]) -> Result<Self> {
         Ok(DocTables {
-            documents: output.table("documents.csv")?,
+            documents: output.table_with("documents.csv", variables)?,
             doc_terms: output.table("doc_terms.csv")?,
             numbers: output.table("numbers.csv")?,
             sentences: output.table("sentences.csv")?,

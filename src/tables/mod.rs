@@ -217,11 +217,22 @@ impl Output {
 
     /// Start a table `name` (e.g. `documents.csv`) in the staging folder.
     pub(crate) fn table<R: Serialize + Default>(&mut self, name: &str) -> Result<Table<R>> {
+        self.table_with(name, &[])
+    }
+
+    /// A table whose rows end with `extra` columns after their row type's (the document
+    /// variables of documents.csv).
+    pub(crate) fn table_with<R: Serialize + Default>(
+        &mut self,
+        name: &str,
+        extra: &[String],
+    ) -> Result<Table<R>> {
         let path = self.staging.path().join(name);
         let file =
             File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
         self.written.push(name.to_string());
-        Table::new(BufWriter::with_capacity(256 * 1024, file), name, self.style)
+        let out = BufWriter::with_capacity(256 * 1024, file);
+        Table::with_columns(out, name, self.style, extra)
     }
 
     /// The staging folder, for files written other than as tables.
@@ -411,6 +422,29 @@ impl RowEncoder {
         }
     }
 
+    /// [`RowEncoder::encode`] with `extra` text cells after the row's.
+    pub(crate) fn encode_with<'x, T: Serialize>(
+        &mut self,
+        row: &T,
+        extra: impl Iterator<Item = &'x str>,
+    ) -> Result<()> {
+        self.begin_record();
+        let result = row.serialize(RowSerializer {
+            encoder: self,
+            keys: None,
+        });
+        if let Err(e) = result {
+            self.bytes.truncate(self.record_start);
+            return Err(e.into());
+        }
+        for cell in extra {
+            let prefix = (self.excel && is_formula_like(cell)).then_some(b'\'');
+            self.cell(prefix, cell.as_bytes());
+        }
+        self.end_record();
+        Ok(())
+    }
+
     fn begin_record(&mut self) {
         self.fields = 0;
         self.record_start = self.bytes.len();
@@ -553,11 +587,22 @@ pub(crate) struct Table<R> {
 }
 
 impl<R: Serialize + Default> Table<R> {
-    /// A table writing into any writer (used for tests and for files alike).
+    /// A table writing into any writer.
+    #[cfg(test)]
     pub(crate) fn new(
         out: impl Write + Send + 'static,
         name: &str,
         style: CsvStyle,
+    ) -> Result<Self> {
+        Self::with_columns(out, name, style, &[])
+    }
+
+    /// [`Table::new`] with `extra` columns after the row type's.
+    fn with_columns(
+        out: impl Write + Send + 'static,
+        name: &str,
+        style: CsvStyle,
+        extra: &[String],
     ) -> Result<Self> {
         let mut out: Box<dyn Write + Send> = Box::new(out);
         if style.excel {
@@ -570,7 +615,8 @@ impl<R: Serialize + Default> Table<R> {
             encoder: RowEncoder::new(style),
             _rows: PhantomData,
         };
-        let header = header_of(&R::default())?;
+        let mut header = header_of(&R::default())?;
+        header.extend(extra.iter().cloned());
         table.encoder.header(&header);
         table.flush_encoder()?;
         Ok(table)

@@ -1,0 +1,131 @@
+//! The units of work of a run, in input order: a file to read on a worker, or a table's
+//! row already read (a table is read, row by row, on the thread that forms the batches,
+//! while the workers analyze the batch before).
+
+use std::collections::VecDeque;
+
+use crate::input::table::{self, Item, RowDoc};
+use crate::input::{Input, Kind, Skipped, TableOptions};
+
+/// A batch closes when it holds this many bytes of input …
+pub(crate) const BATCH_BYTES: u64 = 8 * 1024 * 1024;
+/// … or this many documents.
+pub(crate) const BATCH_DOCS: usize = 256;
+
+/// One unit of work.
+pub(crate) enum Job<'i> {
+    /// A text or HTML file, read and decoded by the worker.
+    File(&'i Input),
+    /// A row of a table.
+    Row(&'i Input, Box<RowDoc>),
+    /// A table or a row of one that cannot be read.
+    Skipped(Skipped),
+}
+
+impl Job<'_> {
+    /// Bytes it stands for, for batching and progress.
+    pub(crate) fn size(&self) -> u64 {
+        match self {
+            Job::File(input) => input.size,
+            Job::Row(_, row) => row.text.len() as u64,
+            Job::Skipped(_) => 0,
+        }
+    }
+}
+
+/// The jobs of `inputs`, in order, handed out in batches.
+pub(crate) struct Jobs<'i> {
+    inputs: std::slice::Iter<'i, Input>,
+    /// The rest of the table being read.
+    pending: VecDeque<Job<'i>>,
+    options: &'i TableOptions,
+}
+
+impl<'i> Jobs<'i> {
+    pub(crate) fn new(inputs: &'i [Input], options: &'i TableOptions) -> Self {
+        Jobs {
+            inputs: inputs.iter(),
+            pending: VecDeque::new(),
+            options,
+        }
+    }
+
+    /// The next batch: jobs up to [`BATCH_BYTES`] or [`BATCH_DOCS`] (a single job larger
+    /// than the byte limit is a batch of its own); empty when all are handed out.
+    pub(crate) fn next_batch(&mut self) -> Vec<Job<'i>> {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while let Some(job) = self.peek_size() {
+            if !batch.is_empty() && (bytes + job > BATCH_BYTES || batch.len() >= BATCH_DOCS) {
+                break;
+            }
+            bytes += job;
+            batch.extend(self.pending.pop_front());
+        }
+        batch
+    }
+
+    /// The size of the next job, reading the next table when it is one.
+    fn peek_size(&mut self) -> Option<u64> {
+        while self.pending.is_empty() {
+            let input = self.inputs.next()?;
+            match input.kind {
+                Kind::Text | Kind::Html => self.pending.push_back(Job::File(input)),
+                Kind::Table(format) => self.read_table(input, format),
+            }
+        }
+        self.pending.front().map(Job::size)
+    }
+
+    fn read_table(&mut self, input: &'i Input, format: table::TableFormat) {
+        let pending = &mut self.pending;
+        let read = crate::input::read_bytes(input).and_then(|bytes| {
+            table::read(input, format, bytes, self.options, &mut |item| {
+                pending.push_back(match item {
+                    Item::Row(row) => Job::Row(input, Box::new(row)),
+                    Item::Skipped(s) => Job::Skipped(s),
+                })
+            })
+        });
+        if let Err(reason) = read {
+            self.pending.push_back(Job::Skipped(Skipped {
+                path: input.display.clone(),
+                reason,
+            }));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(size: u64) -> Input {
+        Input {
+            path: "x".into(),
+            display: "x".into(),
+            doc: "x".into(),
+            group: String::new(),
+            size,
+            kind: Kind::Text,
+        }
+    }
+
+    #[test]
+    fn batches_respect_both_limits_and_keep_order() {
+        let mut inputs: Vec<Input> = (0..600).map(|_| input(10)).collect();
+        inputs[3].size = BATCH_BYTES; // a huge document closes the batch before it
+        let options = TableOptions::default();
+        let mut jobs = Jobs::new(&inputs, &options);
+        let mut sizes = Vec::new();
+        loop {
+            let batch = jobs.next_batch();
+            if batch.is_empty() {
+                break;
+            }
+            sizes.push(batch.len());
+        }
+        assert_eq!(sizes, vec![3, 1, 256, 256, 84]);
+        assert!(Jobs::new(&[], &options).next_batch().is_empty());
+    }
+}
