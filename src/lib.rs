@@ -152,6 +152,7 @@ fn run_kwic(common: &cli::CommonArgs, args: &cli::KwicArgs) -> anyhow::Result<()
         group: args.group.clone(),
         window: args.window,
         csv: args.csv,
+        read: input::ReadOptions::default(),
     };
     let lines = cmd::kwic::lines(&inspector, &found, &pattern, &options, |path, reason| {
         eprintln!(

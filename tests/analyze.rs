@@ -45,7 +45,7 @@ fn assert_same_tables(work: &Workdir, a: &str, b: &str, what: &str) {
         .filter(|n| n.ends_with(".csv"))
         .collect();
     names.sort();
-    assert_eq!(names.len(), 10, "{names:?}");
+    assert_eq!(names.len(), 12, "{names:?}");
     for name in &names {
         assert_eq!(
             std::fs::read(work.path(&format!("{a}/{name}"))).unwrap(),

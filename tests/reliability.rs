@@ -411,6 +411,8 @@ fn the_commit_swaps_the_whole_folder_at_once() {
             "cues.csv",
             "doc_terms.csv",
             "documents.csv",
+            "group_terms.csv",
+            "groups.csv",
             "notes.txt",
             "numbers.csv",
             "sentences.csv",

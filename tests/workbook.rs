@@ -18,6 +18,8 @@ fn xlsx_holds_every_table_with_numbers_as_numbers() {
         "stance_summary",
         "cooccurrence",
         "stance_terms",
+        "groups",
+        "group_terms",
         "skipped",
     ];
     let mut names = book.sheet_names();

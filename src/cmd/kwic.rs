@@ -55,6 +55,8 @@ pub(crate) struct Options {
     /// Characters of context on each side.
     pub(crate) window: usize,
     pub(crate) csv: bool,
+    /// How tables are read (their default text and id columns).
+    pub(crate) read: input::ReadOptions,
 }
 
 /// One line of the concordance.
@@ -145,44 +147,51 @@ pub(crate) fn lines(
 ) -> Vec<Line> {
     let mut out = Vec::new();
     for input in inputs {
-        if options.group.as_ref().is_some_and(|g| *g != input.group) {
-            continue;
-        }
-        let doc = match input::read(input) {
-            Ok(doc) => doc,
-            Err(reason) => {
-                skipped(&input.display, &reason.to_string());
-                continue;
-            }
-        };
-        for s in inspector.sentences(&doc.decoded.text) {
-            let stance = s.stance.as_str();
-            if options.stance.as_ref().is_some_and(|want| want != stance) {
-                continue;
-            }
-            for r in matches(pattern, &s) {
-                let left: String = {
-                    let chars: Vec<char> = s.text[..r.start]
-                        .chars()
-                        .rev()
-                        .take(options.window)
-                        .collect();
-                    chars.into_iter().rev().collect()
-                };
-                let right: String = s.text[r.end..].chars().take(options.window).collect();
-                out.push(Line {
-                    doc: input.doc.clone(),
-                    group: input.group.clone(),
-                    sentence_no: s.no,
-                    stance,
-                    left: left.replace(['\n', '\r', '\t'], " "),
-                    keyword: s.text[r].to_string(),
-                    right: right.replace(['\n', '\r', '\t'], " "),
-                });
-            }
-        }
+        input::for_each_document(input, &options.read, &mut |doc| match doc {
+            Ok(doc) => concordance(inspector, &doc, pattern, options, &mut out),
+            Err(s) => skipped(&s.path, &s.reason.to_string()),
+        });
     }
     out
+}
+
+/// The lines of one document.
+fn concordance(
+    inspector: &Inspector,
+    doc: &input::Document,
+    pattern: &Pattern,
+    options: &Options,
+    out: &mut Vec<Line>,
+) {
+    if options.group.as_ref().is_some_and(|g| *g != doc.group) {
+        return;
+    }
+    for s in inspector.sentences(&doc.decoded.text) {
+        let stance = s.stance.as_str();
+        if options.stance.as_ref().is_some_and(|want| want != stance) {
+            continue;
+        }
+        for r in matches(pattern, &s) {
+            let left: String = {
+                let chars: Vec<char> = s.text[..r.start]
+                    .chars()
+                    .rev()
+                    .take(options.window)
+                    .collect();
+                chars.into_iter().rev().collect()
+            };
+            let right: String = s.text[r.end..].chars().take(options.window).collect();
+            out.push(Line {
+                doc: doc.doc.clone(),
+                group: doc.group.clone(),
+                sentence_no: s.no,
+                stance,
+                left: left.replace(['\n', '\r', '\t'], " "),
+                keyword: s.text[r].to_string(),
+                right: right.replace(['\n', '\r', '\t'], " "),
+            });
+        }
+    }
 }
 
 /// Write the lines: aligned on the keyword for a terminal (East Asian widths), or as CSV.

@@ -3,6 +3,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::document::{CueKey, DocCounts};
+use super::groups::{DocTotals, GroupCounts};
 use super::interner::{Interner, Span, keep_smaller_split};
 use super::{Merge, PerPos};
 use crate::stages::terms::TermPos;
@@ -74,21 +75,30 @@ struct TermRecord {
 pub(crate) struct CorpusCounts {
     pub(crate) terms: TermCounts,
     pub(crate) cues: CueCounts,
+    pub(crate) groups: GroupCounts,
 }
 
 impl CorpusCounts {
     /// Add one complete document's counts under its group; `ids` receives the corpus id
     /// of each of the document's local ids (for its co-occurrence pairs).
-    pub(crate) fn fold(&mut self, doc: &mut DocCounts, group: &str, ids: &mut Vec<u32>) {
+    pub(crate) fn fold(
+        &mut self,
+        doc: &mut DocCounts,
+        group: &str,
+        totals: &DocTotals,
+        ids: &mut Vec<u32>,
+    ) {
         self.terms.fold(doc, ids);
         self.cues.fold(doc, group);
+        self.groups.fold(group, totals, doc, ids);
     }
 }
 
 impl Merge for CorpusCounts {
     fn merge(&mut self, other: CorpusCounts) {
-        self.terms.merge(other.terms);
+        let ids = self.terms.merge_ids(other.terms);
         self.cues.merge(other.cues);
+        self.groups.merge(other.groups, &ids);
     }
 }
 
@@ -348,8 +358,15 @@ impl TermCounts {
 }
 
 impl Merge for TermCounts {
-    /// Add the counts of another part of the corpus (counted in pieces).
     fn merge(&mut self, other: TermCounts) {
+        self.merge_ids(other);
+    }
+}
+
+impl TermCounts {
+    /// Add the counts of another part of the corpus (counted in pieces); returns this
+    /// part's id of each of the other's term ids.
+    fn merge_ids(&mut self, other: TermCounts) -> Vec<u32> {
         let ids: Vec<u32> = (0..other.len())
             .map(|i| self.id(other.text(i as u32)))
             .collect();
@@ -372,12 +389,14 @@ impl Merge for TermCounts {
             }
         }
         self.units += other.units;
+        ids
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::counts::DocTotals;
     use crate::counts::interner::prefix_key;
     use crate::stages::stance::SentenceStance;
     use crate::stages::stance::lexicon::CueStance;
@@ -424,7 +443,7 @@ mod tests {
         count_into(&mut reused, &mut cache, &mut classes, &first);
         let mut store = CorpusCounts::default();
         let mut ids = Vec::new();
-        store.fold(&mut reused, "", &mut ids);
+        store.fold(&mut reused, "", &DocTotals::default(), &mut ids);
         count_into(&mut reused, &mut cache, &mut classes, &second);
         let mut fresh = DocCounts::default();
         count_into(&mut fresh, &mut cache, &mut classes, &second);
@@ -440,7 +459,7 @@ mod tests {
             ["再生", "幹細胞", "痛み", "膝", "軟骨"]
         );
         // The second document's ids in the store: the first document's terms keep theirs.
-        store.fold(&mut reused, "", &mut ids);
+        store.fold(&mut reused, "", &DocTotals::default(), &mut ids);
         let texts: Vec<&str> = ids.iter().map(|&id| store.terms.text(id)).collect();
         let names: Vec<&str> = (0..reused.wids.len() as u32)
             .map(|i| reused.name(i))
@@ -520,24 +539,55 @@ mod tests {
         c.add_cue(CueStance::Absolute, "断定", "必ず");
         c.add_cue(CueStance::Hedge, "推量", "可能性");
         let mut ids = Vec::new();
+        let totals = |g: &str| DocTotals {
+            sentences: 2,
+            tokens: if g == "A" { 7 } else { 3 },
+            hedged: 1,
+            ..DocTotals::default()
+        };
         let mut whole = CorpusCounts::default();
         // The same documents go into several stores: each store has its own ids.
-        for d in [&mut a, &mut b, &mut c] {
-            whole.fold(d, "", &mut ids);
+        for (d, g) in [(&mut a, "A"), (&mut b, "B"), (&mut c, "A")] {
+            whole.fold(d, g, &totals(g), &mut ids);
         }
         let mut reversed = CorpusCounts::default();
-        for d in [&mut c, &mut b, &mut a] {
-            reversed.fold(d, "", &mut ids);
+        for (d, g) in [(&mut c, "A"), (&mut b, "B"), (&mut a, "A")] {
+            reversed.fold(d, g, &totals(g), &mut ids);
         }
         let mut left = CorpusCounts::default();
-        left.fold(&mut a, "", &mut ids);
+        left.fold(&mut a, "A", &totals("A"), &mut ids);
         let mut right = CorpusCounts::default();
-        right.fold(&mut b, "", &mut ids);
-        right.fold(&mut c, "", &mut ids);
+        right.fold(&mut b, "B", &totals("B"), &mut ids);
+        right.fold(&mut c, "A", &totals("A"), &mut ids);
         left.merge(right);
         assert_eq!(snapshot(&whole), snapshot(&reversed));
         assert_eq!(snapshot(&whole), snapshot(&left));
         assert_eq!(whole.cues, left.cues);
+        let by_group = |c: &CorpusCounts| {
+            let mut terms: Vec<(String, String, TermPos, u64)> = c
+                .groups
+                .terms()
+                .map(|(g, id, pos, n)| (g.to_string(), c.terms.text(id).to_string(), pos, n))
+                .collect();
+            terms.sort();
+            let groups: Vec<(String, u64, u64)> = c
+                .groups
+                .groups()
+                .iter()
+                .map(|(g, t)| (g.to_string(), t.documents, t.totals.tokens))
+                .collect();
+            (groups, terms)
+        };
+        assert_eq!(by_group(&whole), by_group(&left));
+        assert_eq!(by_group(&whole), by_group(&reversed));
+        let (groups, terms) = by_group(&whole);
+        assert_eq!(groups, [("A".to_string(), 2, 14), ("B".to_string(), 1, 3)]);
+        let cartilage: Vec<(&str, u64)> = terms
+            .iter()
+            .filter(|t| t.1 == "軟骨" && t.2 == TermPos::Noun)
+            .map(|t| (t.0.as_str(), t.3))
+            .collect();
+        assert_eq!(cartilage, [("A", 2), ("B", 1)]);
         let hedge = (CueStance::Hedge, "推量".to_string(), "可能性".to_string());
         let n = whole
             .cues

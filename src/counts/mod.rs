@@ -15,12 +15,14 @@
 
 mod corpus;
 mod document;
+mod groups;
 mod interner;
 pub(crate) mod pairs;
 pub(crate) mod stats;
 
 pub(crate) use corpus::{CorpusCounts, CueCounts, TermCounts};
 pub(crate) use document::DocCounts;
+pub(crate) use groups::{DocTotals, GroupCounts};
 
 /// What a run counted: the corpus counts and every worker's co-occurrence pairs.
 pub struct Totals {

@@ -103,9 +103,53 @@ impl Measures {
     }
 }
 
+/// Pearson's chi-square of a 2×k table (`a` against `b`, column by column), leaving out
+/// columns empty in both rows: (χ², degrees of freedom, p-value). `None` when the table
+/// has fewer than two columns or an empty row.
+pub(crate) fn chi_square(a: &[u64], b: &[u64]) -> Option<(f64, u64, f64)> {
+    use statrs::distribution::{ChiSquared, ContinuousCDF};
+    let cols: Vec<(f64, f64)> = a
+        .iter()
+        .zip(b)
+        .filter(|(x, y)| **x + **y > 0)
+        .map(|(&x, &y)| (x as f64, y as f64))
+        .collect();
+    let (ra, rb): (f64, f64) = cols
+        .iter()
+        .fold((0.0, 0.0), |(p, q), (x, y)| (p + x, q + y));
+    if cols.len() < 2 || ra == 0.0 || rb == 0.0 {
+        return None;
+    }
+    let n = ra + rb;
+    let mut chi2 = 0.0;
+    for &(x, y) in &cols {
+        let col = x + y;
+        for (observed, row) in [(x, ra), (y, rb)] {
+            let expected = row * col / n;
+            chi2 += (observed - expected).powi(2) / expected;
+        }
+    }
+    let df = cols.len() as u64 - 1;
+    let p = ChiSquared::new(df as f64).ok()?.sf(chi2);
+    Some((chi2, df, p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chi_square_on_a_hand_made_table() {
+        // Group (10, 20, 30) against rest (20, 20, 20): N = 120, columns 30, 40, 50,
+        // rows 60, 60; expected 15, 20, 25 in each row.
+        // χ² = 2·(25/15) + 0 + 2·(25/25) = 3.3333 + 2 = 5.3333, df 2, p = e^(−χ²/2) = 0.06948.
+        let (chi2, df, p) = chi_square(&[10, 20, 30, 0], &[20, 20, 20, 0]).unwrap();
+        assert!((chi2 - 16.0 / 3.0).abs() < 1e-9, "{chi2}");
+        assert_eq!(df, 2);
+        assert!((p - (-chi2 / 2.0).exp()).abs() < 1e-9, "{p}");
+        assert_eq!(chi_square(&[3, 0], &[0, 0]), None);
+        assert_eq!(chi_square(&[3, 0], &[4, 0]), None);
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9

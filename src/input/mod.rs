@@ -670,6 +670,41 @@ pub fn read(input: &Input) -> Result<Document, SkipReason> {
     read_with(input, None)
 }
 
+/// Every document of `input` in order (one for a text or web page, one per row for a
+/// table), or why it or a row is skipped: for commands that read a corpus without the
+/// pipeline (`kwic`).
+pub(crate) fn for_each_document(
+    input: &Input,
+    options: &ReadOptions,
+    each: &mut dyn FnMut(Result<Document, Skipped>),
+) {
+    let group_by = options.group_by.as_deref();
+    let skipped = |reason| Skipped {
+        path: input.display.clone(),
+        reason,
+    };
+    match input.kind {
+        Kind::Text | Kind::Html => each(read_with(input, group_by).map_err(skipped)),
+        Kind::Table(format) => {
+            let read = read_bytes(input).and_then(|bytes| {
+                table::read(
+                    input,
+                    format,
+                    bytes,
+                    &options.table,
+                    &mut |item| match item {
+                        table::Item::Row(row) => each(Ok(Document::of_row(input, row, group_by))),
+                        table::Item::Skipped(s) => each(Err(s)),
+                    },
+                )
+            });
+            if let Err(reason) = read {
+                each(Err(skipped(reason)));
+            }
+        }
+    }
+}
+
 /// [`read`], grouped by the variable `group_by` when given.
 pub(crate) fn read_with(input: &Input, group_by: Option<&str>) -> Result<Document, SkipReason> {
     let mut decoded = decode::decode_owned(read_bytes(input)?).map_err(SkipReason::NotText)?;

@@ -7,8 +7,8 @@
 
 use anyhow::Result;
 
-use crate::counts::DocCounts;
 use crate::counts::pairs::Unit;
+use crate::counts::{DocCounts, DocTotals};
 use crate::input::Document;
 use crate::interrupt::Interrupted;
 use crate::morph::Sentence;
@@ -142,8 +142,9 @@ impl<'a> DocWorker<'a> {
         }
         let rendered = self.out.finish(a.config.cooc_unit)?;
         // The document is complete: its counts join the corpus's.
+        let totals = self.out.totals();
         let counts = &mut self.out.counts;
-        a.fold(counts, &self.out.row.group, &mut self.ids);
+        a.fold(counts, &self.out.row.group, &totals, &mut self.ids);
         fold(counts, &self.ids)?;
         watch.lap(Stage::Rows);
         Ok(DocAnalysis {
@@ -284,6 +285,21 @@ impl<'a> StageScratch<'a> {
 }
 
 impl DocOut {
+    /// What the document adds to its group's totals.
+    fn totals(&self) -> DocTotals {
+        let r = &self.row;
+        DocTotals {
+            sentences: r.sentences,
+            tokens: r.tokens,
+            hedged: r.hedged_sentences,
+            absolute: r.absolute_sentences,
+            mixed: r.mixed_sentences,
+            neutral: r.neutral_sentences,
+            hedge_cues: r.hedge_cues,
+            absolute_cues: r.absolute_cues,
+        }
+    }
+
     /// Start a document's row; its counts start empty.
     fn start(&mut self, doc: &Document, variables: &[String]) {
         self.row = DocumentRow {

@@ -29,7 +29,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::counts::pairs::{PairStore, SpillDir};
-use crate::counts::{CorpusCounts, DocCounts, Totals};
+use crate::counts::{CorpusCounts, DocCounts, DocTotals, Totals};
 use crate::input::{self, Input, SkipReason, Skipped};
 use crate::interrupt::Cancel;
 use crate::morph::tokenize::Tokenizer;
@@ -238,11 +238,11 @@ impl Analyzer {
 
     /// Fold a complete document's counts into the corpus counts; `ids` receives the corpus
     /// id of each of its local ids.
-    fn fold(&self, doc: &mut DocCounts, group: &str, ids: &mut Vec<u32>) {
+    fn fold(&self, doc: &mut DocCounts, group: &str, totals: &DocTotals, ids: &mut Vec<u32>) {
         self.counts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .fold(doc, group, ids);
+            .fold(doc, group, totals, ids);
     }
 
     /// Take the corpus counts gathered so far (leaving none).

@@ -7,13 +7,15 @@ use std::collections::HashMap;
 use anyhow::Result;
 
 use crate::counts::pairs::{self, CoocRow};
-use crate::counts::stats::{flr, log_odds, round};
-use crate::counts::{CueCounts, TermCounts, Totals};
+use crate::counts::stats::{chi_square, flr, log_odds, round};
+use crate::counts::{CorpusCounts, CueCounts, GroupCounts, TermCounts, Totals};
 use crate::input::Skipped;
 use crate::stages::stance::lexicon::CueStance;
 use crate::stages::terms::TermPos;
 use crate::tables::Output;
-use crate::tables::rows::{SkippedRow, StanceSummaryRow, StanceTermRow, TermKind, TermRow};
+use crate::tables::rows::{
+    GroupRow, GroupTermRow, SkippedRow, StanceSummaryRow, StanceTermRow, TermKind, TermRow,
+};
 
 /// The options that shape the corpus tables (not the counts).
 #[derive(Debug, Clone, Copy)]
@@ -90,6 +92,18 @@ pub(crate) fn write(
         stance_terms.write(&row)?;
     }
     stance_terms.finish()?;
+
+    let mut groups = output.table::<GroupRow>("groups.csv")?;
+    for row in group_rows(&counts.groups) {
+        groups.write(&row)?;
+    }
+    groups.finish()?;
+
+    let mut group_terms = output.table::<GroupTermRow>("group_terms.csv")?;
+    for row in group_term_rows(counts, options.min_freq) {
+        group_terms.write(&row)?;
+    }
+    group_terms.finish()?;
 
     let mut skipped_table = output.table::<SkippedRow>("skipped.csv")?;
     for s in skipped {
@@ -238,4 +252,94 @@ fn stance_term_rows(counts: &TermCounts) -> Vec<StanceTermRow> {
             },
         )
         .collect()
+}
+
+/// `groups.csv` rows, by group: totals, rates per 1,000 tokens, shares of sentences, and
+/// each group's hedged/absolute/mixed/neutral sentence counts tested against the rest.
+fn group_rows(groups: &GroupCounts) -> Vec<GroupRow> {
+    let all = groups.groups();
+    let sides = |t: &crate::counts::DocTotals| [t.hedged, t.absolute, t.mixed, t.neutral];
+    let mut corpus = [0u64; 4];
+    for (_, g) in &all {
+        for (c, n) in corpus.iter_mut().zip(sides(&g.totals)) {
+            *c += n;
+        }
+    }
+    all.iter()
+        .map(|(name, g)| {
+            let t = &g.totals;
+            let per_1k = |n: u64| match t.tokens {
+                0 => 0.0,
+                tokens => round(n as f64 * 1000.0 / tokens as f64, 4),
+            };
+            let share = |n: u64| match t.sentences {
+                0 => 0.0,
+                s => round(n as f64 / s as f64, 4),
+            };
+            let mine = sides(t);
+            let rest: Vec<u64> = corpus.iter().zip(mine).map(|(c, m)| c - m).collect();
+            let test = (all.len() > 1).then(|| chi_square(&mine, &rest)).flatten();
+            GroupRow {
+                group: name.to_string(),
+                documents: g.documents,
+                sentences: t.sentences,
+                tokens: t.tokens,
+                hedged_sentences: t.hedged,
+                absolute_sentences: t.absolute,
+                mixed_sentences: t.mixed,
+                neutral_sentences: t.neutral,
+                hedge_cues: t.hedge_cues,
+                absolute_cues: t.absolute_cues,
+                hedge_per_1k_tokens: per_1k(t.hedge_cues),
+                absolute_per_1k_tokens: per_1k(t.absolute_cues),
+                hedged_share: share(t.hedged),
+                absolute_share: share(t.absolute),
+                mixed_share: share(t.mixed),
+                neutral_share: share(t.neutral),
+                chi2: test.map(|(chi2, _, _)| round(chi2, 4)),
+                df: test.map(|(_, df, _)| df),
+                p_value: test.map(|(_, _, p)| round(p, 6)),
+            }
+        })
+        .collect()
+}
+
+/// `group_terms.csv` rows: for each group, its terms (at least `min_freq` times in it)
+/// against the rest of the corpus, by the log-odds model of `stance_terms.csv` (α from the
+/// term's corpus frequency, α0 the corpus's term occurrences). Sorted by group, then z
+/// descending, then term and part of speech. Empty with fewer than two groups.
+fn group_term_rows(counts: &CorpusCounts, min_freq: u64) -> Vec<GroupTermRow<'_>> {
+    let groups = &counts.groups;
+    if groups.groups().len() < 2 {
+        return Vec::new();
+    }
+    let in_group = groups.term_totals();
+    let total: u64 = in_group.values().sum();
+    let alpha0 = total as f64;
+    let mut rows: Vec<GroupTermRow<'_>> = groups
+        .terms()
+        .filter(|&(_, _, _, n)| n >= min_freq)
+        .map(|(group, id, pos, n)| {
+            let f = counts.terms.counts(id, pos).freq;
+            let n_g = in_group.get(group).copied().unwrap_or(0);
+            let alpha = (f as f64).max(1e-3);
+            let (log_odds, z) = log_odds(n, f - n, n_g, total - n_g, alpha, alpha0);
+            GroupTermRow {
+                group,
+                term: counts.terms.text(id),
+                pos,
+                freq: n,
+                freq_rest: f - n,
+                log_odds: round(log_odds, 4),
+                z: round(z, 4),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.group
+            .cmp(b.group)
+            .then_with(|| b.z.total_cmp(&a.z))
+            .then_with(|| (a.term, a.pos).cmp(&(b.term, b.pos)))
+    });
+    rows
 }

@@ -150,3 +150,45 @@ pub(crate) struct StanceTermRow {
     pub(crate) log_odds: f64,
     pub(crate) z: f64,
 }
+
+/// `groups.csv`: one row per group, so that groups compare at one look.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub(crate) struct GroupRow {
+    pub(crate) group: String,
+    pub(crate) documents: u64,
+    pub(crate) sentences: u64,
+    pub(crate) tokens: u64,
+    pub(crate) hedged_sentences: u64,
+    pub(crate) absolute_sentences: u64,
+    pub(crate) mixed_sentences: u64,
+    pub(crate) neutral_sentences: u64,
+    pub(crate) hedge_cues: u64,
+    pub(crate) absolute_cues: u64,
+    pub(crate) hedge_per_1k_tokens: f64,
+    pub(crate) absolute_per_1k_tokens: f64,
+    /// Shares of the group's sentences.
+    pub(crate) hedged_share: f64,
+    pub(crate) absolute_share: f64,
+    pub(crate) mixed_share: f64,
+    pub(crate) neutral_share: f64,
+    /// Pearson's chi-square of the group's hedged/absolute/mixed/neutral sentence counts
+    /// against the rest of the corpus's, its degrees of freedom and p-value (empty with
+    /// one group).
+    pub(crate) chi2: Option<f64>,
+    pub(crate) df: Option<u64>,
+    pub(crate) p_value: Option<f64>,
+}
+
+/// `group_terms.csv`: the terms that set a group apart from the rest (keyness).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub(crate) struct GroupTermRow<'a> {
+    pub(crate) term: &'a str,
+    pub(crate) pos: TermPos,
+    pub(crate) group: &'a str,
+    pub(crate) freq: u64,
+    pub(crate) freq_rest: u64,
+    /// Log-odds ratio (group vs rest) with an informative Dirichlet prior; > 0: more in
+    /// the group.
+    pub(crate) log_odds: f64,
+    pub(crate) z: f64,
+}

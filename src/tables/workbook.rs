@@ -55,6 +55,15 @@ const NUMERIC: &[&str] = &[
     "npmi",
     "llr",
     "units",
+    "documents",
+    "freq_rest",
+    "hedged_share",
+    "absolute_share",
+    "mixed_share",
+    "neutral_share",
+    "chi2",
+    "df",
+    "p_value",
 ];
 
 /// What each table holds, for the README sheet.
@@ -69,14 +78,13 @@ fn describe(table: &str) -> &'static str {
         "stance_summary" => "one row per cue, for the corpus and per group",
         "stance_terms" => "terms of hedged against absolute sentences: log-odds and z",
         "cooccurrence" => "one row per pair of co-occurring terms: counts and measures",
+        "groups" => "one row per group: totals, rates, shares, a chi-square against the rest",
+        "group_terms" => "terms that set a group apart from the rest: log-odds and z",
         "skipped" => "inputs not analyzed, with the reason",
         _ => "",
     }
 }
 
-/// Write `out` from the CSV tables `tables` (file names in `dir`); `warn` hears about cut
-/// cells and continued sheets. `excel` undoes the `'` that `--excel` put before
-/// formula-like cells (a workbook cell is text and needs none).
 /// Write `bokashi.xlsx` from the tables finished so far in `output`, committed with them.
 pub(crate) fn add_to(
     output: &mut crate::tables::Output,
@@ -95,6 +103,9 @@ pub(crate) fn add_to(
     Ok(())
 }
 
+/// Write `out` from the CSV tables `tables` (file names in `dir`); `warn` hears about cut
+/// cells and continued sheets. `excel` undoes the `'` that `--excel` put before
+/// formula-like cells (a workbook cell is text and needs none).
 pub fn write(
     dir: &Path,
     tables: &[String],
