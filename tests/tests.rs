@@ -40,6 +40,9 @@ mod kwic;
 /// `--xlsx`: the workbook read back with calamine.
 mod workbook;
 
+/// Tables and web pages as corpora, `--group-by`, groups.csv.
+mod tables;
+
 /// Issue 18's probe: output read back, files named twice, invisible characters, ids,
 /// limits, stale files, unsafe names.
 mod reliability;

@@ -297,11 +297,14 @@ fn read_delimited(
         None => return Err(SkipReason::EmptyTable),
     };
     let layout = Layout::new(header, options)?;
+    // The reader counts records; a row's line in the file (quoted fields span lines) is
+    // counted from its byte offset, one row after the other.
+    let mut lines = LineCounter::new(text);
     for (n, record) in records.enumerate() {
         let number = n + 1;
         let (line, row) = match record {
             Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
+                let line = lines.at(record.position().map_or(0, |p| p.byte()));
                 let row = if record.len() != layout.columns.len() {
                     Err(SkipReason::RaggedRow {
                         fields: record.len(),
@@ -314,13 +317,43 @@ fn read_delimited(
                 (line, row)
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = lines.at(e.position().map_or(0, |p| p.byte()));
                 (line, Err(SkipReason::BadRow(e.to_string())))
             }
         };
         emit(row, format!("{}:{line}", input.display));
     }
     Ok(())
+}
+
+/// Line numbers of byte offsets met in increasing order.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The line (from 1) of the record at byte `at` (not before the last one asked). The
+    /// reader's offset of a record can be the end of the line before it (the `\n` of a
+    /// `\r\n`): line breaks at the offset are passed over.
+    fn at(&mut self, at: u64) -> u64 {
+        let mut at = (at as usize).clamp(self.byte, self.text.len());
+        while matches!(self.text.get(at), Some(b'\r' | b'\n')) {
+            at += 1;
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.byte..at]).count() as u64;
+        self.byte = at;
+        self.line
+    }
 }
 
 /// JSON lines: one object per line; the columns are the keys of the first object, and
