@@ -326,3 +326,26 @@ fn a_table_without_a_text_column_is_named_with_its_columns() {
     let (_, docs) = csv(&work.read("out/documents.csv"));
     assert_eq!(docs[0][0], "a.csv#https://example.jp");
 }
+
+#[test]
+fn documents_without_a_group_are_a_group_of_their_own_in_group_terms() {
+    let work = Workdir::new();
+    work.write("c/x.txt", "軟骨が再生します。軟骨の再生です。\n");
+    work.write(
+        "c/B/y.txt",
+        "軟骨を守ります。軟骨を守ります。軟骨を守ります。\n",
+    );
+    ok(&work.run(&["analyze", "c", "-o", "out", "-q"]));
+    let (header, rows) = csv(&work.read("out/group_terms.csv"));
+    assert_eq!(
+        header,
+        ["term", "pos", "group", "freq", "freq_rest", "log_odds", "z"]
+    );
+    let cartilage: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .filter(|r| r[0] == "軟骨")
+        .map(|r| (r[2].as_str(), r[3].as_str(), r[4].as_str()))
+        .collect();
+    // The empty group's count is the corpus's (5) less group B's (3).
+    assert_eq!(cartilage, [("", "2", "3"), ("B", "3", "2")]);
+}

@@ -566,7 +566,7 @@ mod tests {
         let by_group = |c: &CorpusCounts| {
             let mut terms: Vec<(String, String, TermPos, u64)> = c
                 .groups
-                .terms()
+                .named_terms()
                 .map(|(g, id, pos, n)| (g.to_string(), c.terms.text(id).to_string(), pos, n))
                 .collect();
             terms.sort();

@@ -46,6 +46,9 @@ pub(crate) struct GroupCounts {
     index: HashMap<String, u32>,
     groups: Vec<GroupTotals>,
     /// (group, term id, pos) → frequency, term ids as the corpus's `TermCounts` has them.
+    /// The empty group (documents directly in an input folder) is not counted here: its
+    /// frequencies are the corpus's less the named groups', so a corpus without groups
+    /// pays nothing.
     terms: HashMap<(u32, u32, TermPos), u64>,
 }
 
@@ -67,6 +70,9 @@ impl GroupCounts {
         let t = &mut self.groups[g as usize];
         t.documents += 1;
         t.totals.add(totals);
+        if group.is_empty() {
+            return;
+        }
         for (local, &id) in doc.local.iter().zip(ids) {
             for pos in TermPos::ALL {
                 let n = local.freq[pos.index()];
@@ -105,19 +111,16 @@ impl GroupCounts {
         all
     }
 
-    /// Every (group, term id, pos, frequency in the group), in no particular order.
-    pub(crate) fn terms(&self) -> impl Iterator<Item = (&str, u32, TermPos, u64)> + '_ {
+    /// Every (group, term id, pos, frequency in the group) of the named groups, in no
+    /// particular order (the empty group's are the corpus's less these).
+    pub(crate) fn named_terms(&self) -> impl Iterator<Item = (&str, u32, TermPos, u64)> + '_ {
         self.terms
             .iter()
             .map(|(&(g, id, pos), &n)| (self.names[g as usize].as_str(), id, pos, n))
     }
 
-    /// The term occurrences of each group, by name.
-    pub(crate) fn term_totals(&self) -> HashMap<&str, u64> {
-        let mut totals: HashMap<&str, u64> = HashMap::default();
-        for (group, _, _, n) in self.terms() {
-            *totals.entry(group).or_default() += n;
-        }
-        totals
+    /// Whether documents without a group were counted.
+    pub(crate) fn has_empty_group(&self) -> bool {
+        self.index.contains_key("")
     }
 }

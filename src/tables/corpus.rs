@@ -313,11 +313,15 @@ fn group_term_rows(counts: &CorpusCounts, min_freq: u64) -> Vec<GroupTermRow<'_>
     if groups.groups().len() < 2 {
         return Vec::new();
     }
-    let in_group = groups.term_totals();
+    let freqs = group_freqs(counts);
+    let mut in_group: HashMap<&str, u64> = HashMap::new();
+    for &(group, _, _, n) in &freqs {
+        *in_group.entry(group).or_default() += n;
+    }
     let total: u64 = in_group.values().sum();
     let alpha0 = total as f64;
-    let mut rows: Vec<GroupTermRow<'_>> = groups
-        .terms()
+    let mut rows: Vec<GroupTermRow<'_>> = freqs
+        .into_iter()
         .filter(|&(_, _, _, n)| n >= min_freq)
         .map(|(group, id, pos, n)| {
             let f = counts.terms.counts(id, pos).freq;
@@ -342,4 +346,24 @@ fn group_term_rows(counts: &CorpusCounts, min_freq: u64) -> Vec<GroupTermRow<'_>
             .then_with(|| (a.term, a.pos).cmp(&(b.term, b.pos)))
     });
     rows
+}
+
+/// Every (group, term id, pos, frequency in the group): the named groups' as counted, the
+/// empty group's (documents directly in an input folder) as the corpus's less theirs.
+fn group_freqs(counts: &CorpusCounts) -> Vec<(&str, u32, TermPos, u64)> {
+    let groups = &counts.groups;
+    let mut freqs: Vec<(&str, u32, TermPos, u64)> = groups.named_terms().collect();
+    if groups.has_empty_group() {
+        let mut named: HashMap<(u32, TermPos), u64> = HashMap::new();
+        for &(_, id, pos, n) in &freqs {
+            *named.entry((id, pos)).or_default() += n;
+        }
+        for (id, pos, c) in counts.terms.terms() {
+            let rest = c.freq - named.get(&(id, pos)).copied().unwrap_or(0);
+            if rest > 0 {
+                freqs.push(("", id, pos, rest));
+            }
+        }
+    }
+    freqs
 }
