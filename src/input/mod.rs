@@ -244,8 +244,25 @@ impl Discovery {
             let found = match input.kind {
                 Kind::Text => return true,
                 Kind::Html => Ok(vec!["title".to_string()]),
+                // Standard input can be read once only: its variables are not listed.
+                Kind::Table(_) if input.path.as_os_str() == "-" => Ok(Vec::new()),
                 Kind::Table(format) => {
-                    read_bytes(input).and_then(|bytes| table::variables(format, bytes, options))
+                    // A CSV's columns are in its first line: its start is enough.
+                    let head = matches!(format, TableFormat::Csv | TableFormat::Tsv);
+                    let bytes = if head {
+                        // Whole lines only, so that no character is cut in two.
+                        read_listed_up_to(input, HEADER_BYTES).map(|mut bytes| {
+                            if bytes.len() as u64 == HEADER_BYTES
+                                && let Some(end) = memchr::memrchr(b'\n', &bytes)
+                            {
+                                bytes.truncate(end + 1);
+                            }
+                            bytes
+                        })
+                    } else {
+                        read_bytes(input)
+                    };
+                    bytes.and_then(|bytes| table::variables(input, format, bytes, options))
                 }
             };
             match found {
@@ -596,6 +613,9 @@ fn input_of(entry: &walkdir::DirEntry, root: &Path) -> Option<Input> {
     })
 }
 
+/// Bytes of a CSV or TSV read to find its columns.
+const HEADER_BYTES: u64 = 1 << 20;
+
 /// Bytes a file may have grown by between listing and reading before it is refused.
 const GROWTH_MARGIN: u64 = 64 << 20;
 
@@ -603,6 +623,11 @@ const GROWTH_MARGIN: u64 = 64 << 20;
 /// after listing does not wait for a writer), its type checked on the opened handle (a
 /// link to /dev/zero is refused), and at most its listed size plus a margin read.
 fn read_listed(input: &Input) -> Result<Vec<u8>, SkipReason> {
+    read_listed_up_to(input, u64::MAX)
+}
+
+/// [`read_listed`], stopping after `limit` bytes (a table's header needs its start only).
+fn read_listed_up_to(input: &Input, limit: u64) -> Result<Vec<u8>, SkipReason> {
     use std::io::Read;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -617,8 +642,8 @@ fn read_listed(input: &Input) -> Result<Vec<u8>, SkipReason> {
         return Err(SkipReason::special(&meta.file_type()));
     }
     let cap = input.size.max(meta.len()) + GROWTH_MARGIN;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(cap + 1)
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take((cap + 1).min(limit))
         .read_to_end(&mut bytes)
         .map_err(|e| SkipReason::io(&e))?;
     if bytes.len() as u64 > cap {

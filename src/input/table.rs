@@ -165,249 +165,286 @@ pub(crate) fn read(
     options: &TableOptions,
     each: &mut dyn FnMut(Item),
 ) -> Result<(), SkipReason> {
-    let mut ids = UniqueIds::default();
-    let mut emit = |row: Result<RowDoc, SkipReason>, where_: String| match row {
-        Ok(mut row) => {
-            row.doc = format!("{}#{}", input.doc, ids.make(row.doc));
-            each(Item::Row(row));
+    let mut reader = Reader::open(input, format, bytes, options)?;
+    while let Some(item) = reader.next_item() {
+        each(item);
+    }
+    Ok(())
+}
+
+/// A table read one row at a time: memory holds the file's text and one row, not all
+/// its documents.
+pub(crate) struct Reader {
+    /// The file's `doc` and its name in messages.
+    doc: String,
+    display: String,
+    layout: Layout,
+    ids: UniqueIds,
+    /// Data rows handed out so far.
+    number: usize,
+    rows: Rows,
+}
+
+/// Where the rows come from.
+enum Rows {
+    Delimited {
+        /// The records, over the file's text (which the line counter reads through it).
+        records: csv::StringRecordsIntoIter<std::io::Cursor<Vec<u8>>>,
+        lines: LineCounter,
+    },
+    Jsonl {
+        text: String,
+        /// Byte offset of the next line, and its number.
+        at: usize,
+        line: usize,
+    },
+    Xlsx {
+        range: calamine::Range<calamine::Data>,
+        /// Index of the next row (0 is the header).
+        row: usize,
+    },
+}
+
+impl Reader {
+    /// Open a table: its text decoded, its header read.
+    pub(crate) fn open(
+        input: &Input,
+        format: TableFormat,
+        bytes: Vec<u8>,
+        options: &TableOptions,
+    ) -> Result<Reader, SkipReason> {
+        let text_of = |bytes| {
+            decode::decode_owned(bytes)
+                .map(|d| d.text)
+                .map_err(SkipReason::NotText)
+        };
+        let (columns, rows) = match format {
+            TableFormat::Csv | TableFormat::Tsv => {
+                let delimiter = if format == TableFormat::Csv {
+                    b','
+                } else {
+                    b'\t'
+                };
+                let text = text_of(bytes)?.into_bytes();
+                let mut records = csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .flexible(true)
+                    .has_headers(false)
+                    .from_reader(std::io::Cursor::new(text))
+                    .into_records();
+                let header = match records.next() {
+                    Some(Ok(h)) => h
+                        .iter()
+                        .map(|c| c.trim_start_matches('\u{FEFF}').to_string())
+                        .collect(),
+                    Some(Err(e)) => return Err(SkipReason::BadTable(e.to_string())),
+                    None => return Err(SkipReason::EmptyTable),
+                };
+                (
+                    header,
+                    Rows::Delimited {
+                        records,
+                        lines: LineCounter::default(),
+                    },
+                )
+            }
+            TableFormat::Jsonl => {
+                let text = text_of(bytes)?;
+                let first = text
+                    .lines()
+                    .find_map(|l| match serde_json::from_str(l) {
+                        Ok(serde_json::Value::Object(map)) => Some(map),
+                        _ => None,
+                    })
+                    .ok_or(SkipReason::EmptyTable)?;
+                let columns = first.keys().cloned().collect();
+                (
+                    columns,
+                    Rows::Jsonl {
+                        text,
+                        at: 0,
+                        line: 0,
+                    },
+                )
+            }
+            TableFormat::Xlsx => {
+                use calamine::Reader as _;
+                let bad = |e: &dyn std::fmt::Display| SkipReason::BadTable(e.to_string());
+                let mut book =
+                    calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
+                let range = match book.worksheet_range_at(0) {
+                    Some(range) => range.map_err(|e| bad(&e))?,
+                    None => return Err(SkipReason::EmptyTable),
+                };
+                let header: Vec<String> = match range.rows().next() {
+                    Some(header) => header.iter().map(xlsx_cell).collect(),
+                    None => return Err(SkipReason::EmptyTable),
+                };
+                (header, Rows::Xlsx { range, row: 1 })
+            }
+        };
+        Ok(Reader {
+            doc: input.doc.clone(),
+            display: input.display.clone(),
+            layout: Layout::new(columns, options)?,
+            ids: UniqueIds::default(),
+            number: 0,
+            rows,
+        })
+    }
+
+    /// The next row as a document, or why it is skipped; `None` at the end.
+    pub(crate) fn next_item(&mut self) -> Option<Item> {
+        let (cells, where_) = match self.next_cells()? {
+            Ok(found) => found,
+            Err((reason, where_)) => {
+                return Some(Item::Skipped(Skipped {
+                    path: where_,
+                    reason,
+                }));
+            }
+        };
+        self.number += 1;
+        Some(match self.layout.row(&cells, self.number, where_.clone()) {
+            Ok(mut row) => {
+                row.doc = format!("{}#{}", self.doc, self.ids.make(row.doc));
+                Item::Row(row)
+            }
+            Err(reason) => Item::Skipped(Skipped {
+                path: where_,
+                reason,
+            }),
+        })
+    }
+
+    /// The next row's cells in column order and where it is, or why it cannot be read.
+    #[allow(clippy::type_complexity)]
+    fn next_cells(&mut self) -> Option<Result<(Vec<String>, String), (SkipReason, String)>> {
+        let display = &self.display;
+        match &mut self.rows {
+            Rows::Delimited { records, lines } => {
+                let record = records.next()?;
+                let text = records.reader().get_ref().get_ref();
+                let columns = self.layout.columns.len();
+                Some(match record {
+                    Ok(record) => {
+                        let line = lines.at(text, record.position().map_or(0, |p| p.byte()));
+                        let where_ = format!("{display}:{line}");
+                        if record.len() != columns {
+                            let fields = record.len();
+                            Err((SkipReason::RaggedRow { fields, columns }, where_))
+                        } else {
+                            Ok((record.iter().map(str::to_string).collect(), where_))
+                        }
+                    }
+                    Err(e) => {
+                        let line = lines.at(text, e.position().map_or(0, |p| p.byte()));
+                        Err((
+                            SkipReason::BadRow(e.to_string()),
+                            format!("{display}:{line}"),
+                        ))
+                    }
+                })
+            }
+            Rows::Jsonl { text, at, line } => loop {
+                if *at >= text.len() {
+                    return None;
+                }
+                let rest = &text[*at..];
+                let end = rest.find('\n').map_or(rest.len(), |e| e + 1);
+                let raw = rest[..end].trim_end_matches(['\n', '\r']);
+                *at += end;
+                *line += 1;
+                if raw.trim().is_empty() {
+                    continue;
+                }
+                let where_ = format!("{display}:{line}");
+                return Some(match serde_json::from_str::<serde_json::Value>(raw) {
+                    Ok(serde_json::Value::Object(map)) => {
+                        let columns = &mut self.layout.columns;
+                        for key in map.keys() {
+                            if !columns.contains(key) {
+                                columns.push(key.clone());
+                            }
+                        }
+                        let cells = columns
+                            .iter()
+                            .map(|c| map.get(c).map(json_cell).unwrap_or_default())
+                            .collect();
+                        Ok((cells, where_))
+                    }
+                    Ok(_) => Err((SkipReason::BadRow("not a JSON object".into()), where_)),
+                    Err(e) => Err((SkipReason::BadRow(format!("invalid JSON: {e}")), where_)),
+                });
+            },
+            Rows::Xlsx { range, row } => loop {
+                let (height, width) = range.get_size();
+                if *row >= height {
+                    return None;
+                }
+                let cells: Vec<String> = (0..width)
+                    .map(|c| range.get((*row, c)).map(xlsx_cell).unwrap_or_default())
+                    .collect();
+                *row += 1;
+                if cells.iter().all(String::is_empty) {
+                    continue;
+                }
+                // Row numbers as Excel shows them: the header is row 1.
+                return Some(Ok((cells, format!("{display} row {row}"))));
+            },
         }
-        Err(reason) => each(Item::Skipped(Skipped {
-            path: where_,
-            reason,
-        })),
-    };
-    match format {
-        TableFormat::Csv | TableFormat::Tsv => {
-            let delimiter = if format == TableFormat::Csv {
-                b','
-            } else {
-                b'\t'
-            };
-            let text = decode::decode_owned(bytes)
-                .map_err(SkipReason::NotText)?
-                .text;
-            read_delimited(input, &text, delimiter, options, &mut emit)
+    }
+}
+
+/// Line numbers of byte offsets of one text, met in increasing order.
+#[derive(Default)]
+struct LineCounter {
+    byte: usize,
+    /// Line breaks before `byte`.
+    breaks: u64,
+}
+
+impl LineCounter {
+    /// The line (from 1) of the record at byte `at` of `text` (not before the last one
+    /// asked). The reader's offset of a record can be the end of the line before it (the
+    /// `\n` of a `\r\n`): line breaks at the offset are passed over.
+    fn at(&mut self, text: &[u8], at: u64) -> u64 {
+        let mut at = (at as usize).clamp(self.byte, text.len());
+        while matches!(text.get(at), Some(b'\r' | b'\n')) {
+            at += 1;
         }
-        TableFormat::Jsonl => {
-            let text = decode::decode_owned(bytes)
-                .map_err(SkipReason::NotText)?
-                .text;
-            read_jsonl(input, &text, options, &mut emit)
-        }
-        TableFormat::Xlsx => read_xlsx(input, bytes, options, &mut emit),
+        self.breaks += memchr::memchr_iter(b'\n', &text[self.byte..at]).count() as u64;
+        self.byte = at;
+        self.breaks + 1
     }
 }
 
 /// The variables of a table (its columns but the text columns), in column order; a JSON
 /// lines file's are the keys of all its objects, in order of first sight.
 pub(crate) fn variables(
+    input: &Input,
     format: TableFormat,
     bytes: Vec<u8>,
     options: &TableOptions,
 ) -> Result<Vec<String>, SkipReason> {
-    let text_of = |bytes| {
-        decode::decode_owned(bytes)
-            .map(|d| d.text)
-            .map_err(SkipReason::NotText)
-    };
-    let columns: Vec<String> = match format {
-        TableFormat::Csv | TableFormat::Tsv => {
-            let delimiter = if format == TableFormat::Csv {
-                b','
-            } else {
-                b'\t'
-            };
-            let text = text_of(bytes)?;
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(delimiter)
-                .flexible(true)
-                .has_headers(false)
-                .from_reader(text.as_bytes());
-            match reader.records().next() {
-                Some(Ok(h)) => h
-                    .iter()
-                    .map(|c| c.trim_start_matches('\u{FEFF}').to_string())
-                    .collect(),
-                Some(Err(e)) => return Err(SkipReason::BadTable(e.to_string())),
-                None => return Err(SkipReason::EmptyTable),
-            }
-        }
-        TableFormat::Jsonl => {
-            let text = text_of(bytes)?;
-            let mut keys: Vec<String> = Vec::new();
-            for line in text.lines() {
-                if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(line) {
-                    for key in map.keys() {
-                        if !keys.contains(key) {
-                            keys.push(key.clone());
-                        }
+    let mut reader = Reader::open(input, format, bytes, options)?;
+    if let Rows::Jsonl { text, .. } = &reader.rows {
+        let columns = &mut reader.layout.columns;
+        for line in text.lines() {
+            if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(line) {
+                for key in map.keys() {
+                    if !columns.contains(key) {
+                        columns.push(key.clone());
                     }
                 }
             }
-            keys
         }
-        TableFormat::Xlsx => {
-            use calamine::Reader;
-            let bad = |e: &dyn std::fmt::Display| SkipReason::BadTable(e.to_string());
-            let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
-            match book.worksheet_range_at(0) {
-                Some(range) => {
-                    let range = range.map_err(|e| bad(&e))?;
-                    match range.rows().next() {
-                        Some(header) => header.iter().map(xlsx_cell).collect(),
-                        None => return Err(SkipReason::EmptyTable),
-                    }
-                }
-                None => return Err(SkipReason::EmptyTable),
-            }
-        }
-    };
-    if columns.is_empty() {
-        return Err(SkipReason::EmptyTable);
     }
-    let layout = Layout::new(columns, options)?;
+    let layout = &reader.layout;
     Ok((0..layout.columns.len())
         .filter(|i| !layout.text.contains(i))
         .map(|i| layout.columns[i].trim().to_string())
         .collect())
-}
-
-type Emit<'e> = dyn FnMut(Result<RowDoc, SkipReason>, String) + 'e;
-
-/// CSV or TSV: a header row, then one document per record (quoted fields may span lines).
-fn read_delimited(
-    input: &Input,
-    text: &str,
-    delimiter: u8,
-    options: &TableOptions,
-    emit: &mut Emit<'_>,
-) -> Result<(), SkipReason> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h
-            .iter()
-            .map(|c| c.trim_start_matches('\u{FEFF}').to_string())
-            .collect(),
-        Some(Err(e)) => return Err(SkipReason::BadTable(e.to_string())),
-        None => return Err(SkipReason::EmptyTable),
-    };
-    let layout = Layout::new(header, options)?;
-    // The reader counts records; a row's line in the file (quoted fields span lines) is
-    // counted from its byte offset, one row after the other.
-    let mut lines = LineCounter::new(text);
-    for (n, record) in records.enumerate() {
-        let number = n + 1;
-        let (line, row) = match record {
-            Ok(record) => {
-                let line = lines.at(record.position().map_or(0, |p| p.byte()));
-                let row = if record.len() != layout.columns.len() {
-                    Err(SkipReason::RaggedRow {
-                        fields: record.len(),
-                        columns: layout.columns.len(),
-                    })
-                } else {
-                    let cells: Vec<String> = record.iter().map(str::to_string).collect();
-                    layout.row(&cells, number, format!("{}:{line}", input.display))
-                };
-                (line, row)
-            }
-            Err(e) => {
-                let line = lines.at(e.position().map_or(0, |p| p.byte()));
-                (line, Err(SkipReason::BadRow(e.to_string())))
-            }
-        };
-        emit(row, format!("{}:{line}", input.display));
-    }
-    Ok(())
-}
-
-/// Line numbers of byte offsets met in increasing order.
-struct LineCounter<'t> {
-    text: &'t [u8],
-    byte: usize,
-    line: u64,
-}
-
-impl<'t> LineCounter<'t> {
-    fn new(text: &'t str) -> Self {
-        LineCounter {
-            text: text.as_bytes(),
-            byte: 0,
-            line: 1,
-        }
-    }
-
-    /// The line (from 1) of the record at byte `at` (not before the last one asked). The
-    /// reader's offset of a record can be the end of the line before it (the `\n` of a
-    /// `\r\n`): line breaks at the offset are passed over.
-    fn at(&mut self, at: u64) -> u64 {
-        let mut at = (at as usize).clamp(self.byte, self.text.len());
-        while matches!(self.text.get(at), Some(b'\r' | b'\n')) {
-            at += 1;
-        }
-        self.line += memchr::memchr_iter(b'\n', &self.text[self.byte..at]).count() as u64;
-        self.byte = at;
-        self.line
-    }
-}
-
-/// JSON lines: one object per line; the columns are the keys of the first object, and
-/// a later object's other keys are variables too, after them.
-fn read_jsonl(
-    input: &Input,
-    text: &str,
-    options: &TableOptions,
-    emit: &mut Emit<'_>,
-) -> Result<(), SkipReason> {
-    let mut layout: Option<Layout> = None;
-    let mut number = 0;
-    for (n, line) in text.lines().enumerate() {
-        let where_ = format!("{}:{}", input.display, n + 1);
-        if line.trim().is_empty() {
-            continue;
-        }
-        number += 1;
-        let object = match serde_json::from_str::<serde_json::Value>(line) {
-            Ok(serde_json::Value::Object(map)) => map,
-            Ok(_) => {
-                emit(Err(SkipReason::BadRow("not a JSON object".into())), where_);
-                continue;
-            }
-            Err(e) => {
-                emit(
-                    Err(SkipReason::BadRow(format!("invalid JSON: {e}"))),
-                    where_,
-                );
-                continue;
-            }
-        };
-        if layout.is_none() {
-            layout = Some(Layout::new(object.keys().cloned().collect(), options)?);
-        }
-        let Some(layout) = layout.as_mut() else {
-            continue;
-        };
-        for key in object.keys() {
-            if !layout.columns.contains(key) {
-                layout.columns.push(key.clone());
-            }
-        }
-        let cells: Vec<String> = layout
-            .columns
-            .iter()
-            .map(|c| object.get(c).map(json_cell).unwrap_or_default())
-            .collect();
-        emit(layout.row(&cells, number, where_.clone()), where_);
-    }
-    if layout.is_none() {
-        return Err(SkipReason::EmptyTable);
-    }
-    Ok(())
 }
 
 /// A JSON value as a cell: strings as they are, null empty, anything else as JSON.
@@ -417,37 +454,6 @@ fn json_cell(v: &serde_json::Value) -> String {
         serde_json::Value::Null => String::new(),
         other => other.to_string(),
     }
-}
-
-/// An Excel workbook: the first sheet, its first row the header.
-fn read_xlsx(
-    input: &Input,
-    bytes: Vec<u8>,
-    options: &TableOptions,
-    emit: &mut Emit<'_>,
-) -> Result<(), SkipReason> {
-    use calamine::Reader;
-    let bad = |e: &dyn std::fmt::Display| SkipReason::BadTable(e.to_string());
-    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
-    let range = match book.worksheet_range_at(0) {
-        Some(range) => range.map_err(|e| bad(&e))?,
-        None => return Err(SkipReason::EmptyTable),
-    };
-    let mut rows = range.rows();
-    let Some(header) = rows.next() else {
-        return Err(SkipReason::EmptyTable);
-    };
-    let layout = Layout::new(header.iter().map(xlsx_cell).collect(), options)?;
-    for (n, row) in rows.enumerate() {
-        let cells: Vec<String> = row.iter().map(xlsx_cell).collect();
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        // Row numbers as Excel shows them: the header is row 1.
-        let where_ = format!("{} row {}", input.display, n + 2);
-        emit(layout.row(&cells, n + 1, where_.clone()), where_);
-    }
-    Ok(())
 }
 
 /// An Excel cell as text: dates as ISO 8601, whole numbers without `.0`.

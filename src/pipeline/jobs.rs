@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use crate::input::table::{self, Item, RowDoc};
+use crate::input::table::{Item, Reader, RowDoc};
 use crate::input::{Input, Kind, Skipped, TableOptions};
 
 /// A batch closes when it holds this many bytes of input …
@@ -36,7 +36,9 @@ impl Job<'_> {
 /// The jobs of `inputs`, in order, handed out in batches.
 pub(crate) struct Jobs<'i> {
     inputs: std::slice::Iter<'i, Input>,
-    /// The rest of the table being read.
+    /// The table being read, a row at a time.
+    table: Option<(&'i Input, Reader)>,
+    /// The next job, looked at but not yet handed out.
     pending: VecDeque<Job<'i>>,
     options: &'i TableOptions,
 }
@@ -45,6 +47,7 @@ impl<'i> Jobs<'i> {
     pub(crate) fn new(inputs: &'i [Input], options: &'i TableOptions) -> Self {
         Jobs {
             inputs: inputs.iter(),
+            table: None,
             pending: VecDeque::new(),
             options,
         }
@@ -65,34 +68,34 @@ impl<'i> Jobs<'i> {
         batch
     }
 
-    /// The size of the next job, reading the next table when it is one.
+    /// The size of the next job, reading the next row of a table when it is one.
     fn peek_size(&mut self) -> Option<u64> {
         while self.pending.is_empty() {
+            if let Some((input, reader)) = &mut self.table {
+                match reader.next_item() {
+                    Some(Item::Row(row)) => self.pending.push_back(Job::Row(input, Box::new(row))),
+                    Some(Item::Skipped(s)) => self.pending.push_back(Job::Skipped(s)),
+                    None => self.table = None,
+                }
+                continue;
+            }
             let input = self.inputs.next()?;
             match input.kind {
                 Kind::Text | Kind::Html => self.pending.push_back(Job::File(input)),
-                Kind::Table(format) => self.read_table(input, format),
+                Kind::Table(format) => {
+                    let open = crate::input::read_bytes(input)
+                        .and_then(|bytes| Reader::open(input, format, bytes, self.options));
+                    match open {
+                        Ok(reader) => self.table = Some((input, reader)),
+                        Err(reason) => self.pending.push_back(Job::Skipped(Skipped {
+                            path: input.display.clone(),
+                            reason,
+                        })),
+                    }
+                }
             }
         }
         self.pending.front().map(Job::size)
-    }
-
-    fn read_table(&mut self, input: &'i Input, format: table::TableFormat) {
-        let pending = &mut self.pending;
-        let read = crate::input::read_bytes(input).and_then(|bytes| {
-            table::read(input, format, bytes, self.options, &mut |item| {
-                pending.push_back(match item {
-                    Item::Row(row) => Job::Row(input, Box::new(row)),
-                    Item::Skipped(s) => Job::Skipped(s),
-                })
-            })
-        });
-        if let Err(reason) = read {
-            self.pending.push_back(Job::Skipped(Skipped {
-                path: input.display.clone(),
-                reason,
-            }));
-        }
     }
 }
 
