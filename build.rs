@@ -48,6 +48,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed={ARCHIVE}");
     println!("cargo::rerun-if-changed=build.rs");
 
+    // The dictionary's identity, for manifest.json: the digest of its source archive.
+    let digest = blake3::hash(&fs::read(ARCHIVE).map_err(|e| format!("reading {ARCHIVE}: {e}"))?);
+    println!("cargo::rustc-env=BOKASHI_IPADIC_DIGEST={}", digest.to_hex());
+
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR")?);
     println!("cargo::rustc-env=LINDERA_WORKDIR={}", out_dir.display());
 

@@ -46,6 +46,7 @@ fn assert_same_tables(work: &Workdir, a: &str, b: &str, what: &str) {
         .collect();
     names.sort();
     assert_eq!(names.len(), 12, "{names:?}");
+    names.push("manifest.json".into());
     for name in &names {
         assert_eq!(
             std::fs::read(work.path(&format!("{a}/{name}"))).unwrap(),
@@ -273,4 +274,33 @@ fn a_failed_run_leaves_the_previous_tables_intact() {
         names.iter().all(|n| !n.starts_with(".bokashi-tmp")),
         "{names:?}"
     );
+}
+
+#[test]
+fn the_manifest_says_what_made_the_tables_and_has_no_clock() {
+    let work = Workdir::new();
+    copy_corpus(&work);
+    ok(&work.run(&["analyze", "corpus", "-o", "a", "-q"]));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    ok(&work.run(&["analyze", "corpus", "-o", "b", "-q", "--jobs", "1"]));
+    assert_eq!(work.read("a/manifest.json"), work.read("b/manifest.json"));
+    let m: serde_json::Value = serde_json::from_str(&work.read("a/manifest.json")).unwrap();
+    assert_eq!(m["manifest"], 1);
+    assert_eq!(m["lindera"], "6.2.0");
+    assert_eq!(m["documents"], 5);
+    assert_eq!(m["skipped"], 0);
+    assert_eq!(m["options"]["cooc_unit"], "sentence");
+    assert_eq!(m["options"]["tables"]["min_freq"], 2);
+    assert_eq!(m["dictionary"]["blake3"].as_str().map(str::len), Some(64));
+    // Another lexicon, another digest; another text, another inputs digest.
+    work.write("lex.tsv", "hedge\tspeculation\t可能性がある\n");
+    ok(&work.run(&["analyze", "corpus", "-o", "c", "-q", "--lexicon", "lex.tsv"]));
+    let c: serde_json::Value = serde_json::from_str(&work.read("c/manifest.json")).unwrap();
+    assert_ne!(c["lexicon"]["blake3"], m["lexicon"]["blake3"]);
+    assert_eq!(c["inputs_blake3"], m["inputs_blake3"]);
+    work.write("corpus/extra.txt", "追加の文です。\n");
+    ok(&work.run(&["analyze", "corpus", "-o", "d", "-q"]));
+    let d: serde_json::Value = serde_json::from_str(&work.read("d/manifest.json")).unwrap();
+    assert_ne!(d["inputs_blake3"], m["inputs_blake3"]);
+    assert_eq!(d["documents"], 6);
 }

@@ -413,6 +413,7 @@ fn the_commit_swaps_the_whole_folder_at_once() {
             "documents.csv",
             "group_terms.csv",
             "groups.csv",
+            "manifest.json",
             "notes.txt",
             "numbers.csv",
             "sentences.csv",

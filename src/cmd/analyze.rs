@@ -39,9 +39,12 @@ pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     tables.finish()?;
     reporter.finish();
     run.finish()?;
-    let opts = CorpusOptions::new(settings.min_freq, settings.min_cooc, run.by_group);
+    let (min_freq, min_cooc) = (settings.min_freq, settings.min_cooc);
+    let opts = CorpusOptions::new(min_freq, min_cooc, run.by_group);
     let facts = corpus::write(&mut output, totals, &run.skipped, opts)?;
     run.watch.lap(Stage::Tables);
+    let tables = serde_json::json!({"min_freq": min_freq, "min_cooc": min_cooc});
+    output.write_json("manifest.json", &run.manifest(&settings.pipeline, tables))?;
     if settings.timings {
         let report = run.report(started, found.bytes(), settings.jobs);
         output.write_json("run.json", &facts.add_to(report))?;

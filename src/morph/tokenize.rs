@@ -17,6 +17,9 @@ use lindera_dictionary::viterbi::{Lattice, LatticeOptions, WordId};
 
 use crate::resources::{self, Source};
 
+/// The lindera release the tokenizer is built on (Cargo.toml pins it), for manifest.json.
+pub(crate) const LINDERA_VERSION: &str = "6.2.0";
+
 mod embedded {
     lindera_dictionary::embedded_dictionary!("/lindera-ipadic", EmbeddedIpadicLoader);
 }

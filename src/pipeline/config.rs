@@ -6,6 +6,9 @@ use crate::resources::{BUILTIN_STOPWORDS, BUILTIN_USER_DICT, Source};
 use crate::stages::stance::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON};
 use crate::tables::CsvStyle;
 
+/// The version of manifest.json's layout.
+pub(crate) const MANIFEST_FORMAT: u32 = 1;
+
 /// The editable files the pipeline compiles, and the options that change what it counts
 /// or how it renders rows.
 #[derive(Debug, Clone)]
@@ -48,6 +51,35 @@ impl Config {
     /// The domain user dictionary bokashi ships (`dict/user_dict.csv`).
     pub(crate) fn builtin_user_dictionary() -> Source {
         Source::builtin("dict/user_dict.csv", BUILTIN_USER_DICT)
+    }
+
+    /// What identifies the pipeline in manifest.json: versions, the dictionary and the
+    /// editable files by name and digest, and the options that change the counts.
+    pub(crate) fn identity(&self) -> serde_json::Value {
+        let file = |s: &Source| serde_json::json!({"name": s.name, "blake3": blake3::hash(s.text.as_bytes()).to_hex().as_str()});
+        let read = &self.read;
+        serde_json::json!({
+            "manifest": MANIFEST_FORMAT,
+            "bokashi": env!("CARGO_PKG_VERSION"),
+            "lindera": crate::morph::tokenize::LINDERA_VERSION,
+            "dictionary": {
+                "name": "mecab-ipadic-2.7.0-20070801",
+                "blake3": env!("BOKASHI_IPADIC_DIGEST"),
+            },
+            "user_dictionaries": self.user_dictionaries.iter().map(file).collect::<Vec<_>>(),
+            "stopwords": file(&self.stopwords),
+            "lexicon": file(&self.lexicon),
+            "claim_words": file(&self.claim_words),
+            "options": {
+                "compounds": self.compounds,
+                "cooc_unit": format!("{:?}", self.cooc_unit).to_lowercase(),
+                "excel": self.style.excel,
+                "format": read.format.map(|f| format!("{f:?}").to_lowercase()),
+                "text_columns": read.table.text_columns,
+                "id_column": read.table.id_column,
+                "group_by": read.group_by,
+            },
+        })
     }
 
     /// Whether the lexicon or the claim words are a user's own files (checked for dead

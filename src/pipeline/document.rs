@@ -34,6 +34,9 @@ pub struct DocAnalysis {
     pub(crate) rendered: Rendered,
     /// Time this document spent in each parallel stage.
     pub(crate) timings: Timings,
+    /// The digest of its text and the text's length in bytes (for manifest.json).
+    pub(crate) digest: [u8; 32],
+    pub(crate) bytes: u64,
 }
 
 /// How the analysis of one document ends early.
@@ -151,6 +154,8 @@ impl<'a> DocWorker<'a> {
             row: std::mem::take(&mut self.out.row),
             rendered,
             timings: watch.timings,
+            digest: *blake3::hash(text.as_bytes()).as_bytes(),
+            bytes: text.len() as u64,
         })
     }
 

@@ -61,6 +61,10 @@ pub(crate) struct Collected {
     pub(crate) skipped: Vec<Skipped>,
     /// Time spent in each stage: the documents' parallel stages, and the writer's.
     pub(crate) watch: crate::timing::Stopwatch,
+    /// The digest of every analyzed document's id and text, in document order, and
+    /// their bytes (manifest.json).
+    inputs: blake3::Hasher,
+    bytes: u64,
 }
 
 impl Collected {
@@ -70,6 +74,8 @@ impl Collected {
             by_group: false,
             skipped,
             watch: crate::timing::Stopwatch::start(),
+            inputs: blake3::Hasher::new(),
+            bytes: 0,
         }
     }
 
@@ -94,6 +100,20 @@ impl Collected {
         crate::timing::report(times, wall, bytes, self.analyzed, threads)
     }
 
+    /// manifest.json: what made the tables (versions, digests of the dictionary and the
+    /// editable files, the options that change them) and what they hold (documents,
+    /// bytes, a digest of every document's id and text). No clock: the same run gives the
+    /// same file.
+    pub(crate) fn manifest(&self, config: &Config, tables: serde_json::Value) -> serde_json::Value {
+        let mut manifest = config.identity();
+        manifest["options"]["tables"] = tables;
+        manifest["documents"] = serde_json::json!(self.analyzed);
+        manifest["skipped"] = serde_json::json!(self.skipped.len());
+        manifest["bytes"] = serde_json::json!(self.bytes);
+        manifest["inputs_blake3"] = serde_json::json!(self.inputs.finalize().to_hex().as_str());
+        manifest
+    }
+
     /// The summary line's figures.
     pub(crate) fn summary(&self, warnings: usize) -> crate::progress::Summary {
         crate::progress::Summary {
@@ -116,6 +136,10 @@ impl Collected {
                 self.analyzed += 1;
                 self.by_group |= !doc.row.group.is_empty();
                 self.watch.timings.merge(doc.timings);
+                self.inputs.update(doc.row.doc.as_bytes());
+                self.inputs.update(&[0]);
+                self.inputs.update(&doc.digest);
+                self.bytes += doc.bytes;
                 write(&doc.rendered)?;
             }
             Outcome::Skipped(s) => self.skipped.push(s),
