@@ -204,25 +204,26 @@ fn decode_by_line(bytes: &[u8], legacy: [&'static Encoding; 2]) -> Decoded {
 /// Decode with a known encoding, replacing malformed sequences and counting them.
 pub(crate) fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
     let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut text = String::with_capacity(
-        decoder
-            .max_utf8_buffer_length(bytes.len())
-            .unwrap_or(bytes.len() * 3),
-    );
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
     let mut replacements = 0;
     let mut input = bytes;
+    // Decoded through a fixed buffer: encoding_rs's `String` variant zero-fills the
+    // string's spare capacity on every call, which made a megabyte of text with many
+    // malformed sequences (UTF-8 tried as Shift_JIS) take seconds.
+    let mut buf = vec![0u8; 64 * 1024];
     loop {
-        let (result, read) = decoder.decode_to_string_without_replacement(input, &mut text, true);
+        let (result, read, written) =
+            decoder.decode_to_utf8_without_replacement(input, &mut buf, true);
         input = &input[read..];
+        // encoding_rs writes UTF-8 only; the lossy path can never run.
+        text.push_str(&String::from_utf8_lossy(&buf[..written]));
         match result {
             encoding_rs::DecoderResult::InputEmpty => break,
             encoding_rs::DecoderResult::Malformed(_, _) => {
                 replacements += 1;
                 text.push('\u{FFFD}');
             }
-            encoding_rs::DecoderResult::OutputFull => {
-                text.reserve(input.len().max(16) * 3);
-            }
+            encoding_rs::DecoderResult::OutputFull => {}
         }
     }
     Decoded {
@@ -321,6 +322,25 @@ mod tests {
         let (bytes, _, errors) = encoding.encode(s);
         assert!(!errors, "fixture must be encodable in {}", encoding.name());
         bytes.into_owned()
+    }
+
+    /// A long file cut in the middle of its last character (a download cut short): its
+    /// text, one replacement — decoded through the buffer in several chunks.
+    #[test]
+    fn a_long_text_cut_mid_character_keeps_its_text() {
+        let whole = TEXT.repeat(2000); // about 250 KB, several decode buffers
+        let cut = &whole.as_bytes()[..whole.len() - 1];
+        let decoded = decode(cut).unwrap();
+        assert_eq!(decoded.encoding, "UTF-8");
+        assert_eq!(decoded.replacements, 1);
+        let kept = &whole[..whole.len() - "。".len()];
+        assert_eq!(decoded.text, format!("{kept}\u{FFFD}"));
+        // Shift_JIS bytes through the same path: the same text, no replacement.
+        let sjis = decode_with(
+            encoding_rs::SHIFT_JIS,
+            &encode(encoding_rs::SHIFT_JIS, &whole),
+        );
+        assert_eq!((sjis.text.as_str(), sjis.replacements), (whole.as_str(), 0));
     }
 
     #[test]
