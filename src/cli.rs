@@ -83,23 +83,8 @@ pub(crate) struct AnalyzeArgs {
     /// Claim words (efficacy verbs, risk nouns) replacing dict/claim_words.tsv.
     #[arg(long, value_name = "FILE")]
     pub(crate) claim_words: Option<PathBuf>,
-    /// Read every input as this format, whatever its extension (tables: one document
-    /// per row; html: the page's visible text).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub(crate) format: Option<Format>,
-    /// The column(s) of a table holding the text, joined in this order (`title,body`:
-    /// the title is its own first sentence). Default: the first of text, body, content,
-    /// 本文, article.
-    #[arg(long, value_name = "NAME[,NAME…]", value_delimiter = ',')]
-    pub(crate) text_column: Vec<String>,
-    /// The column of a table naming each row in `doc` (`articles.csv#ID`). Default: id,
-    /// else url, else the row number.
-    #[arg(long, value_name = "NAME")]
-    pub(crate) id_column: Option<String>,
-    /// Make this document variable (a table column, or `title` of a web page) the group
-    /// that groups.csv, group_terms.csv and stance_summary.csv compare.
-    #[arg(long, value_name = "COLUMN")]
-    pub(crate) group_by: Option<String>,
+    #[command(flatten)]
+    pub(crate) read: ReadArgs,
     /// Co-occurrence unit: terms co-occur when they share a sentence or a document.
     #[arg(long, value_enum, default_value = "sentence")]
     pub(crate) cooc_unit: Unit,
@@ -166,9 +151,12 @@ pub(crate) struct KwicArgs {
     /// Only sentences of this stance (hedged, absolute, mixed, neutral).
     #[arg(long, value_name = "STANCE", value_parser = ["hedged", "absolute", "mixed", "neutral"])]
     pub(crate) stance: Option<String>,
-    /// Only documents of this group (the first folder below the input root).
+    /// Only documents of this group (the first folder below the input root, or the value
+    /// of --group-by).
     #[arg(long, value_name = "GROUP")]
     pub(crate) group: Option<String>,
+    #[command(flatten)]
+    pub(crate) read: ReadArgs,
     /// Characters of context on each side.
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub(crate) window: usize,
@@ -183,6 +171,41 @@ pub(crate) struct KwicArgs {
     pub(crate) claim_words: Option<PathBuf>,
 }
 
+/// How inputs are read: formats, table columns, the group variable.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct ReadArgs {
+    /// Read every input as this format, whatever its extension (tables: one document
+    /// per row; html: the page's visible text).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format: Option<Format>,
+    /// The column(s) of a table holding the text, joined in this order (`title,body`:
+    /// the title is its own first sentence). Default: the first of text, body, content,
+    /// 本文, article.
+    #[arg(long, value_name = "NAME[,NAME…]", value_delimiter = ',')]
+    pub(crate) text_column: Vec<String>,
+    /// The column of a table naming each row in `doc` (`articles.csv#ID`). Default: id,
+    /// else url, else the row number.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) id_column: Option<String>,
+    /// Make this document variable (a table column, or `title` of a web page) the group
+    /// that groups.csv, group_terms.csv and stance_summary.csv compare.
+    #[arg(long, value_name = "COLUMN")]
+    pub(crate) group_by: Option<String>,
+}
+
+impl ReadArgs {
+    pub(crate) fn options(&self) -> ReadOptions {
+        ReadOptions {
+            format: self.format,
+            table: TableOptions {
+                text_columns: self.text_column.clone(),
+                id_column: self.id_column.clone(),
+            },
+            group_by: self.group_by.clone(),
+        }
+    }
+}
+
 impl AnalyzeArgs {
     /// The analyze defaults, for commands that read text without writing tables.
     pub(crate) fn default_for_inspection() -> Self {
@@ -193,10 +216,7 @@ impl AnalyzeArgs {
             no_compounds: false,
             lexicon: None,
             claim_words: None,
-            format: None,
-            text_column: Vec::new(),
-            id_column: None,
-            group_by: None,
+            read: ReadArgs::default(),
             cooc_unit: Unit::Sentence,
             min_freq: 2,
             min_cooc: 2,
@@ -293,14 +313,7 @@ impl Settings {
             },
             pair_budget: analyze.cooc_memory.saturating_mul(1 << 20),
             row_budget: analyze.row_memory.saturating_mul(1 << 20),
-            read: ReadOptions {
-                format: analyze.format,
-                table: TableOptions {
-                    text_columns: analyze.text_column.clone(),
-                    id_column: analyze.id_column.clone(),
-                },
-                group_by: analyze.group_by.clone(),
-            },
+            read: analyze.read.options(),
         };
         Ok(Settings {
             inputs: analyze.inputs.clone(),

@@ -131,7 +131,10 @@ fn run_kwic(common: &cli::CommonArgs, args: &cli::KwicArgs) -> anyhow::Result<()
         ..cli::AnalyzeArgs::default_for_inspection()
     };
     let settings = cli::Settings::new(common, &analyze)?;
-    let (found, skipped) = input::discover(&settings.inputs);
+    let mut discovery = input::discover_excluding(&settings.inputs, &[], &|| false);
+    let read = args.read.options();
+    discovery.prepare(&read)?;
+    let (found, skipped) = (discovery.inputs, discovery.skipped);
     for s in &skipped {
         eprintln!(
             "bokashi: warning: skipping {}: {}",
@@ -152,7 +155,7 @@ fn run_kwic(common: &cli::CommonArgs, args: &cli::KwicArgs) -> anyhow::Result<()
         group: args.group.clone(),
         window: args.window,
         csv: args.csv,
-        read: input::ReadOptions::default(),
+        read,
     };
     let lines = cmd::kwic::lines(&inspector, &found, &pattern, &options, |path, reason| {
         eprintln!(

@@ -349,3 +349,25 @@ fn documents_without_a_group_are_a_group_of_their_own_in_group_terms() {
     // The empty group's count is the corpus's (5) less group B's (3).
     assert_eq!(cartilage, [("", "2", "3"), ("B", "3", "2")]);
 }
+
+#[test]
+fn kwic_reads_table_rows_and_filters_by_their_group() {
+    let work = Workdir::new();
+    work.write("articles.csv", cp932_csv());
+    let out = work.run(&[
+        "kwic",
+        "効果",
+        "articles.csv",
+        "--group-by",
+        "site",
+        "--group",
+        "siteA",
+        "--csv",
+    ]);
+    ok(&out);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "doc,group,sentence_no,stance,left,keyword,right\n\
+         articles.csv#r1,siteA,2,hedged,,効果,が期待されます。\n"
+    );
+}
