@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand};
 
 use crate::counts::pairs::Unit;
-use crate::input::{Format, ReadOptions, TableOptions};
+use crate::input::{Format, ReadOptions, Shard, TableOptions};
 use crate::pipeline::Config;
 use crate::resources::Source;
 use crate::tables::CsvStyle;
@@ -42,9 +42,25 @@ pub(crate) enum Command {
     /// Concordance (KWIC): every occurrence of a term, words or a stance category, with
     /// its context, document, sentence number and the sentence's stance.
     Kwic(KwicArgs),
+    /// Merge the parts of a run split with `analyze --shard K/N` into every table, as one
+    /// run over the whole input would write them.
+    Merge(MergeArgs),
     /// Segment only (no other stage, no output): the tokenizer's speed, for benchmarks.
     #[command(hide = true)]
     Segment(SegmentArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// The part folders (every shard K/N of one run, each once).
+    #[arg(value_name = "PART", required = true)]
+    pub(crate) parts: Vec<PathBuf>,
+    /// Folder for the tables.
+    #[arg(short, long, value_name = "DIR", default_value = "output")]
+    pub(crate) output: PathBuf,
+    /// No summary line.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +101,10 @@ pub(crate) struct AnalyzeArgs {
     pub(crate) claim_words: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) read: ReadArgs,
+    /// Analyze only shard K of N (the documents whose `doc` hashes to slot K) into a part
+    /// for `bokashi merge`: per-document tables and the part's counts, no corpus tables.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    pub(crate) shard: Option<Shard>,
     /// Co-occurrence unit: terms co-occur when they share a sentence or a document.
     #[arg(long, value_enum, default_value = "sentence")]
     pub(crate) cooc_unit: Unit,
@@ -202,6 +222,7 @@ impl ReadArgs {
                 id_column: self.id_column.clone(),
             },
             group_by: self.group_by.clone(),
+            shard: None,
         }
     }
 }
@@ -217,6 +238,7 @@ impl AnalyzeArgs {
             lexicon: None,
             claim_words: None,
             read: ReadArgs::default(),
+            shard: None,
             cooc_unit: Unit::Sentence,
             min_freq: 2,
             min_cooc: 2,
@@ -313,7 +335,10 @@ impl Settings {
             },
             pair_budget: analyze.cooc_memory.saturating_mul(1 << 20),
             row_budget: analyze.row_memory.saturating_mul(1 << 20),
-            read: analyze.read.options(),
+            read: ReadOptions {
+                shard: analyze.shard,
+                ..analyze.read.options()
+            },
         };
         Ok(Settings {
             inputs: analyze.inputs.clone(),

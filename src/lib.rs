@@ -59,6 +59,9 @@ pub fn run() -> i32 {
             }),
         Some(cli::Command::Explain(args)) => run_explain(&cli.common, args),
         Some(cli::Command::Kwic(args)) => run_kwic(&cli.common, args),
+        Some(cli::Command::Merge(args)) => {
+            cmd::merge::run(&args.parts, &args.output, args.quiet).map(|_| ())
+        }
         Some(cli::Command::Tokenize(args)) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -181,7 +184,7 @@ fn unknown_command(args: &cli::AnalyzeArgs) -> anyhow::Result<()> {
     if pathlike || !given {
         return Ok(());
     }
-    const COMMANDS: [&str; 4] = ["analyze", "tokenize", "explain", "kwic"];
+    const COMMANDS: [&str; 5] = ["analyze", "tokenize", "explain", "kwic", "merge"];
     let nearest = COMMANDS
         .iter()
         .map(|c| (edit_distance(&word, c), *c))

@@ -43,6 +43,9 @@ mod workbook;
 /// Tables and web pages as corpora, `--group-by`, groups.csv.
 mod tables;
 
+/// `--shard K/N` and `merge`: exact, and refused when the parts are not one run's.
+mod shards;
+
 /// Issue 18's probe: output read back, files named twice, invisible characters, ids,
 /// limits, stale files, unsafe names.
 mod reliability;

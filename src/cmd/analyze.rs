@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use anyhow::Result;
+use serde_json::json;
 
 use crate::cli::Settings;
 use crate::counts::pairs::SpillDir;
@@ -30,7 +31,8 @@ pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     warnings.iter().for_each(|m| reporter.warn(m));
     // Per-document tables stream in document order; corpus tables come from the counts.
     let mut tables = DocTables::create(&mut output, analyzer.variables())?;
-    let mut run = Collected::new(std::mem::take(&mut found.skipped));
+    let shard = settings.pipeline.read.shard;
+    let mut run = Collected::new(std::mem::take(&mut found.skipped), shard.is_some());
     let pool = thread_pool(settings.jobs)?;
     let totals = analyzer.run(&found.inputs, &pool, &reporter, |outcome| {
         run.take(outcome, |rows| tables.append(rows))
@@ -40,14 +42,30 @@ pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     reporter.finish();
     run.finish()?;
     let (min_freq, min_cooc) = (settings.min_freq, settings.min_cooc);
-    let opts = CorpusOptions::new(min_freq, min_cooc, run.by_group);
-    let facts = corpus::write(&mut output, totals, &run.skipped, opts)?;
+    let identity = settings
+        .pipeline
+        .identity(json!({"min_freq": min_freq, "min_cooc": min_cooc}));
+    let facts = if let Some(shard) = shard {
+        let variables = analyzer.variables();
+        run.part(shard, &identity, variables, totals)?
+            .write(&mut output)?;
+        None
+    } else {
+        let opts = CorpusOptions::new(min_freq, min_cooc, run.by_group);
+        Some(corpus::write(&mut output, totals, &run.skipped, opts)?)
+    };
     run.watch.lap(Stage::Tables);
-    let tables = serde_json::json!({"min_freq": min_freq, "min_cooc": min_cooc});
-    output.write_json("manifest.json", &run.manifest(&settings.pipeline, tables))?;
+    let mut manifest = run.manifest(identity);
+    if let Some(s) = shard {
+        manifest["shard"] = json!(format!("{}/{}", s.k, s.n));
+    }
+    output.write_json("manifest.json", &manifest)?;
     if settings.timings {
         let report = run.report(started, found.bytes(), settings.jobs);
-        output.write_json("run.json", &facts.add_to(report))?;
+        output.write_json(
+            "run.json",
+            &facts.map_or(report.clone(), |f| f.add_to(report)),
+        )?;
     }
     if settings.xlsx {
         let excel = settings.pipeline.style.excel;

@@ -4,5 +4,6 @@ pub(crate) mod analyze;
 pub(crate) mod explain;
 pub(crate) mod inspect;
 pub(crate) mod kwic;
+pub(crate) mod merge;
 pub(crate) mod segment;
 pub(crate) mod tokenize;

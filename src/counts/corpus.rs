@@ -5,7 +5,9 @@ use rustc_hash::FxHashMap as HashMap;
 use super::document::{CueKey, DocCounts};
 use super::groups::{DocTotals, GroupCounts};
 use super::interner::{Interner, Span, keep_smaller_split};
+use super::state::TermState;
 use super::{Merge, PerPos};
+use crate::stages::stance::lexicon::CueStance;
 use crate::stages::terms::TermPos;
 
 /// Corpus-wide counts of one term with one part of speech.
@@ -366,7 +368,7 @@ impl Merge for TermCounts {
 impl TermCounts {
     /// Add the counts of another part of the corpus (counted in pieces); returns this
     /// part's id of each of the other's term ids.
-    fn merge_ids(&mut self, other: TermCounts) -> Vec<u32> {
+    pub(crate) fn merge_ids(&mut self, other: TermCounts) -> Vec<u32> {
         let ids: Vec<u32> = (0..other.len())
             .map(|i| self.id(other.text(i as u32)))
             .collect();
@@ -390,6 +392,86 @@ impl TermCounts {
         }
         self.units += other.units;
         ids
+    }
+}
+
+impl TermCounts {
+    /// The terms as data (index = id).
+    pub(crate) fn export(&self) -> Vec<TermState> {
+        (0..self.len() as u32)
+            .map(|id| {
+                let r = &self.records[id as usize];
+                TermState {
+                    text: self.text(id).to_string(),
+                    pos: TermPos::ALL
+                        .iter()
+                        .filter(|p| r.pos[p.index()] != 0)
+                        .map(|&p| {
+                            let c = self.counts(id, p);
+                            (p.index() as u8, [c.freq, c.doc_freq, c.hedged, c.absolute])
+                        })
+                        .collect(),
+                    units: self.units_of(id),
+                    neighbors: self.neighbors(id),
+                    parts: if self.is_compound(id) {
+                        self.part_ids(r.parts).to_vec()
+                    } else {
+                        Vec::new()
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// Terms from data: term `i` of `terms` gets id `i`.
+    pub(crate) fn import(terms: &[TermState], units: u64) -> TermCounts {
+        let mut counts = TermCounts::default();
+        for t in terms {
+            counts.id(&t.text);
+        }
+        for (id, t) in terms.iter().enumerate() {
+            let id = id as u32;
+            counts.add_text(id, t.units, t.neighbors);
+            for &(pos, n) in &t.pos {
+                counts.add_pos(id, TermPos::ALL[pos as usize], n);
+            }
+            if !t.parts.is_empty() {
+                counts.add_parts(id, t.parts.iter().copied());
+            }
+        }
+        counts.units = units;
+        counts
+    }
+}
+
+impl CueCounts {
+    pub(crate) fn export(&self) -> Vec<(String, u8, String, String, u64, u64)> {
+        let mut all: Vec<_> = self
+            .0
+            .iter()
+            .map(|((g, (stance, category, cue)), &(f, d))| {
+                let stance = u8::from(*stance == CueStance::Absolute);
+                (g.clone(), stance, category.clone(), cue.clone(), f, d)
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    pub(crate) fn import(cues: &[(String, u8, String, String, u64, u64)]) -> CueCounts {
+        let mut counts = CueCounts::default();
+        for (g, stance, category, cue, f, d) in cues {
+            let stance = if *stance == 1 {
+                CueStance::Absolute
+            } else {
+                CueStance::Hedge
+            };
+            let key = (g.clone(), (stance, category.clone(), cue.clone()));
+            let e = counts.0.entry(key).or_default();
+            e.0 += f;
+            e.1 += d;
+        }
+        counts
     }
 }
 

@@ -84,7 +84,7 @@ impl GroupCounts {
     }
 
     /// Add another part's groups; `ids` maps its term ids to this part's.
-    pub(super) fn merge(&mut self, other: GroupCounts, ids: &[u32]) {
+    pub(crate) fn merge(&mut self, other: GroupCounts, ids: &[u32]) {
         let map: Vec<u32> = other.names.iter().map(|n| self.group(n)).collect();
         for (g, t) in other.groups.iter().enumerate() {
             let mine = &mut self.groups[map[g] as usize];
@@ -122,5 +122,85 @@ impl GroupCounts {
     /// Whether documents without a group were counted.
     pub(crate) fn has_empty_group(&self) -> bool {
         self.index.contains_key("")
+    }
+}
+
+impl DocTotals {
+    fn to_array(self) -> [u64; 8] {
+        [
+            self.sentences,
+            self.tokens,
+            self.hedged,
+            self.absolute,
+            self.mixed,
+            self.neutral,
+            self.hedge_cues,
+            self.absolute_cues,
+        ]
+    }
+
+    fn from_array(a: [u64; 8]) -> Self {
+        let [
+            sentences,
+            tokens,
+            hedged,
+            absolute,
+            mixed,
+            neutral,
+            hedge_cues,
+            absolute_cues,
+        ] = a;
+        DocTotals {
+            sentences,
+            tokens,
+            hedged,
+            absolute,
+            mixed,
+            neutral,
+            hedge_cues,
+            absolute_cues,
+        }
+    }
+}
+
+/// A group's name, documents and totals, as data.
+pub(crate) type GroupState = (String, u64, [u64; 8]);
+
+/// A group's frequency of a term, as data: (group index, term index, pos index, freq).
+pub(crate) type GroupTermState = (u32, u32, u8, u64);
+
+impl GroupCounts {
+    /// The groups and their term frequencies as data (group by index in the first list).
+    pub(crate) fn export(&self) -> (Vec<GroupState>, Vec<GroupTermState>) {
+        let groups = self
+            .names
+            .iter()
+            .zip(&self.groups)
+            .map(|(n, t)| (n.clone(), t.documents, t.totals.to_array()))
+            .collect();
+        let mut terms: Vec<GroupTermState> = self
+            .terms
+            .iter()
+            .map(|(&(g, id, pos), &n)| (g, id, pos.index() as u8, n))
+            .collect();
+        terms.sort_unstable();
+        (groups, terms)
+    }
+
+    pub(crate) fn import(groups: &[GroupState], terms: &[GroupTermState]) -> GroupCounts {
+        let mut counts = GroupCounts::default();
+        for (name, documents, totals) in groups {
+            let g = counts.group(name);
+            let t = &mut counts.groups[g as usize];
+            t.documents += documents;
+            t.totals.add(&DocTotals::from_array(*totals));
+        }
+        for &(g, id, pos, n) in terms {
+            *counts
+                .terms
+                .entry((g, id, TermPos::ALL[pos as usize]))
+                .or_default() += n;
+        }
+        counts
     }
 }

@@ -18,6 +18,7 @@ mod document;
 mod groups;
 mod interner;
 pub(crate) mod pairs;
+pub(crate) mod state;
 pub(crate) mod stats;
 
 pub(crate) use corpus::{CorpusCounts, CueCounts, TermCounts};

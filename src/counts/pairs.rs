@@ -139,6 +139,15 @@ impl PairStore {
         Ok(())
     }
 
+    /// Add `n` units holding the terms `a` and `b` (a merged part's pairs).
+    pub(crate) fn add_pair(&mut self, a: u32, b: u32, n: u64) -> Result<()> {
+        *self.map.entry(pack(a, b)).or_default() += n;
+        if self.map.len() >= self.limit {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
     /// Write the map, sorted, to a new run file and empty it.
     fn spill(&mut self) -> Result<()> {
         let mut pairs: Vec<(u64, u64)> = self.map.drain().collect();

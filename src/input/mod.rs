@@ -90,6 +90,41 @@ pub struct ReadOptions {
     pub table: TableOptions,
     /// `--group-by`: the document variable whose value is the group.
     pub group_by: Option<String>,
+    /// `--shard K/N`: read only the documents of slot K of N.
+    pub shard: Option<Shard>,
+}
+
+/// Slot `k` (from 1) of `n`: the documents whose `doc` hashes there (BLAKE3, so the same
+/// on every machine and for any listing order or thread count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u32,
+    pub n: u32,
+}
+
+impl Shard {
+    /// Parse `K/N` (1 ≤ K ≤ N).
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("--shard {s}: expected K/N, such as 3/8"))?;
+        let (k, n): (u32, u32) = match (k.trim().parse(), n.trim().parse()) {
+            (Ok(k), Ok(n)) => (k, n),
+            _ => return Err(format!("--shard {s}: K and N must be whole numbers")),
+        };
+        if n == 0 || k == 0 || k > n {
+            return Err(format!("--shard {s}: K must be from 1 to N"));
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// Whether the document (or skipped path) `key` is this shard's.
+    pub(crate) fn holds(&self, key: &str) -> bool {
+        let hash = blake3::hash(key.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&hash.as_bytes()[..8]);
+        u64::from_le_bytes(first) % u64::from(self.n) == u64::from(self.k - 1)
+    }
 }
 
 /// A path that was not analyzed, and why.
@@ -204,6 +239,9 @@ impl Discovery {
     pub(crate) fn prepare(&mut self, options: &ReadOptions) -> anyhow::Result<Vec<String>> {
         self.read_as(options.format);
         let variables = self.variables(&options.table);
+        if let Some(shard) = options.shard {
+            self.skipped.retain(|s| shard.holds(&s.path));
+        }
         if let Some(column) = &options.group_by
             && !variables.contains(column)
             && !self.inputs.is_empty()

@@ -46,6 +46,8 @@ pub enum SkipReason {
     Failed(String),
     /// The analysis panicked: a bug.
     Panicked,
+    /// A reason as a shard's part recorded it (for `merge`).
+    Recorded(String),
 }
 
 /// A file that is neither a regular file nor a folder.
@@ -131,6 +133,7 @@ impl std::fmt::Display for SkipReason {
             SkipReason::BadRow(message) => f.write_str(message),
             SkipReason::EmptyText => f.write_str("the text is empty"),
             SkipReason::Failed(error) => write!(f, "analysis failed: {error}"),
+            SkipReason::Recorded(reason) => f.write_str(reason),
             SkipReason::Panicked => {
                 f.write_str("internal error while analyzing (a bug: please report it)")
             }

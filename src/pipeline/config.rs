@@ -55,7 +55,7 @@ impl Config {
 
     /// What identifies the pipeline in manifest.json: versions, the dictionary and the
     /// editable files by name and digest, and the options that change the counts.
-    pub(crate) fn identity(&self) -> serde_json::Value {
+    pub(crate) fn identity(&self, tables: serde_json::Value) -> serde_json::Value {
         let file = |s: &Source| serde_json::json!({"name": s.name, "blake3": blake3::hash(s.text.as_bytes()).to_hex().as_str()});
         let read = &self.read;
         serde_json::json!({
@@ -78,6 +78,7 @@ impl Config {
                 "text_columns": read.table.text_columns,
                 "id_column": read.table.id_column,
                 "group_by": read.group_by,
+                "tables": tables,
             },
         })
     }

@@ -37,6 +37,8 @@ pub struct DocAnalysis {
     /// The digest of its text and the text's length in bytes (for manifest.json).
     pub(crate) digest: [u8; 32],
     pub(crate) bytes: u64,
+    /// Where it stands in the run (see [`super::jobs::Seq`]).
+    pub(crate) seq: (u32, u32),
 }
 
 /// How the analysis of one document ends early.
@@ -156,6 +158,7 @@ impl<'a> DocWorker<'a> {
             timings: watch.timings,
             digest: *blake3::hash(text.as_bytes()).as_bytes(),
             bytes: text.len() as u64,
+            seq: (0, 0),
         })
     }
 

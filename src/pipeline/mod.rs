@@ -65,10 +65,14 @@ pub(crate) struct Collected {
     /// their bytes (manifest.json).
     inputs: blake3::Hasher,
     bytes: u64,
+    /// Every analyzed document, for a shard's part (kept only with `--shard`).
+    pub(crate) docs: Option<Vec<crate::tables::part::DocEntry>>,
 }
 
 impl Collected {
-    pub(crate) fn new(skipped: Vec<Skipped>) -> Self {
+    /// Outcomes to collect, after the inputs `skipped` when listed; `docs` keeps every
+    /// analyzed document's entry (for a shard's part).
+    pub(crate) fn new(skipped: Vec<Skipped>, docs: bool) -> Self {
         Collected {
             analyzed: 0,
             by_group: false,
@@ -76,13 +80,15 @@ impl Collected {
             watch: crate::timing::Stopwatch::start(),
             inputs: blake3::Hasher::new(),
             bytes: 0,
+            docs: docs.then(Vec::new),
         }
     }
 
     /// After the run: refuse a run where nothing could be analyzed; sort the skipped
     /// inputs as `skipped.csv` lists them.
     pub(crate) fn finish(&mut self) -> Result<()> {
-        if self.analyzed == 0 {
+        // A shard may rightly hold no document: the merge still needs its part.
+        if self.analyzed == 0 && self.docs.is_none() {
             anyhow::bail!(
                 "nothing could be analyzed: all {} input file(s) were skipped",
                 self.skipped.len()
@@ -104,14 +110,40 @@ impl Collected {
     /// editable files, the options that change them) and what they hold (documents,
     /// bytes, a digest of every document's id and text). No clock: the same run gives the
     /// same file.
-    pub(crate) fn manifest(&self, config: &Config, tables: serde_json::Value) -> serde_json::Value {
-        let mut manifest = config.identity();
-        manifest["options"]["tables"] = tables;
-        manifest["documents"] = serde_json::json!(self.analyzed);
-        manifest["skipped"] = serde_json::json!(self.skipped.len());
-        manifest["bytes"] = serde_json::json!(self.bytes);
-        manifest["inputs_blake3"] = serde_json::json!(self.inputs.finalize().to_hex().as_str());
-        manifest
+    pub(crate) fn manifest(&self, identity: serde_json::Value) -> serde_json::Value {
+        let digest = self.inputs.finalize();
+        manifest(
+            identity,
+            self.analyzed,
+            self.skipped.len(),
+            self.bytes,
+            digest,
+        )
+    }
+
+    /// A shard's part: its documents, skipped inputs and counts, for `bokashi merge`.
+    pub(crate) fn part(
+        &mut self,
+        shard: crate::input::Shard,
+        identity: &serde_json::Value,
+        variables: &[String],
+        totals: Totals,
+    ) -> Result<crate::tables::part::PartState> {
+        let pairs = crate::counts::pairs::PairMerge::of(totals.pairs)?;
+        Ok(crate::tables::part::PartState {
+            format: crate::tables::part::PART_FORMAT,
+            shard: (shard.k, shard.n),
+            identity: identity.to_string(),
+            variables: variables.to_vec(),
+            by_group: self.by_group,
+            docs: self.docs.take().unwrap_or_default(),
+            skipped: self
+                .skipped
+                .iter()
+                .map(|s| (s.path.clone(), s.reason.to_string()))
+                .collect(),
+            counts: crate::counts::state::CountsState::of(&totals.counts, pairs)?,
+        })
     }
 
     /// The summary line's figures.
@@ -140,6 +172,10 @@ impl Collected {
                 self.inputs.update(&[0]);
                 self.inputs.update(&doc.digest);
                 self.bytes += doc.bytes;
+                if let Some(docs) = &mut self.docs {
+                    let (input, row) = doc.seq;
+                    docs.push((input, row, doc.row.doc.clone(), doc.digest, doc.bytes));
+                }
                 write(&doc.rendered)?;
             }
             Outcome::Skipped(s) => self.skipped.push(s),
@@ -148,6 +184,21 @@ impl Collected {
         self.watch.lap(Stage::Merge);
         Ok(())
     }
+}
+
+/// manifest.json: the run's identity (see [`Config::identity`]) and what its tables hold.
+pub(crate) fn manifest(
+    mut identity: serde_json::Value,
+    documents: usize,
+    skipped: usize,
+    bytes: u64,
+    inputs: blake3::Hash,
+) -> serde_json::Value {
+    identity["documents"] = serde_json::json!(documents);
+    identity["skipped"] = serde_json::json!(skipped);
+    identity["bytes"] = serde_json::json!(bytes);
+    identity["inputs_blake3"] = serde_json::json!(inputs.to_hex().as_str());
+    identity
 }
 
 /// The worker threads of a run.
@@ -298,10 +349,10 @@ impl Analyzer {
         if self.cancel.is_cancelled() {
             return Outcome::Cancelled;
         }
-        let display = match &job {
-            Job::File(input) => input.display.clone(),
-            Job::Row(_, row) => row.display.clone(),
-            Job::Skipped(s) => s.path.clone(),
+        let (display, seq) = match &job {
+            Job::File(input, seq) => (input.display.clone(), *seq),
+            Job::Row(_, row, seq) => (row.display.clone(), *seq),
+            Job::Skipped(s) => (s.path.clone(), (0, 0)),
         };
         let skip = |reason: SkipReason| {
             reporter.warn(format_args!("skipping {display}: {reason}"));
@@ -313,11 +364,11 @@ impl Analyzer {
         let started = Instant::now();
         let group_by = self.config.read.group_by.as_deref();
         let doc = match job {
-            Job::File(input) => match input::read_with(input, group_by) {
+            Job::File(input, _) => match input::read_with(input, group_by) {
                 Ok(doc) => doc,
                 Err(reason) => return skip(reason),
             },
-            Job::Row(input, row) => input::Document::of_row(input, *row, group_by),
+            Job::Row(input, row, _) => input::Document::of_row(input, *row, group_by),
             Job::Skipped(s) => return skip(s.reason),
         };
         let read_time = started.elapsed();
@@ -330,6 +381,7 @@ impl Analyzer {
         match catch_unwind(AssertUnwindSafe(|| self.analyze(scratch, &doc))) {
             Ok(Ok(mut analysis)) => {
                 analysis.timings.add_to(Stage::Read, read_time);
+                analysis.seq = seq;
                 Outcome::Analyzed(Box::new(analysis))
             }
             Ok(Err(DocError::Interrupted)) => Outcome::Cancelled,
@@ -379,7 +431,7 @@ impl Analyzer {
         // While the pool analyzes a batch, this thread hands out the one before it (the
         // writing) and forms the next (reading a table when one comes), so that the
         // workers never wait for the writer.
-        let mut jobs = Jobs::new(inputs, &self.config.read.table);
+        let mut jobs = Jobs::new(inputs, &self.config.read.table, self.config.read.shard);
         let mut done = 0;
         let mut previous: Vec<Outcome> = Vec::new();
         let mut batch = jobs.next_batch();

@@ -12,6 +12,7 @@
 
 pub(crate) mod corpus;
 pub(crate) mod documents;
+pub(crate) mod part;
 pub(crate) mod rows;
 pub mod workbook;
 
