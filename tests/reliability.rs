@@ -222,12 +222,13 @@ fn the_command_line_says_what_it_means() {
     assert_eq!(
         stderr(&typo).trim_end(),
         "bokashi: error: `analyse` is neither a command nor an existing file or folder (did you \
-         mean `bokashi analyze`?); commands: analyze, tokenize, explain, kwic"
+         mean `bokashi analyze`?); commands: analyze, tokenize, explain, kwic, merge"
     );
     assert!(!work.path("output").exists(), "nothing was analyzed");
-    let unknown = work.run(&["merge", "a", "b"]);
+    let unknown = work.run(&["mrege", "a", "b"]);
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(stderr(&unknown).contains("`merge` is neither a command"));
+    assert!(stderr(&unknown).contains("`mrege` is neither a command"));
+    assert!(stderr(&unknown).contains("did you mean `bokashi merge`?"));
     // Options that do nothing for a command are refused there.
     let excel = work.run(&["tokenize", "--excel", "本文"]);
     assert_eq!(excel.status.code(), Some(2));
