@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -223,7 +223,9 @@ fn merge_table(output: &mut Output, parts: &[PathBuf], name: &str, docs: &[PartD
 /// A part's table read record by record, each record copied as its bytes.
 struct TableCursor {
     reader: csv::Reader<BufReader<File>>,
-    raw: File,
+    /// The same file read again, in step: every record is copied once, in order, so the
+    /// copies are consecutive and need no seek.
+    raw: BufReader<File>,
     header: Vec<u8>,
     /// The next record's first field (its `doc`) and where it starts.
     next: Option<(Vec<u8>, u64)>,
@@ -237,7 +239,7 @@ impl TableCursor {
         let file = open()?;
         let len = file.metadata()?.len();
         // Opened twice: a cloned handle would share the reader's offset.
-        let mut raw = open()?;
+        let mut raw = BufReader::with_capacity(1 << 16, open()?);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
@@ -245,7 +247,7 @@ impl TableCursor {
         reader.byte_headers()?;
         let mut cursor = TableCursor {
             reader,
-            raw: open()?,
+            raw: BufReader::new(open()?),
             header: Vec::new(),
             next: None,
             len,
@@ -254,9 +256,9 @@ impl TableCursor {
         cursor.advance()?;
         let header_len = cursor.next.as_ref().map_or(len, |n| n.1);
         let mut header = vec![0u8; header_len as usize];
-        raw.seek(SeekFrom::Start(0))?;
         raw.read_exact(&mut header)?;
         cursor.header = header;
+        cursor.raw = raw;
         Ok(cursor)
     }
 
@@ -279,8 +281,19 @@ impl TableCursor {
             let start = *start;
             self.advance()?;
             let end = self.next.as_ref().map_or(self.len, |n| n.1);
-            self.raw.seek(SeekFrom::Start(start))?;
-            std::io::copy(&mut (&mut self.raw).take(end - start), out)?;
+            // By hand, through the buffer: `io::copy` between files asks the kernel to
+            // copy (a `statx` and a `copy_file_range` per call), slow for short rows.
+            let mut left = (end - start) as usize;
+            while left > 0 {
+                let chunk = self.raw.fill_buf()?;
+                if chunk.is_empty() {
+                    bail!("a part's table ended early (was it changed while merging?)");
+                }
+                let n = chunk.len().min(left);
+                out.write_all(&chunk[..n])?;
+                self.raw.consume(n);
+                left -= n;
+            }
         }
         Ok(())
     }
