@@ -145,3 +145,45 @@ fn parts_that_are_not_one_run_are_refused_in_one_line() {
     // And nothing was written.
     assert!(!work.path("out").exists());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Sentences the generated documents are drawn from (hedged, absolute, numbers,
+    /// compounds, repeated terms for pairs).
+    const SENTENCES: [&str; 8] = [
+        "膝の痛みを緩和します。",
+        "効果が期待されます。",
+        "副作用はありません。",
+        "再生医療の可能性があります。",
+        "約3割の方に改善が見られました。",
+        "幹細胞治療で軟骨が再生します。",
+        "必ず治るとは言えません。",
+        "PRP療法は1日2回、2週間続けます。",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        /// Any corpus (random documents in random folders), any number of shards: the
+        /// merge is the single run.
+        #[test]
+        fn any_corpus_and_any_number_of_shards_merge_exactly(
+            docs in prop::collection::vec((0usize..3, prop::collection::vec(0usize..8, 1..6)), 1..14),
+            n in 1u32..7,
+        ) {
+            let work = Workdir::new();
+            for (i, (folder, picks)) in docs.iter().enumerate() {
+                let text: String = picks.iter().map(|&p| SENTENCES[p]).collect::<Vec<_>>().join("\n");
+                work.write(&format!("c/g{folder}/d{i}.txt"), text + "\n");
+            }
+            let extra = ["--min-freq", "1", "--min-cooc", "1"];
+            let mut args = vec!["analyze", "c", "-o", "single", "-q"];
+            args.extend(extra);
+            ok(&work.run(&args));
+            shard_and_merge(&work, &["c"], &extra, n, "merged");
+            assert_same_output(&work, "single", "merged", &format!("{n} shards"));
+        }
+    }
+}
