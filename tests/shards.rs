@@ -34,8 +34,9 @@ fn shard_and_merge(work: &Workdir, inputs: &[&str], extra: &[&str], n: u32, out:
         ok(&work.run(&args));
         parts.push(part);
     }
+    // Parts in any order: the merge orders them by their shard.
     let mut args = vec!["merge", "-o", out, "-q"];
-    args.extend(parts.iter().map(String::as_str));
+    args.extend(parts.iter().rev().map(String::as_str));
     ok(&work.run(&args));
 }
 

@@ -31,7 +31,8 @@ const DOC_TABLES: [&str; 5] = [
 ];
 
 pub(crate) fn run(parts: &[PathBuf], out: &Path, quiet: bool) -> Result<Summary> {
-    let states = read_parts(parts)?;
+    let (states, parts) = read_parts(parts)?;
+    let parts = parts.as_slice();
     let identity: serde_json::Value = serde_json::from_str(&states[0].identity)?;
     let style = CsvStyle {
         excel: identity["options"]["excel"].as_bool().unwrap_or(false),
@@ -47,11 +48,29 @@ pub(crate) fn run(parts: &[PathBuf], out: &Path, quiet: bool) -> Result<Summary>
         );
     }
     docs.sort();
-    for name in DOC_TABLES {
-        merge_table(&mut output, parts, name, &docs)?;
-    }
-    let spill = SpillDir::new(output.staging());
-    let (totals, skipped, by_group) = merge_counts(states, spill)?;
+    // The five per-document tables are copied in parallel, while the counts merge.
+    let (staging, spill) = (
+        output.staging().to_path_buf(),
+        SpillDir::new(output.staging()),
+    );
+    let (copied, merged) = std::thread::scope(|s| {
+        let tables: Vec<_> = DOC_TABLES
+            .iter()
+            .map(|name| s.spawn(|| merge_table(&staging, parts, name, &docs)))
+            .collect();
+        let merged = merge_counts(states, spill);
+        let copied: Vec<Result<()>> = tables
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a merge thread panicked")))
+            })
+            .collect();
+        (copied, merged)
+    });
+    copied.into_iter().collect::<Result<Vec<()>>>()?;
+    DOC_TABLES.iter().for_each(|name| output.adopt(name));
+    let (totals, skipped, by_group) = merged?;
     let tables = &identity["options"]["tables"];
     let min = |k: &str| tables[k].as_u64().unwrap_or(2);
     let opts = CorpusOptions::new(min("min_freq"), min("min_cooc"), by_group);
@@ -91,7 +110,7 @@ pub(crate) fn run(parts: &[PathBuf], out: &Path, quiet: bool) -> Result<Summary>
 
 /// Read every part and refuse a set that is not one run's: another version, dictionary,
 /// lexicon or option; a shard missing or given twice.
-fn read_parts(parts: &[PathBuf]) -> Result<Vec<PartState>> {
+fn read_parts(parts: &[PathBuf]) -> Result<(Vec<PartState>, Vec<PathBuf>)> {
     if parts.is_empty() {
         bail!("nothing to merge: name the parts (folders written by analyze --shard K/N)");
     }
@@ -130,9 +149,11 @@ fn read_parts(parts: &[PathBuf]) -> Result<Vec<PartState>> {
     if let Some(k) = (1..=n).find(|k| !seen.contains_key(k)) {
         bail!("shard {k}/{n} is missing: merge needs all {n} parts");
     }
-    let mut states = states;
-    states.sort_by_key(|s| s.shard.0);
-    Ok(states)
+    // In shard order, with their folders.
+    let mut both: Vec<(PartState, PathBuf)> =
+        states.into_iter().zip(parts.iter().cloned()).collect();
+    both.sort_by_key(|(s, _)| s.shard.0);
+    Ok(both.into_iter().unzip())
 }
 
 /// What differs between two identities, by field.
@@ -203,12 +224,12 @@ fn merge_counts(
 
 /// Merge one per-document table: its header from the first part, then each document's
 /// rows, copied as written, in the run's order.
-fn merge_table(output: &mut Output, parts: &[PathBuf], name: &str, docs: &[PartDoc]) -> Result<()> {
+fn merge_table(staging: &Path, parts: &[PathBuf], name: &str, docs: &[PartDoc]) -> Result<()> {
     let mut cursors: Vec<TableCursor> = parts
         .iter()
         .map(|p| TableCursor::open(&p.join(name)))
         .collect::<Result<_>>()?;
-    let path = output.staging().join(name);
+    let path = staging.join(name);
     let mut out =
         std::io::BufWriter::new(File::create(&path).with_context(|| format!("writing {name}"))?);
     out.write_all(&cursors[0].header)?;
@@ -216,7 +237,6 @@ fn merge_table(output: &mut Output, parts: &[PathBuf], name: &str, docs: &[PartD
         cursors[*part].copy_doc(doc.as_bytes(), &mut out)?;
     }
     out.flush().with_context(|| format!("writing {name}"))?;
-    output.adopt(name);
     Ok(())
 }
 
