@@ -4,7 +4,7 @@
 # Kubernetes manifests parse as YAML with the fields an Indexed Job needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${BOKASHI:-target/debug/bokashi}
+bin=${BOKASHI:-${CARGO_TARGET_DIR:-target}/debug/bokashi}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$bin" analyze corpus -o "$work/single" -q
