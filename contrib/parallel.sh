@@ -19,7 +19,7 @@ bokashi=${BOKASHI:-bokashi}
 parts="$out.parts"
 mkdir -p "$parts"
 # Each shard is one process; a shard uses one thread, so J processes fill J cores.
-seq 1 "$n" | parallel --halt now,fail=1 --jobs "${jobs/#0/100%}" \
+seq 1 "$n" | parallel --will-cite --halt now,fail=1 --jobs "${jobs/#0/100%}" \
   "$bokashi" analyze "$corpus" --shard "{}/$n" --jobs 1 -q -o "$parts/part_{}" "$@"
 mapfile -t part_dirs < <(seq 1 "$n" | sed "s|^|$parts/part_|")
 "$bokashi" merge "${part_dirs[@]}" -o "$out"
