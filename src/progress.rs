@@ -94,8 +94,11 @@ pub(crate) struct Summary {
 }
 
 impl Summary {
-    /// The closing line on stderr.
-    pub(crate) fn print(&self, seconds: f64, output: &std::path::Path) {
+    /// The closing line on stderr (none when `quiet`).
+    pub(crate) fn print(&self, quiet: bool, seconds: f64, output: &std::path::Path) {
+        if quiet {
+            return;
+        }
         eprintln!(
             "bokashi: {} document(s) analyzed, {} skipped, {} warning(s) in {:.2}s; tables in {}",
             self.analyzed,

@@ -3,7 +3,6 @@
 use std::time::Instant;
 
 use anyhow::Result;
-use serde_json::json;
 
 use crate::cli::Settings;
 use crate::counts::pairs::SpillDir;
@@ -11,9 +10,7 @@ use crate::input::discover_excluding;
 use crate::interrupt::Cancel;
 use crate::pipeline::{Analyzer, Collected, thread_pool};
 use crate::progress::{Reporter, Summary};
-use crate::tables::corpus::{self, CorpusOptions};
 use crate::tables::{Output, documents::DocTables, workbook};
-use crate::timing::Stage;
 
 pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     let started = Instant::now();
@@ -37,35 +34,15 @@ pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     let totals = analyzer.run(&found.inputs, &pool, &reporter, |outcome| {
         run.take(outcome, |rows| tables.append(rows))
     })?;
-    run.watch.restart();
+    run.finish()?; // (its clock restarts: the tables' time starts here)
     tables.finish()?;
     reporter.finish();
-    run.finish()?;
-    let (min_freq, min_cooc) = (settings.min_freq, settings.min_cooc);
-    let identity = settings
-        .pipeline
-        .identity(json!({"min_freq": min_freq, "min_cooc": min_cooc}));
-    let facts = if let Some(shard) = shard {
-        let variables = analyzer.variables();
-        run.part(shard, &identity, variables, totals)?
-            .write(&mut output)?;
-        None
-    } else {
-        let opts = CorpusOptions::new(min_freq, min_cooc, run.by_group);
-        Some(corpus::write(&mut output, totals, &run.skipped, opts)?)
-    };
-    run.watch.lap(Stage::Tables);
-    let mut manifest = run.manifest(identity);
-    if let Some(s) = shard {
-        manifest["shard"] = json!(format!("{}/{}", s.k, s.n));
-    }
-    output.write_json("manifest.json", &manifest)?;
+    let (config, vars) = (&settings.pipeline, analyzer.variables());
+    let mins = (settings.min_freq, settings.min_cooc);
+    let facts = run.write(&mut output, totals, config, vars, mins)?;
     if settings.timings {
-        let report = run.report(started, found.bytes(), settings.jobs);
-        output.write_json(
-            "run.json",
-            &facts.map_or(report.clone(), |f| f.add_to(report)),
-        )?;
+        let report = run.report(started, found.bytes(), settings.jobs, facts);
+        output.write_json("run.json", &report)?;
     }
     if settings.xlsx {
         let excel = settings.pipeline.style.excel;
@@ -74,8 +51,10 @@ pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     cancel.check()?; // Last chance to stop before the tables replace the old ones.
     output.commit()?;
     let summary = run.summary(reporter.warnings());
-    if !settings.quiet {
-        summary.print(started.elapsed().as_secs_f64(), &settings.output);
-    }
+    summary.print(
+        settings.quiet,
+        started.elapsed().as_secs_f64(),
+        &settings.output,
+    );
     Ok(summary)
 }

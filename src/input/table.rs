@@ -213,75 +213,11 @@ impl Reader {
         bytes: Vec<u8>,
         options: &TableOptions,
     ) -> Result<Reader, SkipReason> {
-        let text_of = |bytes| {
-            decode::decode_owned(bytes)
-                .map(|d| d.text)
-                .map_err(SkipReason::NotText)
-        };
         let (columns, rows) = match format {
-            TableFormat::Csv | TableFormat::Tsv => {
-                let delimiter = if format == TableFormat::Csv {
-                    b','
-                } else {
-                    b'\t'
-                };
-                let text = text_of(bytes)?.into_bytes();
-                let mut records = csv::ReaderBuilder::new()
-                    .delimiter(delimiter)
-                    .flexible(true)
-                    .has_headers(false)
-                    .from_reader(std::io::Cursor::new(text))
-                    .into_records();
-                let header = match records.next() {
-                    Some(Ok(h)) => h
-                        .iter()
-                        .map(|c| c.trim_start_matches('\u{FEFF}').to_string())
-                        .collect(),
-                    Some(Err(e)) => return Err(SkipReason::BadTable(e.to_string())),
-                    None => return Err(SkipReason::EmptyTable),
-                };
-                (
-                    header,
-                    Rows::Delimited {
-                        records,
-                        lines: LineCounter::default(),
-                    },
-                )
-            }
-            TableFormat::Jsonl => {
-                let text = text_of(bytes)?;
-                let first = text
-                    .lines()
-                    .find_map(|l| match serde_json::from_str(l) {
-                        Ok(serde_json::Value::Object(map)) => Some(map),
-                        _ => None,
-                    })
-                    .ok_or(SkipReason::EmptyTable)?;
-                let columns = first.keys().cloned().collect();
-                (
-                    columns,
-                    Rows::Jsonl {
-                        text,
-                        at: 0,
-                        line: 0,
-                    },
-                )
-            }
-            TableFormat::Xlsx => {
-                use calamine::Reader as _;
-                let bad = |e: &dyn std::fmt::Display| SkipReason::BadTable(e.to_string());
-                let mut book =
-                    calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
-                let range = match book.worksheet_range_at(0) {
-                    Some(range) => range.map_err(|e| bad(&e))?,
-                    None => return Err(SkipReason::EmptyTable),
-                };
-                let header: Vec<String> = match range.rows().next() {
-                    Some(header) => header.iter().map(xlsx_cell).collect(),
-                    None => return Err(SkipReason::EmptyTable),
-                };
-                (header, Rows::Xlsx { range, row: 1 })
-            }
+            TableFormat::Csv => open_delimited(bytes, b',')?,
+            TableFormat::Tsv => open_delimited(bytes, b'\t')?,
+            TableFormat::Jsonl => open_jsonl(bytes)?,
+            TableFormat::Xlsx => open_xlsx(bytes)?,
         };
         Ok(Reader {
             doc: input.doc.clone(),
@@ -394,6 +330,71 @@ impl Reader {
             },
         }
     }
+}
+
+/// A table's text, decoded like a text file's.
+fn text_of(bytes: Vec<u8>) -> Result<String, SkipReason> {
+    decode::decode_owned(bytes)
+        .map(|d| d.text)
+        .map_err(SkipReason::NotText)
+}
+
+/// CSV or TSV: the header record, and the records after it.
+fn open_delimited(bytes: Vec<u8>, delimiter: u8) -> Result<(Vec<String>, Rows), SkipReason> {
+    let text = text_of(bytes)?.into_bytes();
+    let mut records = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(std::io::Cursor::new(text))
+        .into_records();
+    let header = match records.next() {
+        Some(Ok(h)) => h
+            .iter()
+            .map(|c| c.trim_start_matches('\u{FEFF}').to_string())
+            .collect(),
+        Some(Err(e)) => return Err(SkipReason::BadTable(e.to_string())),
+        None => return Err(SkipReason::EmptyTable),
+    };
+    let lines = LineCounter::default();
+    Ok((header, Rows::Delimited { records, lines }))
+}
+
+/// JSON lines: the keys of the first object are the first columns.
+fn open_jsonl(bytes: Vec<u8>) -> Result<(Vec<String>, Rows), SkipReason> {
+    let text = text_of(bytes)?;
+    let first = text
+        .lines()
+        .find_map(|l| match serde_json::from_str(l) {
+            Ok(serde_json::Value::Object(map)) => Some(map),
+            _ => None,
+        })
+        .ok_or(SkipReason::EmptyTable)?;
+    let columns = first.keys().cloned().collect();
+    Ok((
+        columns,
+        Rows::Jsonl {
+            text,
+            at: 0,
+            line: 0,
+        },
+    ))
+}
+
+/// An Excel workbook: its first sheet, whose first row is the header.
+fn open_xlsx(bytes: Vec<u8>) -> Result<(Vec<String>, Rows), SkipReason> {
+    use calamine::Reader as _;
+    let bad = |e: &dyn std::fmt::Display| SkipReason::BadTable(e.to_string());
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
+    let range = match book.worksheet_range_at(0) {
+        Some(range) => range.map_err(|e| bad(&e))?,
+        None => return Err(SkipReason::EmptyTable),
+    };
+    let header: Vec<String> = match range.rows().next() {
+        Some(header) => header.iter().map(xlsx_cell).collect(),
+        None => return Err(SkipReason::EmptyTable),
+    };
+    Ok((header, Rows::Xlsx { range, row: 1 }))
 }
 
 /// Line numbers of byte offsets of one text, met in increasing order.

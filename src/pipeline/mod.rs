@@ -87,6 +87,7 @@ impl Collected {
     /// After the run: refuse a run where nothing could be analyzed; sort the skipped
     /// inputs as `skipped.csv` lists them.
     pub(crate) fn finish(&mut self) -> Result<()> {
+        self.watch.restart();
         // A shard may rightly hold no document: the merge still needs its part.
         if self.analyzed == 0 && self.docs.is_none() {
             anyhow::bail!(
@@ -100,10 +101,20 @@ impl Collected {
 
     /// run.json's report (and the `--timings` line on stderr) for a run that began at
     /// `started` over `bytes` of input on `threads` threads.
-    pub(crate) fn report(&self, started: Instant, bytes: u64, threads: usize) -> serde_json::Value {
+    pub(crate) fn report(
+        &self,
+        started: Instant,
+        bytes: u64,
+        threads: usize,
+        facts: Option<crate::tables::corpus::CorpusFacts>,
+    ) -> serde_json::Value {
         let (times, wall) = (&self.watch.timings, started.elapsed().as_secs_f64());
         eprintln!("{}", crate::timing::lines(times, wall, bytes));
-        crate::timing::report(times, wall, bytes, self.analyzed, threads)
+        let report = crate::timing::report(times, wall, bytes, self.analyzed, threads);
+        match facts {
+            Some(facts) => facts.add_to(report),
+            None => report,
+        }
     }
 
     /// manifest.json: what made the tables (versions, digests of the dictionary and the
@@ -119,6 +130,42 @@ impl Collected {
             self.bytes,
             digest,
         )
+    }
+
+    /// Write what comes from the counts: the corpus tables, or with `--shard` the part for
+    /// `bokashi merge`; then manifest.json. Returns what the corpus tables found (for
+    /// run.json). `mins`: `--min-freq`, `--min-cooc`.
+    pub(crate) fn write(
+        &mut self,
+        output: &mut crate::tables::Output,
+        totals: Totals,
+        config: &Config,
+        variables: &[String],
+        mins: (u64, u64),
+    ) -> Result<Option<crate::tables::corpus::CorpusFacts>> {
+        use crate::tables::corpus::{self, CorpusOptions};
+        let (min_freq, min_cooc) = mins;
+        let identity =
+            config.identity(serde_json::json!({"min_freq": min_freq, "min_cooc": min_cooc}));
+        let shard = config.read.shard;
+        let facts = match shard {
+            Some(shard) => {
+                self.part(shard, &identity, variables, totals)?
+                    .write(output)?;
+                None
+            }
+            None => {
+                let opts = CorpusOptions::new(min_freq, min_cooc, self.by_group);
+                Some(corpus::write(output, totals, &self.skipped, opts)?)
+            }
+        };
+        self.watch.lap(Stage::Tables);
+        let mut manifest = self.manifest(identity);
+        if let Some(s) = shard {
+            manifest["shard"] = serde_json::json!(format!("{}/{}", s.k, s.n));
+        }
+        output.write_json("manifest.json", &manifest)?;
+        Ok(facts)
     }
 
     /// A shard's part: its documents, skipped inputs and counts, for `bokashi merge`.
