@@ -58,7 +58,7 @@ pub(crate) fn run(parts: &[PathBuf], out: &Path, quiet: bool) -> Result<Summary>
             .iter()
             .map(|name| s.spawn(|| merge_table(&staging, parts, name, &docs)))
             .collect();
-        let merged = merge_counts(states, spill);
+        let merged = merge_counts(states, parts, spill);
         let copied: Vec<Result<()>> = tables
             .into_iter()
             .map(|t| {
@@ -114,9 +114,15 @@ fn read_parts(parts: &[PathBuf]) -> Result<(Vec<PartState>, Vec<PathBuf>)> {
     if parts.is_empty() {
         bail!("nothing to merge: name the parts (folders written by analyze --shard K/N)");
     }
+    // Checked without their counts (read again one at a time by `merge_counts`).
     let states: Vec<PartState> = parts
         .iter()
-        .map(|p| PartState::read(p))
+        .map(|p| {
+            PartState::read(p).map(|s| PartState {
+                counts: Default::default(),
+                ..s
+            })
+        })
         .collect::<Result<_>>()?;
     let first = &states[0];
     let n = first.shard.1;
@@ -192,21 +198,28 @@ fn difference(a: &str, b: &str) -> String {
 }
 
 /// The parts' counts summed, their pairs under the merged ids, their skipped inputs.
+/// The parts' counts were dropped after the check: each part is read again here, one at a
+/// time, so that memory holds the merged counts and one part's, not every part's.
 fn merge_counts(
     states: Vec<PartState>,
+    parts: &[PathBuf],
     spill: Arc<SpillDir>,
 ) -> Result<(Totals, Vec<Skipped>, bool)> {
     let mut merged = CorpusCounts::default();
     let mut pairs = PairStore::new(8 << 20, spill);
     let mut skipped = Vec::new();
     let mut by_group = false;
-    for state in states {
+    for (state, path) in states.into_iter().zip(parts) {
         by_group |= state.by_group;
         skipped.extend(state.skipped.into_iter().map(|(path, reason)| Skipped {
             path,
             reason: SkipReason::Recorded(reason),
         }));
-        let (counts, part_pairs) = state.counts.into_counts();
+        let again = PartState::read(path)?;
+        if again.identity != state.identity || again.shard != state.shard {
+            bail!("{} changed while merging", path.display());
+        }
+        let (counts, part_pairs) = again.counts.into_counts();
         let ids = merged.terms.merge_ids(counts.terms);
         merged.cues.merge(counts.cues);
         merged.groups.merge(counts.groups, &ids);
