@@ -406,21 +406,7 @@ impl RowEncoder {
     /// Append one row (any flat `Serialize` struct); a row that cannot be serialized
     /// leaves nothing behind.
     pub(crate) fn encode<T: Serialize>(&mut self, row: &T) -> Result<()> {
-        self.begin_record();
-        let result = row.serialize(RowSerializer {
-            encoder: self,
-            keys: None,
-        });
-        match result {
-            Ok(()) => {
-                self.end_record();
-                Ok(())
-            }
-            Err(e) => {
-                self.bytes.truncate(self.record_start);
-                Err(e.into())
-            }
-        }
+        self.encode_with(row, std::iter::empty())
     }
 
     /// [`RowEncoder::encode`] with `extra` text cells after the row's.
@@ -439,8 +425,7 @@ impl RowEncoder {
             return Err(e.into());
         }
         for cell in extra {
-            let prefix = (self.excel && is_formula_like(cell)).then_some(b'\'');
-            self.cell(prefix, cell.as_bytes());
+            self.text_cell(cell);
         }
         self.end_record();
         Ok(())
@@ -466,6 +451,12 @@ impl RowEncoder {
             self.bytes.push(b',');
         }
         self.fields += 1;
+    }
+
+    /// Append a text cell, neutralized under `--excel` when a spreadsheet would run it.
+    fn text_cell(&mut self, s: &str) {
+        let prefix = (self.excel && is_formula_like(s)).then_some(b'\'');
+        self.cell(prefix, s.as_bytes());
     }
 
     /// Append one cell: `prefix` (the `--excel` neutralizer) then `cell`.
@@ -779,8 +770,7 @@ struct CellSerializer<'a> {
 
 impl CellSerializer<'_> {
     fn text(self, s: &str) -> Result<(), CellError> {
-        let prefix = (self.encoder.excel && is_formula_like(s)).then_some(b'\'');
-        self.encoder.cell(prefix, s.as_bytes());
+        self.encoder.text_cell(s);
         Ok(())
     }
     fn int(self, v: impl itoa::Integer) -> Result<(), CellError> {
