@@ -61,6 +61,9 @@ pub(crate) struct MergeArgs {
     /// No summary line.
     #[arg(short, long)]
     pub(crate) quiet: bool,
+    /// Do not write report.html (the charts drawn from the tables).
+    #[arg(long)]
+    pub(crate) no_report: bool,
 }
 
 #[derive(Debug, Args)]
@@ -129,6 +132,9 @@ pub(crate) struct AnalyzeArgs {
     /// Also write bokashi.xlsx: one sheet per table, numbers as numbers, a README sheet.
     #[arg(long)]
     pub(crate) xlsx: bool,
+    /// Do not write report.html (the charts drawn from the tables).
+    #[arg(long)]
+    pub(crate) no_report: bool,
     /// Worker threads [default: all cores; at most 256].
     #[arg(long, short = 'j', value_name = "N")]
     pub(crate) jobs: Option<usize>,
@@ -246,6 +252,7 @@ impl AnalyzeArgs {
             row_memory: 8,
             timings: false,
             xlsx: false,
+            no_report: false,
             jobs: None,
             quiet: false,
             excel: false,
@@ -305,6 +312,8 @@ pub(crate) struct Settings {
     pub(crate) timings: bool,
     /// Write bokashi.xlsx beside the tables.
     pub(crate) xlsx: bool,
+    /// Write report.html beside the tables (not for a shard's part).
+    pub(crate) report: bool,
 }
 
 impl Settings {
@@ -350,6 +359,7 @@ impl Settings {
             min_cooc: analyze.min_cooc.max(1),
             timings: analyze.timings,
             xlsx: analyze.xlsx,
+            report: !analyze.no_report && analyze.shard.is_none(),
         })
     }
 }

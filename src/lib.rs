@@ -26,6 +26,7 @@ pub mod interrupt;
 pub mod morph;
 pub mod pipeline;
 pub mod progress;
+pub mod report;
 pub mod resources;
 pub mod stages;
 pub mod tables;
@@ -60,7 +61,7 @@ pub fn run() -> i32 {
         Some(cli::Command::Explain(args)) => run_explain(&cli.common, args),
         Some(cli::Command::Kwic(args)) => run_kwic(&cli.common, args),
         Some(cli::Command::Merge(args)) => {
-            cmd::merge::run(&args.parts, &args.output, args.quiet).map(|_| ())
+            cmd::merge::run(&args.parts, &args.output, args.quiet, !args.no_report).map(|_| ())
         }
         Some(cli::Command::Tokenize(args)) => {
             let stdout = std::io::stdout();

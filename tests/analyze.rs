@@ -37,7 +37,7 @@ fn default_run_on_the_sample_corpus_writes_one_row_per_document() {
     assert_eq!(work.read("output/skipped.csv"), "path,reason\n");
 }
 
-/// Every table of two output folders is byte-identical.
+/// Every table, the manifest and the report of two output folders are byte-identical.
 fn assert_same_tables(work: &Workdir, a: &str, b: &str, what: &str) {
     let mut names: Vec<String> = std::fs::read_dir(work.path(a))
         .unwrap()
@@ -47,6 +47,7 @@ fn assert_same_tables(work: &Workdir, a: &str, b: &str, what: &str) {
     names.sort();
     assert_eq!(names.len(), 12, "{names:?}");
     names.push("manifest.json".into());
+    names.push("report.html".into());
     for name in &names {
         assert_eq!(
             std::fs::read(work.path(&format!("{a}/{name}"))).unwrap(),

@@ -3,15 +3,15 @@
 
 use crate::util::{Workdir, copy_corpus, ok};
 
-/// Every table and manifest.json of two output folders are byte-identical.
+/// Every table, manifest.json and report.html of two output folders are byte-identical.
 fn assert_same_output(work: &Workdir, a: &str, b: &str, what: &str) {
     let mut names: Vec<String> = std::fs::read_dir(work.path(a))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".csv") || n == "manifest.json")
+        .filter(|n| n.ends_with(".csv") || n == "manifest.json" || n == "report.html")
         .collect();
     names.sort();
-    assert_eq!(names.len(), 13, "{names:?}");
+    assert_eq!(names.len(), 14, "{names:?}");
     for name in &names {
         assert_eq!(
             std::fs::read(work.path(&format!("{a}/{name}"))).unwrap(),

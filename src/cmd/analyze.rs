@@ -10,6 +10,7 @@ use crate::input::discover_excluding;
 use crate::interrupt::Cancel;
 use crate::pipeline::{Analyzer, Collected, thread_pool};
 use crate::progress::{Reporter, Summary};
+use crate::report;
 use crate::tables::{Output, documents::DocTables, workbook};
 
 pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
@@ -47,6 +48,9 @@ pub(crate) fn run(settings: &Settings, cancel: &Cancel) -> Result<Summary> {
     if settings.xlsx {
         let excel = settings.pipeline.style.excel;
         workbook::add_to(&mut output, excel, |m| reporter.warn(m))?;
+    }
+    if settings.report {
+        report::add_to(&mut output, settings.pipeline.style.excel)?;
     }
     cancel.check()?; // Last chance to stop before the tables replace the old ones.
     output.commit()?;

@@ -30,7 +30,8 @@ const DOC_TABLES: [&str; 5] = [
     "cues.csv",
 ];
 
-pub(crate) fn run(parts: &[PathBuf], out: &Path, quiet: bool) -> Result<Summary> {
+/// Merge `parts` into `out`; `report` also draws report.html from the merged tables.
+pub(crate) fn run(parts: &[PathBuf], out: &Path, quiet: bool, report: bool) -> Result<Summary> {
     let (states, parts) = read_parts(parts)?;
     let parts = parts.as_slice();
     let identity: serde_json::Value = serde_json::from_str(&states[0].identity)?;
@@ -90,6 +91,9 @@ pub(crate) fn run(parts: &[PathBuf], out: &Path, quiet: bool) -> Result<Summary>
         inputs.finalize(),
     );
     output.write_json("manifest.json", &manifest)?;
+    if report {
+        crate::report::add_to(&mut output, style.excel)?;
+    }
     output.commit()?;
     let summary = Summary {
         analyzed: docs.len(),

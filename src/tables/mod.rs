@@ -165,9 +165,9 @@ fn remove_stale_staging(dir: &Path) {
     }
 }
 
-/// Files a run writes only when asked (`--timings`, `--xlsx`): a run without the option
-/// removes the one an earlier run left, so that no file in the folder is stale.
-const OPTIONAL_OUTPUTS: [&str; 2] = ["run.json", "bokashi.xlsx"];
+/// Files a run writes only when asked (`--timings`, `--xlsx`, not `--no-report`): a run
+/// without them removes the one an earlier run left, so that no file in the folder is stale.
+const OPTIONAL_OUTPUTS: [&str; 3] = ["run.json", "bokashi.xlsx", "report.html"];
 
 impl Output {
     /// Create (if needed) and check the output folder before any work is done.
@@ -650,6 +650,34 @@ fn header_of<R: Serialize>(row: &R) -> Result<Vec<String>> {
         keys: Some(&mut keys),
     })?;
     Ok(keys)
+}
+
+/// A finished table read back (the workbook, the report), its `--excel` BOM skipped.
+pub(crate) fn read_table(path: &Path) -> Result<csv::Reader<std::io::BufReader<std::fs::File>>> {
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut buf = std::io::BufReader::new(file);
+    // Skip a UTF-8 BOM (--excel).
+    {
+        use std::io::BufRead;
+        let head = buf.fill_buf()?;
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            buf.consume(3);
+        }
+    }
+    Ok(csv::ReaderBuilder::new().has_headers(true).from_reader(buf))
+}
+
+/// A cell without the `'` that `--excel` adds before `= + - @ TAB CR` (and their
+/// full-width forms).
+pub(crate) fn unprefixed(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest)
+            if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠']) =>
+        {
+            rest
+        }
+        _ => cell,
+    }
 }
 
 /// Whether a spreadsheet would treat a text cell starting like this as a formula.

@@ -13,6 +13,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
+
+use super::{read_table, unprefixed};
 use unicode_width::UnicodeWidthStr;
 
 /// Excel's largest cell, in characters.
@@ -135,7 +137,7 @@ pub fn write(
             .iter()
             .map(|c| NUMERIC.contains(&c.as_str()))
             .collect();
-        let mut reader = reader(&path)?;
+        let mut reader = read_table(&path)?;
         let mut part = 1;
         let mut rows_in_sheet = 0usize;
         let mut sheet = new_sheet(&mut workbook, stem, part, columns, &widths, &bold)?;
@@ -243,29 +245,15 @@ fn readme_sheet(
 /// Columns at least this wide (in character cells) wrap their text.
 const WRAP_WIDTH: f64 = 60.0;
 
-fn reader(path: &Path) -> Result<csv::Reader<std::io::BufReader<std::fs::File>>> {
-    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut buf = std::io::BufReader::new(file);
-    // Skip a UTF-8 BOM (--excel).
-    {
-        use std::io::BufRead;
-        let head = buf.fill_buf()?;
-        if head.starts_with(b"\xEF\xBB\xBF") {
-            buf.consume(3);
-        }
-    }
-    Ok(csv::ReaderBuilder::new().has_headers(true).from_reader(buf))
-}
-
 fn header(path: &Path) -> Result<Vec<String>> {
-    let mut r = reader(path)?;
+    let mut r = read_table(path)?;
     Ok(r.headers()?.iter().map(str::to_string).collect())
 }
 
 /// Display widths from the header and the first thousand rows, between 6 and 60.
 fn widths(path: &Path, columns: &[String]) -> Result<Vec<f64>> {
     let mut w: Vec<usize> = columns.iter().map(|c| c.width()).collect();
-    let mut r = reader(path)?;
+    let mut r = read_table(path)?;
     for record in r.records().take(1000) {
         let record = record?;
         for (c, cell) in record.iter().enumerate() {
@@ -320,19 +308,6 @@ fn cut(cell: &str, on_cut: impl FnOnce(usize)) -> std::borrow::Cow<'_, str> {
     let mut s: String = cell.chars().take(keep).collect();
     s.push_str(TRUNCATED);
     std::borrow::Cow::Owned(s)
-}
-
-/// A cell without the `'` that `--excel` adds before `= + - @ TAB CR` (and their
-/// full-width forms).
-fn unprefixed(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest)
-            if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠']) =>
-        {
-            rest
-        }
-        _ => cell,
-    }
 }
 
 #[cfg(test)]
