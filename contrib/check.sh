@@ -9,11 +9,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$bin" analyze corpus -o "$work/single" -q
 BOKASHI=$bin bash contrib/parallel.sh corpus "$work/merged" 4 2
-for f in "$work"/single/*.csv "$work/single/manifest.json"; do
+for f in "$work"/single/*.csv "$work/single/manifest.json" "$work/single/report.html"; do
   cmp "$f" "$work/merged/$(basename "$f")"
 done
 echo "contrib/parallel.sh: 4 shards merged = the single run"
-for s in contrib/parallel.sh contrib/slurm.sbatch contrib/slurm-submit.sh contrib/check.sh; do
+for s in contrib/parallel.sh contrib/slurm.sbatch contrib/slurm-submit.sh contrib/check.sh \
+  contrib/browser.sh; do
   bash -n "$s"
   if command -v shellcheck >/dev/null; then shellcheck "$s"; fi
 done

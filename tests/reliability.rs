@@ -417,6 +417,7 @@ fn the_commit_swaps_the_whole_folder_at_once() {
             "manifest.json",
             "notes.txt",
             "numbers.csv",
+            "report.html",
             "sentences.csv",
             "skipped.csv",
             "stance_summary.csv",

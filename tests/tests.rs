@@ -49,3 +49,6 @@ mod shards;
 /// Issue 18's probe: output read back, files named twice, invisible characters, ids,
 /// limits, stale files, unsafe names.
 mod reliability;
+
+/// `report.html`: HTML5, offline, drawn from the tables, bounded in size.
+mod report;
