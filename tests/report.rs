@@ -250,10 +250,19 @@ fn the_report_of_a_20_mb_corpus_stays_small_and_shows_the_top_of_each_list() {
     let work = Workdir::new();
     generated_corpus(&work, 2000, 10_000);
     ok(&work.run(&["analyze", "big", "-o", "out", "-q"]));
-    let manifest: serde_json::Value = serde_json::from_str(&work.read("out/manifest.json")).unwrap();
-    assert!(manifest["bytes"].as_u64().unwrap() >= 20_000_000, "{}", manifest["bytes"]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&work.read("out/manifest.json")).unwrap();
+    assert!(
+        manifest["bytes"].as_u64().unwrap() >= 20_000_000,
+        "{}",
+        manifest["bytes"]
+    );
     let html = work.read("out/report.html");
-    eprintln!("report.html of {} bytes of text: {} bytes", manifest["bytes"], html.len());
+    eprintln!(
+        "report.html of {} bytes of text: {} bytes",
+        manifest["bytes"],
+        html.len()
+    );
     assert!(html.len() < 5_000_000, "{} bytes", html.len());
     assert!(
         html.len() < 400_000,
