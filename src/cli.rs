@@ -102,6 +102,10 @@ pub(crate) struct AnalyzeArgs {
     /// Claim words (efficacy verbs, risk nouns) replacing dict/claim_words.tsv.
     #[arg(long, value_name = "FILE")]
     pub(crate) claim_words: Option<PathBuf>,
+    /// Compliance rules (advertising-rule flags, disclosure items) replacing
+    /// dict/compliance_rules.tsv.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) compliance_rules: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) read: ReadArgs,
     /// Analyze only shard K of N (the documents whose `doc` hashes to slot K) into a part
@@ -243,6 +247,7 @@ impl AnalyzeArgs {
             no_compounds: false,
             lexicon: None,
             claim_words: None,
+            compliance_rules: None,
             read: ReadArgs::default(),
             shard: None,
             cooc_unit: Unit::Sentence,
@@ -337,6 +342,7 @@ impl Settings {
             stopwords: file_or(&analyze.stopwords, builtin.stopwords)?,
             lexicon: file_or(&analyze.lexicon, builtin.lexicon)?,
             claim_words: file_or(&analyze.claim_words, builtin.claim_words)?,
+            compliance_rules: file_or(&analyze.compliance_rules, builtin.compliance_rules)?,
             compounds: !analyze.no_compounds,
             cooc_unit: analyze.cooc_unit,
             style: CsvStyle {

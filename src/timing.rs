@@ -21,6 +21,8 @@ pub(crate) enum Stage {
     Stance,
     /// Numeric expressions (parallel).
     Numbers,
+    /// Compliance flags and disclosure items (parallel).
+    Compliance,
     /// Co-occurrence units and per-document rows (parallel).
     Rows,
     /// Merging counts and writing per-document rows, in document order (sequential).
@@ -30,13 +32,14 @@ pub(crate) enum Stage {
 }
 
 impl Stage {
-    pub(crate) const ALL: [Stage; 9] = [
+    pub(crate) const ALL: [Stage; 10] = [
         Stage::Read,
         Stage::Normalize,
         Stage::Tokenize,
         Stage::Terms,
         Stage::Stance,
         Stage::Numbers,
+        Stage::Compliance,
         Stage::Rows,
         Stage::Merge,
         Stage::Tables,
@@ -50,6 +53,7 @@ impl Stage {
             Stage::Terms => "terms",
             Stage::Stance => "stance",
             Stage::Numbers => "numbers",
+            Stage::Compliance => "compliance",
             Stage::Rows => "rows",
             Stage::Merge => "merge",
             Stage::Tables => "tables",
@@ -85,7 +89,7 @@ impl Stopwatch {
 
 /// Time spent per stage; merged by addition.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Timings([Duration; 9]);
+pub(crate) struct Timings([Duration; Stage::ALL.len()]);
 
 impl Timings {
     /// Charge the time since `clock` to `stage` and restart the clock.

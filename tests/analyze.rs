@@ -45,7 +45,7 @@ fn assert_same_tables(work: &Workdir, a: &str, b: &str, what: &str) {
         .filter(|n| n.ends_with(".csv"))
         .collect();
     names.sort();
-    assert_eq!(names.len(), 12, "{names:?}");
+    assert_eq!(names.len(), 14, "{names:?}");
     names.push("manifest.json".into());
     names.push("report.html".into());
     for name in &names {

@@ -11,7 +11,7 @@ fn assert_same_output(work: &Workdir, a: &str, b: &str, what: &str) {
         .filter(|n| n.ends_with(".csv") || n == "manifest.json" || n == "report.html")
         .collect();
     names.sort();
-    assert_eq!(names.len(), 14, "{names:?}");
+    assert_eq!(names.len(), 16, "{names:?}");
     for name in &names {
         assert_eq!(
             std::fs::read(work.path(&format!("{a}/{name}"))).unwrap(),

@@ -99,10 +99,10 @@ fn a_cp932_csv_is_one_document_per_row_with_its_variables() {
     let out = work.run(&["analyze", "articles.csv", "-o", "out", "-q"]);
     ok(&out);
     let (header, rows) = csv(&work.read("out/documents.csv"));
-    assert_eq!(&header[15..], ["id", "site", "date"]);
+    assert_eq!(&header[20..], ["id", "site", "date"]);
     let got: Vec<(&str, &str, &str, &str)> = rows
         .iter()
-        .map(|r| (r[0].as_str(), r[3].as_str(), r[16].as_str(), r[17].as_str()))
+        .map(|r| (r[0].as_str(), r[3].as_str(), r[21].as_str(), r[22].as_str()))
         .collect();
     assert_eq!(
         got,

@@ -14,6 +14,8 @@ fn xlsx_holds_every_table_with_numbers_as_numbers() {
         "numbers",
         "sentences",
         "cues",
+        "flags",
+        "disclosures",
         "terms",
         "stance_summary",
         "cooccurrence",

@@ -22,12 +22,14 @@ use crate::tables::{CsvStyle, Output};
 type PartDoc = (u32, u32, usize, String, [u8; 32], u64);
 
 /// The per-document tables, merged document by document in the run's order.
-const DOC_TABLES: [&str; 5] = [
+const DOC_TABLES: [&str; 7] = [
     "documents.csv",
     "doc_terms.csv",
     "numbers.csv",
     "sentences.csv",
     "cues.csv",
+    "flags.csv",
+    "disclosures.csv",
 ];
 
 /// Merge `parts` into `out`; `report` also draws report.html from the merged tables.
@@ -49,7 +51,7 @@ pub(crate) fn run(parts: &[PathBuf], out: &Path, quiet: bool, report: bool) -> R
         );
     }
     docs.sort();
-    // The five per-document tables are copied in parallel, while the counts merge.
+    // The per-document tables are copied in parallel, while the counts merge.
     let (staging, spill) = (
         output.staging().to_path_buf(),
         SpillDir::new(output.staging()),

@@ -3,6 +3,7 @@
 
 use crate::counts::pairs::Unit;
 use crate::resources::{BUILTIN_STOPWORDS, BUILTIN_USER_DICT, Source};
+use crate::stages::compliance::BUILTIN_RULES;
 use crate::stages::stance::lexicon::{BUILTIN_CLAIM_WORDS, BUILTIN_LEXICON};
 use crate::tables::CsvStyle;
 
@@ -17,6 +18,7 @@ pub struct Config {
     pub(crate) stopwords: Source,
     pub(crate) lexicon: Source,
     pub(crate) claim_words: Source,
+    pub(crate) compliance_rules: Source,
     /// Join noun runs into compound terms.
     pub(crate) compounds: bool,
     pub(crate) cooc_unit: Unit,
@@ -37,6 +39,7 @@ impl Default for Config {
             stopwords: Source::builtin("dict/stopwords.txt", BUILTIN_STOPWORDS),
             lexicon: Source::builtin("dict/stance_lexicon.tsv", BUILTIN_LEXICON),
             claim_words: Source::builtin("dict/claim_words.tsv", BUILTIN_CLAIM_WORDS),
+            compliance_rules: Source::builtin("dict/compliance_rules.tsv", BUILTIN_RULES),
             compounds: true,
             cooc_unit: Unit::Sentence,
             style: CsvStyle::default(),
@@ -70,6 +73,7 @@ impl Config {
             "stopwords": file(&self.stopwords),
             "lexicon": file(&self.lexicon),
             "claim_words": file(&self.claim_words),
+            "compliance_rules": file(&self.compliance_rules),
             "options": {
                 "compounds": self.compounds,
                 "cooc_unit": format!("{:?}", self.cooc_unit).to_lowercase(),

@@ -1,9 +1,9 @@
 //! One document through the stages, on one worker: sentences → windows → stance → terms →
-//! numbers → rows, then its counts folded into the corpus's.
+//! numbers → compliance → rows, then its counts folded into the corpus's.
 //!
 //! The stages run in this order over each window because each needs the one before:
-//! term counts are kept by their sentence's stance, and a sentence's row holds its
-//! stance, cue and number counts.
+//! term counts are kept by their sentence's stance, compliance rules read the cues and
+//! numbers, and a sentence's row holds its stance, cue and number counts.
 
 use anyhow::Result;
 
@@ -13,12 +13,15 @@ use crate::input::Document;
 use crate::interrupt::Interrupted;
 use crate::morph::Sentence;
 use crate::morph::tokenize::{FeatureCache, Worker};
+use crate::stages::compliance::{ComplianceScratch, Facts, Findings, Severity};
 use crate::stages::numbers::{self, NumberOcc, NumberScratch};
 use crate::stages::stance::lexicon::CueStance;
 use crate::stages::stance::{Cue, SentenceStance, StanceScratch};
 use crate::stages::terms::TermScratch;
 use crate::tables::documents::{DocRows, Rendered};
-use crate::tables::rows::{CueRow, DocTermRow, DocumentRow, NumberRow, SentenceRow};
+use crate::tables::rows::{
+    CueRow, DisclosureRow, DocTermRow, DocumentRow, FlagRow, NumberRow, SentenceRow,
+};
 use crate::text::sentence;
 use crate::timing::{Stage, Stopwatch, Timings};
 
@@ -84,6 +87,8 @@ struct StageScratch<'a> {
     numbers: NumberScratch,
     /// The number occurrences of the window, one sentence after the other.
     occs: Vec<NumberOcc>,
+    compliance: ComplianceScratch<'a>,
+    findings: Findings,
 }
 
 /// What the stages of a document write into.
@@ -94,6 +99,10 @@ struct DocOut {
     rows: DocRows,
     /// Per-document counts, cleared and reused so their maps keep their capacity.
     counts: DocCounts,
+    /// Per disclosure item, the sentences that state it; per scope, whether the document
+    /// is in it.
+    items: Vec<Vec<u64>>,
+    scopes: Vec<bool>,
 }
 
 impl<'a> DocWorker<'a> {
@@ -108,12 +117,16 @@ impl<'a> DocWorker<'a> {
                 terms: TermScratch::default(),
                 numbers: NumberScratch::default(),
                 occs: Vec::new(),
+                compliance: ComplianceScratch::default(),
+                findings: Findings::default(),
             },
             out: DocOut {
                 row: DocumentRow::default(),
                 vars: Vec::new(),
                 rows: DocRows::new(analyzer.config.style),
                 counts: DocCounts::default(),
+                items: Vec::new(),
+                scopes: Vec::new(),
             },
             ids: Vec::new(),
         }
@@ -129,7 +142,7 @@ impl<'a> DocWorker<'a> {
     ) -> Result<DocAnalysis, DocError> {
         let text = doc.decoded.text.as_str();
         let mut watch = Stopwatch::start();
-        self.out.start(doc, &a.variables);
+        self.out.start(doc, a);
         let sentences = sentence::split(text);
         self.out.row.sentences = sentences.len() as u64;
         watch.lap(Stage::Normalize);
@@ -145,7 +158,7 @@ impl<'a> DocWorker<'a> {
                 .rows
                 .spill_over(a.config.row_budget, || a.spill.anonymous())?;
         }
-        let rendered = self.out.finish(a.config.cooc_unit)?;
+        let rendered = self.out.finish(a)?;
         // The document is complete: its counts join the corpus's.
         let totals = self.out.totals();
         let counts = &mut self.out.counts;
@@ -186,6 +199,13 @@ impl<'a> DocWorker<'a> {
         watch.lap(Stage::Numbers);
         let mut next = 0;
         for (s, found) in window.sentences(text, features) {
+            let end = next + found.numbers as usize;
+            stages.comply(a, &s, found, next..end, out)?;
+            next = end;
+        }
+        watch.lap(Stage::Compliance);
+        let mut next = 0;
+        for (s, found) in window.sentences(text, features) {
             next = stages.rows(&s, found, next, out)?;
         }
         watch.lap(Stage::Rows);
@@ -208,6 +228,11 @@ impl<'a> StageScratch<'a> {
         found
             .cue_spans
             .extend(self.cues.iter().map(|c| c.range.clone()));
+        found.marks.clear();
+        for c in &self.cues {
+            let marks = a.compliance.marks(c).map(|m| (m, c.range.clone()));
+            found.marks.extend(marks);
+        }
         let row = &mut out.row;
         for cue in &self.cues {
             match cue.stance {
@@ -232,6 +257,50 @@ impl<'a> StageScratch<'a> {
         }
         row.hedge_cues += found.hedges;
         row.absolute_cues += found.absolutes;
+        Ok(())
+    }
+
+    /// The sentence's compliance flags (rows of flags.csv) and the disclosure items it
+    /// states; `numbers` are its occurrences in the window's.
+    fn comply(
+        &mut self,
+        a: &'a Analyzer,
+        s: &Sentence<'_, 'a>,
+        found: &Found,
+        numbers: std::ops::Range<usize>,
+        out: &mut DocOut,
+    ) -> Result<()> {
+        let facts = Facts {
+            marks: &found.marks,
+            numbers: &self.occs[numbers],
+        };
+        let findings = &mut self.findings;
+        a.compliance.run(s, &facts, &mut self.compliance, findings);
+        let row = &mut out.row;
+        for (i, range) in &findings.flags {
+            let rule = &a.compliance.rules.flags[*i];
+            match rule.severity {
+                Severity::High => row.flags_high += 1,
+                Severity::Medium => row.flags_medium += 1,
+                Severity::Low => row.flags_low += 1,
+            }
+            out.rows.flags.encode(&FlagRow {
+                doc: &row.doc,
+                group: &row.group,
+                sentence_no: s.no,
+                rule_id: &rule.id,
+                category: &rule.category,
+                severity: rule.severity.as_str(),
+                surface: s.as_written(range.clone()),
+                reference: &rule.reference,
+            })?;
+        }
+        for &item in &findings.items {
+            out.items[item].push(s.no);
+        }
+        for &scope in &findings.scopes {
+            out.scopes[scope] = true;
+        }
         Ok(())
     }
 
@@ -309,7 +378,7 @@ impl DocOut {
     }
 
     /// Start a document's row; its counts start empty.
-    fn start(&mut self, doc: &Document, variables: &[String]) {
+    fn start(&mut self, doc: &Document, a: &Analyzer) {
         self.row = DocumentRow {
             doc: doc.doc.clone(),
             group: doc.group.clone(),
@@ -317,14 +386,21 @@ impl DocOut {
             ..DocumentRow::default()
         };
         self.vars.clear();
-        self.vars.extend(doc.values(variables).map(str::to_string));
+        self.vars
+            .extend(doc.values(&a.variables).map(str::to_string));
         self.counts.clear();
+        let rules = &a.compliance.rules;
+        self.items.iter_mut().for_each(Vec::clear);
+        self.items.resize(rules.items.len(), Vec::new());
+        self.scopes.clear();
+        self.scopes.resize(rules.scopes.len(), false);
     }
 
-    /// Close the document: its last co-occurrence unit, its documents.csv and doc_terms
-    /// rows; returns all its rows.
-    fn finish(&mut self, unit: Unit) -> Result<Rendered> {
-        if unit == Unit::Document {
+    /// Close the document: its last co-occurrence unit, its disclosures, documents.csv
+    /// and doc_terms rows; returns all its rows.
+    fn finish(&mut self, a: &Analyzer) -> Result<Rendered> {
+        self.disclosures(a)?;
+        if a.config.cooc_unit == Unit::Document {
             self.counts.end_unit();
         }
         let row = &mut self.row;
@@ -346,6 +422,36 @@ impl DocOut {
             })?;
         }
         Ok(self.rows.take())
+    }
+}
+
+impl DocOut {
+    /// One disclosures.csv row per item required of the document (every `all` item, and
+    /// those of the scopes it is in), and the count of those it does not state.
+    fn disclosures(&mut self, a: &Analyzer) -> Result<()> {
+        let rules = &a.compliance.rules;
+        let row = &mut self.row;
+        for (item, sentences) in rules.items.iter().zip(&self.items) {
+            let scope = match item.scope {
+                Some(s) if !self.scopes[s] => continue,
+                Some(s) => rules.scopes[s].as_str(),
+                None => "all",
+            };
+            row.disclosures_required += 1;
+            if sentences.is_empty() {
+                row.disclosures_missing += 1;
+            }
+            let numbers: Vec<String> = sentences.iter().map(u64::to_string).collect();
+            self.rows.disclosures.encode(&DisclosureRow {
+                doc: &row.doc,
+                item: &item.name,
+                present: !sentences.is_empty(),
+                sentence_nos: numbers.join(" "),
+                group: &row.group,
+                scope,
+            })?;
+        }
+        Ok(())
     }
 }
 

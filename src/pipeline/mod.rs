@@ -35,6 +35,7 @@ use crate::interrupt::Cancel;
 use crate::morph::tokenize::Tokenizer;
 use crate::progress::Reporter;
 use crate::resources::Stopwords;
+use crate::stages::compliance::Compliance;
 use crate::stages::stance::StanceMatcher;
 use crate::stages::stance::lexicon::{ClaimWords, Lexicon};
 use crate::stages::terms::TermExtractor;
@@ -261,6 +262,7 @@ pub struct Analyzer {
     config: Config,
     tokenizer: Tokenizer,
     stance: StanceMatcher,
+    compliance: Compliance,
     terms: TermExtractor,
     /// Raised by Ctrl-C/SIGTERM: stop at the next document (or the next few hundred
     /// sentences of a long one).
@@ -305,12 +307,14 @@ impl Analyzer {
         let tokenizer = Tokenizer::new(&config.user_dictionaries)?;
         let claims = ClaimWords::parse(&config.claim_words)?;
         let lexicon = Lexicon::compile(&config.lexicon, claims, &tokenizer)?;
+        let compliance = Compliance::compile(&config.compliance_rules, &lexicon, &tokenizer)?;
         let terms = TermExtractor {
             stopwords: Stopwords::parse(&config.stopwords)?,
             compounds: config.compounds,
         };
         Ok(Analyzer {
             stance: StanceMatcher::new(lexicon)?,
+            compliance,
             terms,
             tokenizer,
             config,
@@ -344,11 +348,13 @@ impl Analyzer {
     /// Warnings about entries of a user's lexicon or claim words that can never fire
     /// (none for the built-in files, which a test checks).
     pub(crate) fn lint(&self) -> Vec<String> {
-        if self.config.has_user_lexicon() {
+        let mut warnings = if self.config.has_user_lexicon() {
             self.stance.lint(&self.tokenizer)
         } else {
             Vec::new()
-        }
+        };
+        warnings.extend(self.compliance.rules.warnings.iter().cloned());
+        warnings
     }
 
     pub(crate) fn scratch(&self) -> Scratch<'_> {

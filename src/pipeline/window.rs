@@ -37,6 +37,8 @@ pub(crate) struct Found {
     /// The normalized byte ranges of its cues: their words are left out of
     /// `stance_terms.csv`, which is about what the sentence hedges or asserts.
     pub(crate) cue_spans: Vec<Range<usize>>,
+    /// The compliance atoms (`cue:`, `rule:`) its cues satisfy, with their ranges.
+    pub(crate) marks: Vec<(usize, Range<usize>)>,
     pub(crate) hedges: u64,
     pub(crate) absolutes: u64,
     pub(crate) numbers: u64,

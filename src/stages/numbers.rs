@@ -47,6 +47,24 @@ pub(crate) enum Kind {
     Other,
 }
 
+impl Kind {
+    /// The `kind` column's word (as serde writes it).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Kind::Percent => "percent",
+            Kind::Count => "count",
+            Kind::Duration => "duration",
+            Kind::Age => "age",
+            Kind::Date => "date",
+            Kind::Money => "money",
+            Kind::Measurement => "measurement",
+            Kind::Ratio => "ratio",
+            Kind::Multiplier => "multiplier",
+            Kind::Other => "other",
+        }
+    }
+}
+
 /// A value: a number, or a date in ISO form (`2026-02`, `2025-12-23`, `2024`, `--02`).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {

@@ -1,4 +1,5 @@
-//! The per-document tables (documents, doc_terms, numbers, sentences, cues): rendered to
+//! The per-document tables (documents, doc_terms, numbers, sentences, cues, flags,
+//! disclosures): rendered to
 //! CSV bytes on the worker that analyzed the document ([`DocRows`]), appended by the
 //! writer in document order ([`DocTables`]).
 //!
@@ -12,7 +13,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{Context, Result};
 
-use crate::tables::rows::{CueRow, DocTermRow, DocumentRow, NumberRow, SentenceRow};
+use crate::tables::rows::{
+    CueRow, DisclosureRow, DocTermRow, DocumentRow, FlagRow, NumberRow, SentenceRow,
+};
 use crate::tables::{CsvStyle, Output, RowEncoder, Table};
 
 /// One document's rows, rendered as CSV bytes.
@@ -23,7 +26,9 @@ pub(crate) struct Rendered {
     pub(crate) numbers: Vec<u8>,
     pub(crate) sentences: Vec<u8>,
     pub(crate) cues: Vec<u8>,
-    /// For a long document, the first of its numbers, sentences and cues rows, written to
+    pub(crate) flags: Vec<u8>,
+    pub(crate) disclosures: Vec<u8>,
+    /// For a long document, the first of its numbers, sentences, cues and flags rows, written to
     /// temporary files as they were rendered; the writer copies them before the rows in
     /// memory.
     pub(crate) spilled: Option<Arc<Mutex<SpilledRows>>>,
@@ -36,6 +41,7 @@ pub(crate) struct SpilledRows {
     numbers: File,
     sentences: File,
     cues: File,
+    flags: File,
 }
 
 /// A worker's row encoders, reused from document to document.
@@ -45,6 +51,8 @@ pub(crate) struct DocRows {
     pub(crate) numbers: RowEncoder,
     pub(crate) sentences: RowEncoder,
     pub(crate) cues: RowEncoder,
+    pub(crate) flags: RowEncoder,
+    pub(crate) disclosures: RowEncoder,
     spilled: Option<SpilledRows>,
 }
 
@@ -56,6 +64,8 @@ impl DocRows {
             numbers: RowEncoder::new(style),
             sentences: RowEncoder::new(style),
             cues: RowEncoder::new(style),
+            flags: RowEncoder::new(style),
+            disclosures: RowEncoder::new(style),
             spilled: None,
         }
     }
@@ -67,7 +77,8 @@ impl DocRows {
         budget: usize,
         file: impl Fn() -> Result<File>,
     ) -> Result<()> {
-        if self.numbers.len() + self.sentences.len() + self.cues.len() <= budget {
+        let held = self.numbers.len() + self.sentences.len() + self.cues.len() + self.flags.len();
+        if held <= budget {
             return Ok(());
         }
         if self.spilled.is_none() {
@@ -75,6 +86,7 @@ impl DocRows {
                 numbers: file()?,
                 sentences: file()?,
                 cues: file()?,
+                flags: file()?,
             });
         }
         if let Some(files) = self.spilled.as_mut() {
@@ -82,6 +94,7 @@ impl DocRows {
                 (&mut self.numbers, &mut files.numbers),
                 (&mut self.sentences, &mut files.sentences),
                 (&mut self.cues, &mut files.cues),
+                (&mut self.flags, &mut files.flags),
             ] {
                 rows.drain_to(file)
                     .context("spilling rows of a long document")?;
@@ -98,6 +111,8 @@ impl DocRows {
             numbers: self.numbers.take(),
             sentences: self.sentences.take(),
             cues: self.cues.take(),
+            flags: self.flags.take(),
+            disclosures: self.disclosures.take(),
             spilled: self.spilled.take().map(|rows| Arc::new(Mutex::new(rows))),
         }
     }
@@ -127,6 +142,8 @@ pub(crate) struct DocTables {
     numbers: Table<NumberRow<'static>>,
     sentences: Table<SentenceRow<'static>>,
     cues: Table<CueRow<'static>>,
+    flags: Table<FlagRow<'static>>,
+    disclosures: Table<DisclosureRow<'static>>,
 }
 
 impl DocTables {
@@ -138,6 +155,8 @@ impl DocTables {
             numbers: output.table("numbers.csv")?,
             sentences: output.table("sentences.csv")?,
             cues: output.table("cues.csv")?,
+            flags: output.table("flags.csv")?,
+            disclosures: output.table("disclosures.csv")?,
         })
     }
 
@@ -150,10 +169,13 @@ impl DocTables {
             copy_spilled(&mut files.numbers, &mut self.numbers)?;
             copy_spilled(&mut files.sentences, &mut self.sentences)?;
             copy_spilled(&mut files.cues, &mut self.cues)?;
+            copy_spilled(&mut files.flags, &mut self.flags)?;
         }
         self.numbers.append(&rows.numbers)?;
         self.sentences.append(&rows.sentences)?;
-        self.cues.append(&rows.cues)
+        self.cues.append(&rows.cues)?;
+        self.flags.append(&rows.flags)?;
+        self.disclosures.append(&rows.disclosures)
     }
 
     pub(crate) fn finish(self) -> Result<()> {
@@ -161,6 +183,8 @@ impl DocTables {
         self.doc_terms.finish()?;
         self.numbers.finish()?;
         self.sentences.finish()?;
-        self.cues.finish()
+        self.cues.finish()?;
+        self.flags.finish()?;
+        self.disclosures.finish()
     }
 }

@@ -32,6 +32,14 @@ pub struct DocumentRow {
     /// Cues per 1,000 tokens, computed from the counts above.
     pub(crate) hedge_per_1k_tokens: f64,
     pub(crate) absolute_per_1k_tokens: f64,
+    /// Compliance flags (rows of flags.csv), by severity.
+    pub(crate) flags_high: u64,
+    pub(crate) flags_medium: u64,
+    pub(crate) flags_low: u64,
+    /// Disclosure items required of the document (rows of disclosures.csv) and how many
+    /// of them it does not state.
+    pub(crate) disclosures_required: u64,
+    pub(crate) disclosures_missing: u64,
 }
 
 /// `skipped.csv`: one row per input that was not analyzed.
@@ -110,6 +118,34 @@ pub(crate) struct CueRow<'a> {
     pub(crate) cue: &'a str,
     /// The matched text as written in the source.
     pub(crate) surface: &'a str,
+}
+
+/// `flags.csv`: one row per compliance rule hit, in document order.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub(crate) struct FlagRow<'a> {
+    pub doc: &'a str,
+    pub(crate) group: &'a str,
+    pub(crate) sentence_no: u64,
+    pub(crate) rule_id: &'a str,
+    pub(crate) category: &'a str,
+    pub(crate) severity: &'a str,
+    /// The flagged words as written in the source.
+    pub(crate) surface: &'a str,
+    /// The rule or guideline the flag rests on.
+    pub(crate) reference: &'a str,
+}
+
+/// `disclosures.csv`: per document, each disclosure item required of it.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub(crate) struct DisclosureRow<'a> {
+    pub doc: &'a str,
+    pub(crate) item: &'a str,
+    pub(crate) present: bool,
+    /// The numbers of the sentences that state it, space-separated.
+    pub(crate) sentence_nos: String,
+    pub(crate) group: &'a str,
+    /// `all`, or the scope that requires the item (再生医療・未承認).
+    pub(crate) scope: &'a str,
 }
 
 /// `sentences.csv`: one row per sentence, in document order.

@@ -66,6 +66,11 @@ const NUMERIC: &[&str] = &[
     "chi2",
     "df",
     "p_value",
+    "flags_high",
+    "flags_medium",
+    "flags_low",
+    "disclosures_required",
+    "disclosures_missing",
 ];
 
 /// What each table holds, for the README sheet.
@@ -83,6 +88,12 @@ fn describe(table: &str) -> &'static str {
         "groups" => "one row per group: totals, rates, shares, a chi-square against the rest",
         "group_terms" => "terms that set a group apart from the rest: log-odds and z",
         "skipped" => "inputs not analyzed, with the reason",
+        "flags" => {
+            "one row per compliance rule hit: rule, category, severity, words as written, reference"
+        }
+        "disclosures" => {
+            "per document, each disclosure item required of it: stated or not, and where"
+        }
         _ => "",
     }
 }

@@ -20,7 +20,8 @@ pub(crate) fn find<'m>(
             let entry = &m.lexicon.entries[m.token_entries[found.pattern().as_usize()]];
             debug_assert_eq!(found.start() % width, 0, "matches start where a key does");
             let start = found.start() / width;
-            let Some(end) = later_segments(m, s, &entry.segments[1..], found.end() / width) else {
+            let Some(end) = later_segments(m, s.ids, &entry.segments[1..], found.end() / width)
+            else {
                 continue;
             };
             let ks = start..end;
@@ -77,15 +78,15 @@ pub(crate) fn find<'m>(
 
 /// Where a pattern's later `…` segments end, each found after the one before it (the
 /// first ends at key `end`); `None` if one is missing.
-fn later_segments(
+pub(crate) fn later_segments(
     m: &StanceMatcher,
-    s: &Prepared,
+    ids: &[u32],
     segments: &[Vec<String>],
     mut end: usize,
 ) -> Option<usize> {
     for segment in segments {
         let seg: Vec<u32> = segment.iter().map(|k| m.vocab[k]).collect();
-        let p = s.ids[end..]
+        let p = ids[end..]
             .windows(seg.len())
             .position(|w| w == seg.as_slice())?;
         end += p + seg.len();

@@ -62,6 +62,54 @@ pub(crate) struct Entry {
     pub(crate) line: usize,
 }
 
+impl Entry {
+    /// An entry not yet compiled (see [`Entry::compile`]).
+    pub(crate) fn new(
+        stance: CueStance,
+        category: &str,
+        expression: &str,
+        surface_mode: bool,
+        line: usize,
+    ) -> Self {
+        Entry {
+            stance,
+            category: category.to_string(),
+            expression: expression.to_string(),
+            segments: Vec::new(),
+            surface: surface_mode.then(|| Normalized::new(expression).text),
+            negating: false,
+            line,
+        }
+    }
+
+    /// Compile the expression to key segments (a surface entry needs nothing); `at` names
+    /// the line in errors. Shared by the lexicon and the compliance rules, so that both
+    /// are written in one pattern language.
+    pub(crate) fn compile(
+        &mut self,
+        tokenizer: &Tokenizer,
+        worker: &mut Worker<'_>,
+        at: &dyn Fn() -> String,
+    ) -> Result<()> {
+        if self.surface.is_some() {
+            return Ok(());
+        }
+        for part in self.expression.split('…') {
+            let segment = segment_keys(part, tokenizer, worker);
+            if segment.is_empty() {
+                bail!(
+                    "{}: expression {:?} has no words to match",
+                    at(),
+                    self.expression
+                );
+            }
+            self.segments.push(segment);
+        }
+        self.negating = self.segments.iter().flatten().any(|k| k == NEG);
+        Ok(())
+    }
+}
+
 /// The claim words of `dict/claim_words.tsv`: classes of predicates and nouns that the
 /// claim rules of [`crate::stages::stance`] read (see that file's header for each kind).
 #[derive(Debug, Clone, Default)]
@@ -366,27 +414,8 @@ impl Lexicon {
         for (line, text) in source.lines() {
             let at = || format!("{} line {line}", source.name);
             let (stance, category, expression, surface_mode) = parse_line(text, &at)?;
-            let mut entry = Entry {
-                stance,
-                category: category.to_string(),
-                expression: expression.to_string(),
-                segments: Vec::new(),
-                surface: None,
-                negating: false,
-                line,
-            };
-            if surface_mode {
-                entry.surface = Some(Normalized::new(expression).text);
-            } else {
-                for part in expression.split('…') {
-                    let segment = segment_keys(part, tokenizer, &mut worker);
-                    if segment.is_empty() {
-                        bail!("{}: expression {expression:?} has no words to match", at());
-                    }
-                    entry.segments.push(segment);
-                }
-                entry.negating = entry.segments.iter().flatten().any(|k| k == NEG);
-            }
+            let mut entry = Entry::new(stance, category, expression, surface_mode, line);
+            entry.compile(tokenizer, &mut worker, &at)?;
             entries.push(entry);
         }
         if entries.is_empty() {

@@ -115,6 +115,12 @@ pub(crate) struct StanceMatcher {
     /// Whether claim rules are tried only where their necessary context is present
     /// ([`claims::possible`]); off in a test that checks the filter hides no claim.
     prefilter: bool,
+    /// Hedge entries are only scaffolding (the compliance rules' matcher keeps the
+    /// negated hedges, so that a rule's words in their scope are out of force): per
+    /// entry, the atom of an absolute entry (its category is `f<atom>` when flags need it
+    /// in force, `i<atom>` when only its presence counts), `None` for a hedge. `None` for
+    /// the stance matcher itself.
+    scaffold: Option<Vec<Option<(usize, bool)>>>,
 }
 
 /// Per-thread buffers.
@@ -130,6 +136,11 @@ pub(crate) struct StanceScratch<'d> {
     /// Per token of the sentence: whether a claim may start there.
     claim_at: Vec<u8>,
     sentence: sentence::Buffers,
+    /// A scaffolded matcher's absolute entries found in the sentence before any pass took
+    /// one out of force (entry category parsed as a number, normalized range): what a
+    /// sentence states, even negated (「国内で承認された医薬品はありません」 states that
+    /// there is none).
+    pub(crate) raw: Vec<(usize, Range<usize>)>,
 }
 
 const COMMITMENT: u8 = 2;
@@ -215,6 +226,7 @@ impl StanceMatcher {
         Ok(StanceMatcher {
             claim_index: claims::ClaimIndex::new(&lexicon.claims),
             prefilter: true,
+            scaffold: None,
             flags,
             width,
             token_ac: build(&token_patterns)?,
@@ -223,6 +235,27 @@ impl StanceMatcher {
             vocab,
             token_entries,
             surface_entries,
+        })
+    }
+
+    /// A matcher whose hedge entries only serve as scope for the absolute ones (see
+    /// `scaffold`); it has no claim words.
+    pub(crate) fn scaffolded(lexicon: Lexicon) -> Result<Self> {
+        let atoms = lexicon
+            .entries
+            .iter()
+            .map(|e| {
+                let (passes, atom) = match e.category.split_at_checked(1)? {
+                    ("f", n) => (true, n),
+                    ("i", n) => (false, n),
+                    _ => return None,
+                };
+                Some((atom.parse().ok()?, passes))
+            })
+            .collect();
+        Ok(StanceMatcher {
+            scaffold: Some(atoms),
+            ..StanceMatcher::new(lexicon)?
         })
     }
 
@@ -243,6 +276,7 @@ impl StanceMatcher {
         out: &mut Vec<Cue<'m>>,
     ) -> SentenceStance {
         out.clear();
+        scratch.raw.clear();
         let mut keys: Vec<Key<'t>> = Vec::with_capacity(tokens.len());
         let id_of = |key: &str| self.vocab.get(key).copied().unwrap_or(0);
         canonical_keys(text, tokens, feats, &mut scratch.keys, &id_of, &mut keys);
@@ -253,9 +287,14 @@ impl StanceMatcher {
             push_id(k.id, self.width, &mut scratch.haystack);
         }
         self.claim_starts(text, tokens, feats, scratch);
-        // Most sentences have no cue, no claim word and no commitment: they are neutral
-        // without building the morpheme view.
-        if self.is_quiet(text, scratch) {
+        // A scaffolded matcher: what is present, and whether any of it needs the passes.
+        if let Some(atoms) = &self.scaffold {
+            if !self.raw_hits(atoms, text, tokens, &keys, scratch) {
+                return SentenceStance::Neutral;
+            }
+        } else if self.is_quiet(text, scratch) {
+            // Most sentences have no cue, no claim word and no commitment: they are
+            // neutral without building the morpheme view.
             return SentenceStance::Neutral;
         }
         let claim_at = &scratch.claim_at;
@@ -320,6 +359,50 @@ impl StanceMatcher {
             }
             claims::possible(rules, i, feats, &self.lexicon.claims)
         }));
+    }
+
+    /// A scaffolded matcher's absolute entries in the sentence, before any pass, into
+    /// `scratch.raw` (atom, normalized range) straight from the automata; whether one of
+    /// them needs the passes (a flag's words, to be taken out of force when negated).
+    fn raw_hits(
+        &self,
+        atoms: &[Option<(usize, bool)>],
+        text: &str,
+        tokens: &[Token],
+        keys: &[Key<'_>],
+        scratch: &mut StanceScratch<'_>,
+    ) -> bool {
+        let mut passes = false;
+        if let Some(ac) = &self.token_ac {
+            for found in ac.find_overlapping_iter(&scratch.haystack[..]) {
+                let e = self.token_entries[found.pattern().as_usize()];
+                let Some((atom, needs)) = atoms[e] else {
+                    continue;
+                };
+                let entry = &self.lexicon.entries[e];
+                let start = found.start() / self.width;
+                let later = &entry.segments[1..];
+                let Some(end) =
+                    cues::later_segments(self, &scratch.ids, later, found.end() / self.width)
+                else {
+                    continue;
+                };
+                let (a, b) = (keys[start].token, keys[end - 1].token);
+                let range = tokens[a].start as usize..tokens[b].end as usize;
+                scratch.raw.push((atom, range));
+                passes |= needs;
+            }
+        }
+        if let Some(ac) = &self.surface_ac {
+            for found in ac.find_overlapping_iter(text) {
+                let e = self.surface_entries[found.pattern().as_usize()];
+                if let Some((atom, needs)) = atoms[e] {
+                    scratch.raw.push((atom, found.start()..found.end()));
+                    passes |= needs;
+                }
+            }
+        }
+        passes
     }
 
     /// A sentence with no cue, no claim word and no commitment is neutral without the

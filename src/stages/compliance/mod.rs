@@ -1,0 +1,477 @@
+//! Compliance: advertising-rule flags and disclosure items, sentence by sentence, for
+//! people who review clinic marketing against the Medical Advertising Guidelines. It flags
+//! wording for human review; it is not a legal verdict.
+//!
+//! The rules (`dict/compliance_rules.tsv`, see [`rules`]) are conjunctions of atoms. Words
+//! atoms are written in the stance lexicon's pattern language and matched by a second
+//! [`StanceMatcher`] whose only other entries are the lexicon's negated hedges: the same
+//! negation, hedge-scope, question and quotation passes that decide a cue decide a rule's
+//! words, so 「必ず治るわけではありません」 and 「絶対に安全とは言い切れません」 raise no
+//! flag. Other atoms read what the earlier stages found in the sentence: stance cues in
+//! force (`cue:`, `rule:`), numbers (`number:`), and contact details (`contact:`: phone
+//! numbers, which are rightly not numeric claims, URLs and e-mail addresses).
+
+pub(crate) mod rules;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use anyhow::{Context, Result};
+use regex::Regex;
+
+use crate::morph::Sentence;
+use crate::morph::tokenize::Tokenizer;
+use crate::resources::Source;
+use crate::stages::numbers::NumberOcc;
+use crate::stages::stance::lexicon::{ClaimWords, CueStance, Entry, Lexicon};
+use crate::stages::stance::{Cue, StanceMatcher, StanceScratch};
+use rules::{Atom, Contact, NumberTest, Part, Rules};
+pub(crate) use rules::{FlagRule, Severity};
+
+/// The built-in rules.
+pub(crate) const BUILTIN_RULES: &str = include_str!("../../../dict/compliance_rules.tsv");
+
+/// The compiled rules, shared read-only by all workers.
+pub(crate) struct Compliance {
+    pub(crate) rules: Rules,
+    /// Words and surface atoms (as absolute entries named by atom id) with the stance
+    /// lexicon's negated hedges as their scope; `None` when no rule has words.
+    matcher: Option<StanceMatcher>,
+    regexes: Vec<Option<Regex>>,
+    /// Stance cue category → `cue:` atoms; claim rule → `rule:` atoms.
+    by_category: HashMap<String, Vec<usize>>,
+    by_rule: HashMap<String, Vec<usize>>,
+    phone: Regex,
+    anchors: Anchors,
+}
+
+/// A rule of the file: a flag line, an item line or a scope line (by index).
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Flag(usize),
+    Item(usize),
+    Scope(usize),
+}
+
+/// Which rules a sentence can match, from the atoms present in it: each rule is tried
+/// only when an atom of its anchor (its first positive part) is there, so the many
+/// rules cost nothing on the many sentences that have none of their words.
+#[derive(Debug, Default)]
+struct Anchors {
+    /// Per atom: the rules anchored on it.
+    by_atom: Vec<Vec<Target>>,
+    /// Rules whose anchor has a regex or contact atom (found only by running it): tried
+    /// on every sentence.
+    always: Vec<Target>,
+    /// The number atoms (present or not by a look at the sentence's numbers).
+    numbers: Vec<usize>,
+}
+
+impl Anchors {
+    fn new(rules: &Rules) -> Self {
+        let mut anchors = Anchors {
+            by_atom: vec![Vec::new(); rules.atoms.len()],
+            ..Anchors::default()
+        };
+        let flags = rules
+            .flags
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (Target::Flag(i), &r.parts));
+        let items = (rules.item_rules.iter().enumerate()).map(|(i, r)| (Target::Item(i), &r.parts));
+        let scopes =
+            (rules.scope_rules.iter().enumerate()).map(|(i, r)| (Target::Scope(i), &r.parts));
+        for (target, parts) in flags.chain(items).chain(scopes) {
+            let Some(anchor) = parts.iter().find(|p| !p.negated) else {
+                continue;
+            };
+            let costly = |&a: &usize| matches!(rules.atoms[a], Atom::Regex(_) | Atom::Contact(_));
+            if anchor.atoms.iter().any(costly) {
+                anchors.always.push(target);
+            } else {
+                anchor
+                    .atoms
+                    .iter()
+                    .for_each(|&a| anchors.by_atom[a].push(target));
+            }
+        }
+        anchors.numbers = (0..rules.atoms.len())
+            .filter(|&a| {
+                matches!(rules.atoms[a], Atom::Number(_)) && !anchors.by_atom[a].is_empty()
+            })
+            .collect();
+        anchors
+    }
+}
+
+/// Per-thread buffers: the matcher's scratch and each atom's matches in the sentence.
+#[derive(Default)]
+pub(crate) struct ComplianceScratch<'a> {
+    stance: StanceScratch<'a>,
+    cues: Vec<Cue<'a>>,
+    /// Per atom: its matches, valid once `known` (buffers kept from sentence to sentence).
+    matches: Vec<Vec<Range<usize>>>,
+    known: Vec<bool>,
+    /// Per words or surface atom: its matches before negation and scope took any out of
+    /// force (what items and scopes read).
+    raw: Vec<Vec<Range<usize>>>,
+    /// The rules worth trying on the sentence (flags, item lines, scope lines).
+    flag_candidates: Vec<bool>,
+    item_candidates: Vec<bool>,
+    scope_candidates: Vec<bool>,
+}
+
+/// What the earlier stages found in the sentence that atoms read.
+pub(crate) struct Facts<'x> {
+    /// `cue:`/`rule:` atoms the sentence's cues in force satisfy, with their ranges.
+    pub(crate) marks: &'x [(usize, Range<usize>)],
+    pub(crate) numbers: &'x [NumberOcc],
+}
+
+/// What a sentence raises: flags (rule index, normalized range), items it states, scopes
+/// it puts its document in.
+#[derive(Default, Debug)]
+pub(crate) struct Findings {
+    pub(crate) flags: Vec<(usize, Range<usize>)>,
+    pub(crate) items: Vec<usize>,
+    pub(crate) scopes: Vec<usize>,
+}
+
+impl Compliance {
+    /// Parse and compile `source`; words atoms are tokenized like the lexicon's
+    /// expressions, and the lexicon's negated hedges give them their scope.
+    pub(crate) fn compile(
+        source: &Source,
+        lexicon: &Lexicon,
+        tokenizer: &Tokenizer,
+    ) -> Result<Self> {
+        let mut categories: Vec<String> =
+            lexicon.entries.iter().map(|e| e.category.clone()).collect();
+        categories.sort();
+        categories.dedup();
+        let rules = Rules::parse(source, &categories)?;
+        let mut worker = tokenizer.worker();
+        let mut entries = Vec::new();
+        let (mut by_category, mut by_rule): (HashMap<_, Vec<_>>, HashMap<_, Vec<_>>) =
+            Default::default();
+        let mut regexes = vec![None; rules.atoms.len()];
+        for (i, atom) in rules.atoms.iter().enumerate() {
+            let line = rules.atom_lines[i];
+            let at = || format!("{} line {line}", source.name);
+            match atom {
+                Atom::Words(e) | Atom::Surface(e) => {
+                    let surface = matches!(atom, Atom::Surface(_));
+                    // Flags read it in force (after the passes); items and scopes only
+                    // ask whether it is there.
+                    let in_flags = rules
+                        .flags
+                        .iter()
+                        .any(|f| f.parts.iter().any(|p| p.atoms.contains(&i)));
+                    let name = format!("{}{i}", if in_flags { "f" } else { "i" });
+                    let mut entry = Entry::new(CueStance::Absolute, &name, e, surface, line);
+                    entry.compile(tokenizer, &mut worker, &at)?;
+                    entries.push(entry);
+                }
+                Atom::Regex(r) => regexes[i] = Some(Regex::new(r).with_context(at)?),
+                Atom::Cue(c) => by_category.entry(c.clone()).or_default().push(i),
+                Atom::Rule(r) => by_rule.entry(r.clone()).or_default().push(i),
+                Atom::Number(_) | Atom::Contact(_) => {}
+            }
+        }
+        let matcher = if entries.is_empty() {
+            None
+        } else {
+            entries.extend(
+                lexicon
+                    .entries
+                    .iter()
+                    .filter(|e| e.stance == CueStance::Hedge && e.negating)
+                    .cloned(),
+            );
+            let lexicon = Lexicon {
+                entries,
+                claims: ClaimWords::default(),
+                source: source.name.clone(),
+            };
+            Some(StanceMatcher::scaffolded(lexicon)?)
+        };
+        Ok(Compliance {
+            matcher,
+            regexes,
+            by_category,
+            by_rule,
+            phone: Regex::new(r"(?:\+81[- ]?|0)\d{1,4}(?:-|\(| )\d{1,4}(?:-|\)| )\d{3,4}")
+                .expect("phone pattern"),
+            anchors: Anchors::new(&rules),
+            rules,
+        })
+    }
+
+    /// The `cue:` and `rule:` atoms a stance cue satisfies.
+    pub(crate) fn marks<'s>(&'s self, cue: &Cue<'_>) -> impl Iterator<Item = usize> + 's {
+        let by_category = self.by_category.get(&*cue.category).into_iter().flatten();
+        let by_rule = self.by_rule.get(cue.rule).into_iter().flatten();
+        by_category.chain(by_rule).copied()
+    }
+
+    /// The flags, items and scopes of one sentence.
+    pub(crate) fn run<'a, 'd: 'a>(
+        &'a self,
+        s: &Sentence<'_, 'd>,
+        facts: &Facts<'_>,
+        scratch: &mut ComplianceScratch<'a>,
+        out: &mut Findings,
+    ) {
+        out.flags.clear();
+        out.items.clear();
+        out.scopes.clear();
+        let n = self.rules.atoms.len();
+        scratch.matches.resize(n, Vec::new());
+        scratch.known.clear();
+        scratch.known.resize(n, false);
+        scratch.raw.iter_mut().for_each(Vec::clear);
+        scratch.raw.resize(self.rules.atoms.len(), Vec::new());
+        self.words(s, scratch);
+        self.candidates(s, facts, scratch);
+        for (i, rule) in self.rules.flags.iter().enumerate() {
+            if scratch.flag_candidates[i] {
+                self.flag(i, rule, s, facts, scratch, out);
+            }
+        }
+        // An item or scope is stated even in a negated sentence (「…医薬品はありません」).
+        for (i, r) in self.rules.item_rules.iter().enumerate() {
+            if scratch.item_candidates[i]
+                && !out.items.contains(&r.item)
+                && self.holds(&r.parts, true, s, facts, scratch).is_some()
+            {
+                out.items.push(r.item);
+            }
+        }
+        for (i, r) in self.rules.scope_rules.iter().enumerate() {
+            if scratch.scope_candidates[i]
+                && !out.scopes.contains(&r.scope)
+                && self.holds(&r.parts, true, s, facts, scratch).is_some()
+            {
+                out.scopes.push(r.scope);
+            }
+        }
+    }
+
+    /// Mark the rules whose anchor has an atom present in the sentence (words before
+    /// any pass, cues, numbers), and those always tried.
+    fn candidates(
+        &self,
+        s: &Sentence<'_, '_>,
+        facts: &Facts<'_>,
+        scratch: &mut ComplianceScratch<'_>,
+    ) {
+        let r = &self.rules;
+        for (v, n) in [
+            (&mut scratch.flag_candidates, r.flags.len()),
+            (&mut scratch.item_candidates, r.item_rules.len()),
+            (&mut scratch.scope_candidates, r.scope_rules.len()),
+        ] {
+            v.clear();
+            v.resize(n, false);
+        }
+        let mark = |t: &Target, scratch: &mut ComplianceScratch<'_>| match *t {
+            Target::Flag(i) => scratch.flag_candidates[i] = true,
+            Target::Item(i) => scratch.item_candidates[i] = true,
+            Target::Scope(i) => scratch.scope_candidates[i] = true,
+        };
+        let a = &self.anchors;
+        a.always.iter().for_each(|t| mark(t, scratch));
+        let present: Vec<usize> = (scratch.stance.raw.iter().map(|(atom, _)| *atom))
+            .chain(facts.marks.iter().map(|(atom, _)| *atom))
+            .collect();
+        for atom in present {
+            a.by_atom[atom].iter().for_each(|t| mark(t, scratch));
+        }
+        for &atom in &a.numbers {
+            if !self.found(atom, false, s, facts, scratch).is_empty() {
+                a.by_atom[atom].iter().for_each(|t| mark(t, scratch));
+            }
+        }
+    }
+
+    /// Run the words matcher once: every words and surface atom's matches become known.
+    fn words<'a, 'd: 'a>(&'a self, s: &Sentence<'_, 'd>, scratch: &mut ComplianceScratch<'a>) {
+        let Some(m) = &self.matcher else { return };
+        for (i, atom) in self.rules.atoms.iter().enumerate() {
+            if matches!(atom, Atom::Words(_) | Atom::Surface(_)) {
+                scratch.matches[i].clear();
+                scratch.known[i] = true;
+            }
+        }
+        let mut cues = std::mem::take(&mut scratch.cues);
+        m.run(s, &mut scratch.stance, &mut cues);
+        for (i, range) in &scratch.stance.raw {
+            if let Some(raw) = scratch.raw.get_mut(*i) {
+                raw.push(range.clone());
+            }
+        }
+        for c in &cues {
+            if c.stance == CueStance::Absolute
+                && let Some(Ok(i)) = c.category.strip_prefix('f').map(str::parse::<usize>)
+                && let Some(found) = scratch.matches.get_mut(i)
+            {
+                found.push(c.range.clone());
+            }
+        }
+        scratch.cues = cues;
+    }
+
+    /// Add the flags of rule `i`: one per match of a single positive part (each place the
+    /// words stand), or one per sentence spanning the parts of a conjunction.
+    fn flag<'a>(
+        &self,
+        i: usize,
+        rule: &FlagRule,
+        s: &Sentence<'_, '_>,
+        facts: &Facts<'_>,
+        scratch: &mut ComplianceScratch<'a>,
+        out: &mut Findings,
+    ) {
+        let Some(spans) = self.holds(&rule.parts, false, s, facts, scratch) else {
+            return;
+        };
+        let ranges: Vec<Range<usize>> = if spans.len() == 1 {
+            spans.into_iter().next().unwrap_or_default()
+        } else {
+            let first: Vec<Range<usize>> =
+                spans.iter().filter_map(|r| r.first().cloned()).collect();
+            let start = first.iter().map(|r| r.start).min().unwrap_or(0);
+            let end = first.iter().map(|r| r.end).max().unwrap_or(0);
+            // Parts far apart are shown by the first.
+            if s.text()[start..end].chars().count() <= 40 {
+                std::iter::once(start..end).collect()
+            } else {
+                first.into_iter().take(1).collect()
+            }
+        };
+        for r in ranges {
+            let same_rule = |(j, q): &(usize, Range<usize>)| {
+                self.rules.flags[*j].id == rule.id && q.start <= r.start && r.end <= q.end
+            };
+            if !out.flags.iter().any(same_rule) {
+                out.flags.retain(|(j, q)| {
+                    !(self.rules.flags[*j].id == rule.id && r.start <= q.start && q.end <= r.end)
+                });
+                out.flags.push((i, r));
+            }
+        }
+    }
+
+    /// Whether every part holds; the matches of each positive part if so. `raw`: words
+    /// count even where negation or a hedge's scope takes them out of force. Checked
+    /// first without collecting anything: most rules fail on most sentences.
+    fn holds<'a>(
+        &self,
+        parts: &[Part],
+        raw: bool,
+        s: &Sentence<'_, '_>,
+        facts: &Facts<'_>,
+        scratch: &mut ComplianceScratch<'a>,
+    ) -> Option<Vec<Vec<Range<usize>>>> {
+        for part in parts {
+            let mut any = false;
+            for &a in &part.atoms {
+                any = !self.found(a, raw, s, facts, scratch).is_empty();
+                if any {
+                    break;
+                }
+            }
+            if any == part.negated {
+                return None;
+            }
+        }
+        let mut spans = Vec::new();
+        for part in parts.iter().filter(|p| !p.negated) {
+            let mut found: Vec<Range<usize>> = Vec::new();
+            for &a in &part.atoms {
+                found.extend(self.found(a, raw, s, facts, scratch).iter().cloned());
+            }
+            found.sort_by_key(|r| (r.start, r.end));
+            spans.push(found);
+        }
+        Some(spans)
+    }
+
+    /// The matches of atom `a`; for words with `raw`, before negation and scope.
+    fn found<'s, 'a>(
+        &self,
+        a: usize,
+        raw: bool,
+        s: &Sentence<'_, '_>,
+        facts: &Facts<'_>,
+        scratch: &'s mut ComplianceScratch<'a>,
+    ) -> &'s [Range<usize>] {
+        if raw && matches!(self.rules.atoms[a], Atom::Words(_) | Atom::Surface(_)) {
+            return &scratch.raw[a];
+        }
+        if !scratch.known[a] {
+            let mut found = std::mem::take(&mut scratch.matches[a]);
+            found.clear();
+            self.atom(a, s, facts, &mut found);
+            scratch.matches[a] = found;
+            scratch.known[a] = true;
+        }
+        &scratch.matches[a]
+    }
+
+    /// Find atom `a` in the sentence (words and surfaces are found by [`Self::words`]).
+    fn atom(
+        &self,
+        a: usize,
+        s: &Sentence<'_, '_>,
+        facts: &Facts<'_>,
+        found: &mut Vec<Range<usize>>,
+    ) {
+        let text = s.text();
+        match &self.rules.atoms[a] {
+            Atom::Words(_) | Atom::Surface(_) => {}
+            Atom::Regex(_) => {
+                if let Some(re) = &self.regexes[a] {
+                    found.extend(re.find_iter(text).map(|m| m.range()));
+                }
+            }
+            Atom::Cue(_) | Atom::Rule(_) => found.extend(
+                (facts.marks.iter())
+                    .filter(|(m, _)| *m == a)
+                    .map(|(_, r)| r.clone()),
+            ),
+            Atom::Number(test) => found.extend(
+                (facts.numbers.iter())
+                    .filter(|n| match test {
+                        NumberTest::Kind(k) => n.kind.name() == k,
+                        NumberTest::Unit(u) => n.unit == u,
+                        NumberTest::Outcome => n.outcome,
+                    })
+                    .map(|n| n.range.clone()),
+            ),
+            Atom::Contact(Contact::Phone) => found.extend(self.phones(text)),
+            Atom::Contact(c) => found.extend(
+                (s.urls.iter())
+                    .filter(|r| text[(*r).clone()].contains('@') == (*c == Contact::Email))
+                    .cloned(),
+            ),
+        }
+    }
+
+    /// Japanese phone numbers written with separators (06-6212-5960, 0120-123-456,
+    /// 03(1234)5678, +81-3-1234-5678): 9 to 11 digits, not part of a longer number.
+    fn phones<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
+        let maybe = text.len() >= 9 && text.bytes().any(|b| b == b'0');
+        self.phone
+            .find_iter(if maybe { text } else { "" })
+            .filter(|m| {
+                let digits = m.as_str().bytes().filter(u8::is_ascii_digit).count();
+                let before = text[..m.start()].chars().next_back();
+                let after = text[m.end()..].chars().next();
+                (9..=12).contains(&digits)
+                    && !before.is_some_and(|c| c.is_ascii_digit())
+                    && !after.is_some_and(|c| c.is_ascii_digit())
+            })
+            .map(|m| m.range())
+    }
+}
