@@ -52,3 +52,6 @@ mod reliability;
 
 /// `report.html`: HTML5, offline, drawn from the tables, bounded in size.
 mod report;
+
+/// The compliance view: flags.csv, disclosures.csv, the rule file.
+mod compliance;

@@ -491,3 +491,168 @@ pub(crate) fn fill<'e>(
         }
     }
 }
+
+/// A flagged sentence shown as evidence, with its rule.
+pub(crate) struct Flagged {
+    pub(crate) example: Example,
+    pub(crate) rule_id: String,
+    pub(crate) severity: String,
+}
+
+/// One compliance category: its flags by severity (high, medium, low), the documents
+/// with any, its most frequent wording and the first flagged sentences.
+pub(crate) struct FlagCategory {
+    pub(crate) name: String,
+    pub(crate) severity: [u64; 3],
+    pub(crate) documents: u64,
+    pub(crate) wording: Vec<(String, u64)>,
+    pub(crate) examples: Vec<Flagged>,
+}
+
+/// A document's disclosure gaps.
+pub(crate) struct Gap {
+    pub(crate) doc: String,
+    pub(crate) required: u64,
+    pub(crate) missing: Vec<String>,
+}
+
+/// The compliance section: flags by category (`flags.csv`), items missing by item and by
+/// document (`disclosures.csv`, `documents.csv`).
+pub(crate) struct Compliance {
+    pub(crate) flags: u64,
+    pub(crate) categories: Vec<FlagCategory>,
+    /// (item, documents required to state it, documents that do not).
+    pub(crate) items: Vec<(String, u64, u64)>,
+    pub(crate) gaps: Vec<Gap>,
+    /// Documents missing at least one item.
+    pub(crate) gap_documents: u64,
+}
+
+/// Distinct flagged wordings counted per category, at most (a regex rule flags every
+/// testimonial as its own wording).
+const WORDINGS: usize = 10_000;
+
+pub(crate) fn compliance(t: &Tables, wanted: &mut Wanted) -> Result<Compliance> {
+    let mut c = Compliance {
+        flags: 0,
+        categories: Vec::new(),
+        items: Vec::new(),
+        gaps: Vec::new(),
+        gap_documents: 0,
+    };
+    let mut cats: BTreeMap<String, (FlagCategory, HashMap<String, u64>, String)> = BTreeMap::new();
+    t.each("flags.csv", |r| {
+        c.flags += 1;
+        let (cat, wording, last_doc) =
+            cats.entry(r.get("category").to_string())
+                .or_insert_with(|| {
+                    let cat = FlagCategory {
+                        name: r.get("category").to_string(),
+                        severity: [0; 3],
+                        documents: 0,
+                        wording: Vec::new(),
+                        examples: Vec::new(),
+                    };
+                    (cat, HashMap::new(), String::new())
+                });
+        let s = match r.get("severity") {
+            "high" => 0,
+            "medium" => 1,
+            _ => 2,
+        };
+        cat.severity[s] += 1;
+        let doc = r.get("doc");
+        if doc != last_doc.as_str() {
+            cat.documents += 1;
+            last_doc.clear();
+            last_doc.push_str(doc);
+            if cat.examples.len() < limits::FLAG_EXAMPLES {
+                cat.examples.push(Flagged {
+                    example: Example::new(doc, r.count("sentence_no"), r.get("surface")),
+                    rule_id: r.get("rule_id").to_string(),
+                    severity: r.get("severity").to_string(),
+                });
+            }
+        }
+        let surface = r.get("surface");
+        if let Some(n) = wording.get_mut(surface) {
+            *n += 1;
+        } else if wording.len() < WORDINGS {
+            wording.insert(surface.to_string(), 1);
+        }
+    })?;
+    for (_, (mut cat, wording, _)) in cats {
+        let mut top = Top::new(limits::FLAG_WORDING);
+        wording
+            .into_iter()
+            .for_each(|(w, n)| top.push((n, Reverse(w))));
+        cat.wording = top
+            .into_sorted()
+            .into_iter()
+            .map(|(n, Reverse(w))| (w, n))
+            .collect();
+        for e in &cat.examples {
+            wanted.add(&e.example.doc, e.example.sentence_no);
+        }
+        c.categories.push(cat);
+    }
+    c.categories.sort_by(|a, b| {
+        let total = |c: &FlagCategory| c.severity.iter().sum::<u64>();
+        (b.severity[0], total(b))
+            .cmp(&(a.severity[0], total(a)))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    gaps(t, &mut c)?;
+    Ok(c)
+}
+
+/// Items missing by item, and the documents missing most (their items named).
+fn gaps(t: &Tables, c: &mut Compliance) -> Result<()> {
+    let mut top: Top<(u64, Reverse<String>, u64)> = Top::new(limits::GAPS);
+    t.each("documents.csv", |r| {
+        let missing = r.count("disclosures_missing");
+        if missing > 0 {
+            c.gap_documents += 1;
+            top.push((
+                missing,
+                Reverse(r.get("doc").to_string()),
+                r.count("disclosures_required"),
+            ));
+        }
+    })?;
+    let mut gaps: Vec<Gap> = top
+        .into_sorted()
+        .into_iter()
+        .map(|(_, Reverse(doc), required)| Gap {
+            doc,
+            required,
+            missing: Vec::new(),
+        })
+        .collect();
+    let place: HashMap<String, usize> = gaps
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.doc.clone(), i))
+        .collect();
+    let mut items: Vec<(String, u64, u64)> = Vec::new();
+    t.each("disclosures.csv", |r| {
+        let (item, present) = (r.get("item"), r.get("present") == "true");
+        let at = match items.iter().position(|(i, _, _)| i == item) {
+            Some(at) => at,
+            None => {
+                items.push((item.to_string(), 0, 0));
+                items.len() - 1
+            }
+        };
+        items[at].1 += 1;
+        if !present {
+            items[at].2 += 1;
+            if let Some(&g) = place.get(r.get("doc")) {
+                gaps[g].missing.push(item.to_string());
+            }
+        }
+    })?;
+    c.items = items;
+    c.gaps = gaps;
+    Ok(())
+}

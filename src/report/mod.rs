@@ -43,6 +43,12 @@ pub(crate) mod limits {
     pub(crate) const UNITS: usize = 25;
     /// Outcome claims listed with their sentences.
     pub(crate) const OUTCOMES: usize = 40;
+    /// Flagged sentences shown per compliance category (from different documents).
+    pub(crate) const FLAG_EXAMPLES: usize = 3;
+    /// Most frequent flagged wordings per category.
+    pub(crate) const FLAG_WORDING: usize = 8;
+    /// Documents listed with their missing disclosure items (the most missing first).
+    pub(crate) const GAPS: usize = 40;
 }
 
 /// The file's name in the output folder.
@@ -69,6 +75,7 @@ pub fn render(dir: &Path, excel: bool) -> Result<String> {
     let (edges, pairs) = data::network(&t, &terms.network)?;
     let graph = network::Graph::new(&edges, &terms.lean);
     let mut numbers = data::numbers(&t, &mut wanted)?;
+    let mut compliance = data::compliance(&t, &mut wanted)?;
     let texts = t.sentences(&wanted)?;
     let cue_examples = cues
         .hedge
@@ -78,6 +85,11 @@ pub fn render(dir: &Path, excel: bool) -> Result<String> {
         .flat_map(|c| c.examples.iter_mut());
     data::fill(cue_examples, &texts);
     data::fill(numbers.outcomes.iter_mut().map(|o| &mut o.example), &texts);
+    let flagged = compliance
+        .categories
+        .iter_mut()
+        .flat_map(|c| c.examples.iter_mut());
+    data::fill(flagged.map(|f| &mut f.example), &texts);
     let page = page::Page {
         overview,
         documents,
@@ -87,6 +99,7 @@ pub fn render(dir: &Path, excel: bool) -> Result<String> {
         graph,
         pairs,
         numbers,
+        compliance,
     };
     Ok(page.render().into_string())
 }

@@ -3,7 +3,9 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::data::{Bar, Bars, Category, Cues, Example, Numbers, Overview, TermBar, Terms};
+use super::data::{
+    Bar, Bars, Category, Compliance, Cues, Example, FlagCategory, Numbers, Overview, TermBar, Terms,
+};
 use super::network::{Graph, lean_colour};
 use super::{clip, fixed, limits, svg};
 
@@ -18,6 +20,7 @@ pub(crate) struct Page {
     /// Pairs that qualified for the network (cooc ≥ the minimum).
     pub(crate) pairs: u64,
     pub(crate) numbers: Numbers,
+    pub(crate) compliance: Compliance,
 }
 
 const STYLE: &str = include_str!("report.css");
@@ -46,6 +49,7 @@ impl Page {
                             a href="#overview" { "Overview" } a href="#stance" { "Stance" }
                             a href="#cues" { "Cues" } a href="#terms" { "Terms" }
                             a href="#network" { "Network" } a href="#numbers" { "Numbers" }
+                            a href="#compliance" { "Compliance" }
                         }
                     }
                     main {
@@ -55,6 +59,7 @@ impl Page {
                         (self.terms())
                         (self.network())
                         (self.numbers())
+                        (self.compliance())
                     }
                     script { (PreEscaped(SCRIPT)) }
                 }
@@ -244,6 +249,77 @@ impl Page {
                 h3 { "Outcome claims" }
                 (shown(n.outcomes.len(), n.outcomes_total, "outcome figures (満足度, 改善率 …), in document order"))
                 (outcomes(n))
+            }
+        }
+    }
+}
+
+impl Page {
+    fn compliance(&self) -> Markup {
+        let c = &self.compliance;
+        let docs = self.overview.documents;
+        html! {
+            section #compliance {
+                h2 { "Compliance: wording to review, disclosures to check" }
+                (source(&["flags.csv", "disclosures.csv", "documents.csv"]))
+                p.notice {
+                    strong { "For human review, not a legal verdict. " }
+                    "A flag marks wording the Medical Advertising Guidelines (医療広告ガイドライン) "
+                    "restrict, found by the rules of dict/compliance_rules.tsv (each row of flags.csv "
+                    "names its rule and the guideline it rests on); whether a page breaks them depends "
+                    "on what it is and what else it says. A disclosure item counts as stated when a "
+                    "sentence names it: presence, not adequacy, and it may be on another page."
+                }
+                p { (c.flags) " flags in " (c.categories.len()) " categories; "
+                    (c.gap_documents) " of " (docs) " documents miss at least one required item." }
+                @if !c.categories.is_empty() {
+                    h3 { "Flags by category" }
+                    table.sortable {
+                        thead { tr { th { "category" } th.n { "high" } th.n { "medium" } th.n { "low" } th.n { "documents" } th { "most frequent wording" } } }
+                        tbody {
+                            @for cat in &c.categories {
+                                tr {
+                                    td { (cat.name) }
+                                    @for n in cat.severity { td.n { (n) } }
+                                    td.n { (cat.documents) }
+                                    td { @for (i, (w, n)) in cat.wording.iter().enumerate() {
+                                        @if i > 0 { "、" } (clip(w, 24)) " " span.count { (n) }
+                                    } }
+                                }
+                            }
+                        }
+                    }
+                    p.shown { "Per category, the first flagged sentence of up to " (limits::FLAG_EXAMPLES) " documents (rule and severity before it)." }
+                    @for cat in &c.categories { (flag_category(cat)) }
+                }
+                h3 { "Required items not stated" }
+                table.sortable {
+                    thead { tr { th { "item" } th.n { "required of" } th.n { "not stated in" } } }
+                    tbody { @for (item, required, missing) in &c.items {
+                        tr { td { (item) } td.n { (required) } td.n { (missing) } }
+                    } }
+                }
+                (shown(c.gaps.len(), c.gap_documents, "documents with a gap, the most items missing first"))
+                table.sortable {
+                    thead { tr { th { "document" } th.n { "missing" } th.n { "required" } th { "items not stated" } } }
+                    tbody { @for g in &c.gaps {
+                        tr { td { (clip(&g.doc, 40)) } td.n { (g.missing.len()) } td.n { (g.required) } td { (g.missing.join("、")) } }
+                    } }
+                }
+            }
+        }
+    }
+}
+
+fn flag_category(cat: &FlagCategory) -> Markup {
+    html! {
+        div.category {
+            h4 { (cat.name) span.count { " " (cat.severity.iter().sum::<u64>()) } }
+            @for f in &cat.examples {
+                p.example {
+                    span.severity.(f.severity) { (f.severity) } " " code { (f.rule_id) } " "
+                    (highlight(&f.example))
+                }
             }
         }
     }

@@ -15,6 +15,7 @@ pub(crate) mod rules;
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result};
 use regex::Regex;
@@ -41,7 +42,6 @@ pub(crate) struct Compliance {
     /// Stance cue category → `cue:` atoms; claim rule → `rule:` atoms.
     by_category: HashMap<String, Vec<usize>>,
     by_rule: HashMap<String, Vec<usize>>,
-    phone: Regex,
     anchors: Anchors,
 }
 
@@ -163,10 +163,10 @@ impl Compliance {
                     let surface = matches!(atom, Atom::Surface(_));
                     // Flags read it in force (after the passes); items and scopes only
                     // ask whether it is there.
-                    let in_flags = rules
-                        .flags
-                        .iter()
-                        .any(|f| f.parts.iter().any(|p| p.atoms.contains(&i)));
+                    // Surfaces are text, matched where they stand.
+                    let in_flags = !surface
+                        && (rules.flags.iter())
+                            .any(|f| f.parts.iter().any(|p| p.atoms.contains(&i)));
                     let name = format!("{}{i}", if in_flags { "f" } else { "i" });
                     let mut entry = Entry::new(CueStance::Absolute, &name, e, surface, line);
                     entry.compile(tokenizer, &mut worker, &at)?;
@@ -200,8 +200,6 @@ impl Compliance {
             regexes,
             by_category,
             by_rule,
-            phone: Regex::new(r"(?:\+81[- ]?|0)\d{1,4}(?:-|\(| )\d{1,4}(?:-|\)| )\d{3,4}")
-                .expect("phone pattern"),
             anchors: Anchors::new(&rules),
             rules,
         })
@@ -238,6 +236,7 @@ impl Compliance {
                 self.flag(i, rule, s, facts, scratch, out);
             }
         }
+        self.supersede(&mut out.flags);
         // An item or scope is stated even in a negated sentence (「…医薬品はありません」).
         for (i, r) in self.rules.item_rules.iter().enumerate() {
             if scratch.item_candidates[i]
@@ -294,11 +293,12 @@ impl Compliance {
         }
     }
 
-    /// Run the words matcher once: every words and surface atom's matches become known.
+    /// Run the words matcher once: every words atom's matches in force become known, and
+    /// every words and surface atom's matches as they stand (`raw`).
     fn words<'a, 'd: 'a>(&'a self, s: &Sentence<'_, 'd>, scratch: &mut ComplianceScratch<'a>) {
         let Some(m) = &self.matcher else { return };
         for (i, atom) in self.rules.atoms.iter().enumerate() {
-            if matches!(atom, Atom::Words(_) | Atom::Surface(_)) {
+            if matches!(atom, Atom::Words(_)) {
                 scratch.matches[i].clear();
                 scratch.known[i] = true;
             }
@@ -338,28 +338,42 @@ impl Compliance {
         let ranges: Vec<Range<usize>> = if spans.len() == 1 {
             spans.into_iter().next().unwrap_or_default()
         } else {
-            let first: Vec<Range<usize>> =
-                spans.iter().filter_map(|r| r.first().cloned()).collect();
-            let start = first.iter().map(|r| r.start).min().unwrap_or(0);
-            let end = first.iter().map(|r| r.end).max().unwrap_or(0);
-            // Parts far apart are shown by the first.
-            if s.text()[start..end].chars().count() <= 40 {
-                std::iter::once(start..end).collect()
-            } else {
-                first.into_iter().take(1).collect()
-            }
+            std::iter::once(conjunction_span(s.text(), &spans)).collect()
         };
+        // One flag of a rule per place: of overlapping ones, the longest stays.
         for r in ranges {
-            let same_rule = |(j, q): &(usize, Range<usize>)| {
-                self.rules.flags[*j].id == rule.id && q.start <= r.start && r.end <= q.end
+            let overlaps = |j: usize, q: &Range<usize>| {
+                self.rules.flags[j].id == rule.id && q.start < r.end && r.start < q.end
             };
-            if !out.flags.iter().any(same_rule) {
-                out.flags.retain(|(j, q)| {
-                    !(self.rules.flags[*j].id == rule.id && r.start <= q.start && q.end <= r.end)
-                });
-                out.flags.push((i, r));
+            if out
+                .flags
+                .iter()
+                .any(|(j, q)| overlaps(*j, q) && q.len() >= r.len())
+            {
+                continue;
+            }
+            out.flags.retain(|(j, q)| !overlaps(*j, q));
+            out.flags.push((i, r));
+        }
+    }
+
+    /// Words flagged by rules of different severity are flagged once, by the more severe
+    /// (副作用は一切ありません: a guarantee of safety, not also a safety claim to support);
+    /// the flags are then in sentence order.
+    fn supersede(&self, flags: &mut Vec<(usize, Range<usize>)>) {
+        let severity = |i: usize| self.rules.flags[i].severity;
+        flags.sort_by_key(|(i, r)| (severity(*i), r.start, *i));
+        let mut kept: Vec<(usize, Range<usize>)> = Vec::with_capacity(flags.len());
+        for (i, r) in flags.drain(..) {
+            let covered = kept
+                .iter()
+                .any(|(j, q)| severity(*j) < severity(i) && q.start < r.end && r.start < q.end);
+            if !covered {
+                kept.push((i, r));
             }
         }
+        kept.sort_by_key(|(i, r)| (r.start, *i));
+        *flags = kept;
     }
 
     /// Whether every part holds; the matches of each positive part if so. `raw`: words
@@ -406,8 +420,10 @@ impl Compliance {
         facts: &Facts<'_>,
         scratch: &'s mut ComplianceScratch<'a>,
     ) -> &'s [Range<usize>] {
-        if raw && matches!(self.rules.atoms[a], Atom::Words(_) | Atom::Surface(_)) {
-            return &scratch.raw[a];
+        match self.rules.atoms[a] {
+            Atom::Surface(_) => return &scratch.raw[a],
+            Atom::Words(_) if raw => return &scratch.raw[a],
+            _ => {}
         }
         if !scratch.known[a] {
             let mut found = std::mem::take(&mut scratch.matches[a]);
@@ -449,7 +465,7 @@ impl Compliance {
                     })
                     .map(|n| n.range.clone()),
             ),
-            Atom::Contact(Contact::Phone) => found.extend(self.phones(text)),
+            Atom::Contact(Contact::Phone) => found.extend(phones(text)),
             Atom::Contact(c) => found.extend(
                 (s.urls.iter())
                     .filter(|r| text[(*r).clone()].contains('@') == (*c == Contact::Email))
@@ -457,21 +473,68 @@ impl Compliance {
             ),
         }
     }
+}
 
-    /// Japanese phone numbers written with separators (06-6212-5960, 0120-123-456,
-    /// 03(1234)5678, +81-3-1234-5678): 9 to 11 digits, not part of a longer number.
-    fn phones<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
-        let maybe = text.len() >= 9 && text.bytes().any(|b| b == b'0');
-        self.phone
-            .find_iter(if maybe { text } else { "" })
-            .filter(|m| {
-                let digits = m.as_str().bytes().filter(u8::is_ascii_digit).count();
-                let before = text[..m.start()].chars().next_back();
-                let after = text[m.end()..].chars().next();
-                (9..=12).contains(&digits)
-                    && !before.is_some_and(|c| c.is_ascii_digit())
-                    && !after.is_some_and(|c| c.is_ascii_digit())
-            })
-            .map(|m| m.range())
+/// Where a conjunction stands: its last part's first match, widened to the nearest match
+/// of each other part (必ず + 治ります → 必ず治ります; a quote's 「 + the regex on the
+/// quote → the quote), unless that spans more than 40 characters.
+fn conjunction_span(text: &str, spans: &[Vec<Range<usize>>]) -> Range<usize> {
+    let Some(pivot) = spans.last().and_then(|s| s.first()).cloned() else {
+        return 0..0;
+    };
+    let distance = |r: &Range<usize>| {
+        if r.end <= pivot.start {
+            pivot.start - r.end
+        } else {
+            r.start.saturating_sub(pivot.end)
+        }
+    };
+    let (mut start, mut end) = (pivot.start, pivot.end);
+    for part in &spans[..spans.len() - 1] {
+        if let Some(near) = part.iter().min_by_key(|r| (distance(r), r.start)) {
+            (start, end) = (start.min(near.start), end.max(near.end));
+        }
+    }
+    match text.get(start..end) {
+        Some(t) if t.chars().count() <= 40 => start..end,
+        _ => pivot,
+    }
+}
+
+/// Japanese phone numbers written with separators (06-6212-5960, 0120-123-456,
+/// 03(1234)5678, +81-3-1234-5678): 9 to 12 digits, not part of a longer number.
+fn phones(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:\+81[- ]?|0)\d{1,4}(?:-|\(| )\d{1,4}(?:-|\)| )\d{3,4}")
+            .expect("phone pattern")
+    });
+    let maybe = text.len() >= 9 && text.bytes().any(|b| b == b'0' || b == b'+');
+    PHONE
+        .find_iter(if maybe { text } else { "" })
+        .filter(|m| {
+            let digits = m.as_str().bytes().filter(u8::is_ascii_digit).count();
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            (9..=12).contains(&digits)
+                && !before.is_some_and(|c| c.is_ascii_digit())
+                && !after.is_some_and(|c| c.is_ascii_digit())
+        })
+        .map(|m| m.range())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phones;
+
+    #[test]
+    fn phone_numbers_but_not_dates_postal_codes_or_longer_numbers() {
+        let found = |t: &str| phones(t).map(|r| t[r].to_string()).collect::<Vec<_>>();
+        assert_eq!(found("TEL.06-6212-5960"), ["06-6212-5960"]);
+        assert_eq!(found("フリーダイヤル0120-123-456まで"), ["0120-123-456"]);
+        assert_eq!(found("電話03(1234)5678"), ["03(1234)5678"]);
+        assert_eq!(found("+81-3-1234-5678"), ["+81-3-1234-5678"]);
+        assert!(found("2024-06-01に開始").is_empty());
+        assert!(found("〒150-0001").is_empty());
+        assert!(found("番号12-3456-7890-12").is_empty());
     }
 }
