@@ -27,7 +27,7 @@ check() {
     echo "$name: the page's script did not run" >&2
     exit 1
   }
-  for id in overview stance cues terms network numbers; do
+  for id in overview stance cues terms network numbers compliance; do
     grep -q "<section id=\"$id\"" "$work/$name.dom" || {
       echo "$name: no section #$id in the rendered page" >&2
       exit 1

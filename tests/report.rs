@@ -63,7 +63,15 @@ fn the_report_is_offline_html5_and_every_section_is_drawn_from_its_table() {
     let doc = parse_offline(&html);
 
     // Each section exists and names tables that are in the folder.
-    for id in ["overview", "stance", "cues", "terms", "network", "numbers"] {
+    for id in [
+        "overview",
+        "stance",
+        "cues",
+        "terms",
+        "network",
+        "numbers",
+        "compliance",
+    ] {
         let section = doc.select(&sel(&format!("section#{id}"))).next();
         let section = section.unwrap_or_else(|| panic!("no section #{id}"));
         let named = texts(section.select(&sel(".source code")));
@@ -174,6 +182,33 @@ fn the_report_is_offline_html5_and_every_section_is_drawn_from_its_table() {
     assert_eq!(claims, ["30%〜40%", "10%〜15%", "75%"]);
     let kinds = texts(doc.select(&sel("#numbers svg text.label")));
     assert_eq!(kinds[0], "duration");
+
+    // Compliance: the flags by category as flags.csv counts them, the caveat first.
+    let notice = texts(doc.select(&sel("#compliance .notice"))).concat();
+    assert!(
+        notice.starts_with("For human review, not a legal verdict."),
+        "{notice}"
+    );
+    let mut by_category: HashMap<String, [u64; 3]> = HashMap::new();
+    for f in rows(&work, "out/flags.csv") {
+        let s = ["high", "medium", "low"]
+            .iter()
+            .position(|s| *s == f["severity"])
+            .unwrap();
+        by_category.entry(f["category"].clone()).or_default()[s] += 1;
+    }
+    let table: Vec<Vec<String>> = doc
+        .select(&sel("#compliance table:first-of-type tbody tr"))
+        .map(|tr| texts(tr.select(&sel("td"))).into_iter().take(4).collect())
+        .collect();
+    assert_eq!(table.len(), by_category.len());
+    for row in &table {
+        let counts = by_category[&row[0]].map(|n| n.to_string());
+        assert_eq!(row[1..], counts, "{}", row[0]);
+    }
+    // Every document misses the cost (the sample pages state no price).
+    let items = texts(doc.select(&sel("#compliance table:nth-of-type(2) tbody tr")));
+    assert!(items.contains(&"費用55".to_string()), "{items:?}");
 }
 
 #[test]
