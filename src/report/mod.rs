@@ -67,15 +67,36 @@ pub(crate) fn add_to(output: &mut Output, excel: bool) -> Result<()> {
 /// The page for the tables in `dir`.
 pub fn render(dir: &Path, excel: bool) -> Result<String> {
     let t = Tables { dir, excel };
-    let mut wanted = Wanted::default();
-    let (overview, documents) = data::documents(&t)?;
-    let groups = data::groups(&t)?;
-    let mut cues = data::cues(&t, &mut wanted)?;
-    let terms = data::terms(&t)?;
-    let (edges, pairs) = data::network(&t, &terms.network)?;
-    let graph = network::Graph::new(&edges, &terms.lean);
-    let mut numbers = data::numbers(&t, &mut wanted)?;
-    let mut compliance = data::compliance(&t, &mut wanted)?;
+    // The sections read different tables: four threads, then one pass over the sentences
+    // for every quoted example.
+    let (first, cues, terms, numbers) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| -> Result<_> {
+            let mut wanted = Wanted::default();
+            let (overview, documents) = data::documents(&t)?;
+            let groups = data::groups(&t)?;
+            let compliance = data::compliance(&t, &mut wanted)?;
+            Ok((overview, documents, groups, compliance, wanted))
+        });
+        let cues = scope.spawn(|| -> Result<_> {
+            let mut wanted = Wanted::default();
+            Ok((data::cues(&t, &mut wanted)?, wanted))
+        });
+        let terms = scope.spawn(|| -> Result<_> {
+            let terms = data::terms(&t)?;
+            let (edges, pairs) = data::network(&t, &terms.network)?;
+            let graph = network::Graph::new(&edges, &terms.lean);
+            Ok((terms, graph, pairs))
+        });
+        let mut wanted = Wanted::default();
+        let numbers = data::numbers(&t, &mut wanted).map(|n| (n, wanted));
+        (join(first), join(cues), join(terms), numbers)
+    });
+    let (overview, documents, groups, mut compliance, mut wanted) = first?;
+    let (mut cues, cue_wanted) = cues?;
+    let (terms, graph, pairs) = terms?;
+    let (mut numbers, number_wanted) = numbers?;
+    wanted.extend(cue_wanted);
+    wanted.extend(number_wanted);
     let texts = t.sentences(&wanted)?;
     let cue_examples = cues
         .hedge
@@ -102,6 +123,13 @@ pub fn render(dir: &Path, excel: bool) -> Result<String> {
         compliance,
     };
     Ok(page.render().into_string())
+}
+
+/// A section's result, or an error if its thread panicked.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    handle
+        .join()
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("a report thread panicked")))
 }
 
 /// `s` cut to `n` characters, with an ellipsis when cut (labels and quoted text).

@@ -51,6 +51,14 @@ impl Tables<'_> {
     /// Call `f` on every row of `name`, in the table's order. A table this run did not
     /// write (a part, an older layout) is no rows.
     pub(crate) fn each(&self, name: &str, mut f: impl FnMut(&Row)) -> Result<()> {
+        self.each_while(name, |r| {
+            f(r);
+            true
+        })
+    }
+
+    /// Call `f` on the rows of `name` in order while it returns true.
+    pub(crate) fn each_while(&self, name: &str, mut f: impl FnMut(&Row) -> bool) -> Result<()> {
         let path = self.dir.join(name);
         if !path.is_file() {
             return Ok(());
@@ -62,26 +70,29 @@ impl Tables<'_> {
             .read_record(&mut record)
             .with_context(|| format!("reading {name} for the report"))?
         {
-            f(&Row {
+            let more = f(&Row {
                 header: &header,
                 record: &record,
                 excel: self.excel,
             });
+            if !more {
+                break;
+            }
         }
         Ok(())
     }
 
-    /// The texts of the sentences `wanted` names, from one pass over `sentences.csv`.
+    /// The texts of the sentences `wanted` names, from one pass over `sentences.csv` that
+    /// stops once all are found (examples are mostly the first of their kind).
     pub(crate) fn sentences(&self, wanted: &Wanted) -> Result<HashMap<(String, u64), String>> {
         let mut found = HashMap::new();
-        if wanted.0.is_empty() {
-            return Ok(found);
-        }
-        self.each("sentences.csv", |r| {
+        let all: usize = wanted.0.values().map(HashSet::len).sum();
+        self.each_while("sentences.csv", |r| {
             let (doc, no) = (r.get("doc"), r.count("sentence_no"));
             if wanted.0.get(doc).is_some_and(|s| s.contains(&no)) {
                 found.insert((doc.to_string(), no), r.get("text").to_string());
             }
+            found.len() < all
         })?;
         Ok(found)
     }
@@ -92,6 +103,13 @@ impl Tables<'_> {
 pub(crate) struct Wanted(HashMap<String, HashSet<u64>>);
 
 impl Wanted {
+    /// Add what another section wants.
+    pub(crate) fn extend(&mut self, other: Wanted) {
+        for (doc, nos) in other.0 {
+            self.0.entry(doc).or_default().extend(nos);
+        }
+    }
+
     pub(crate) fn add(&mut self, doc: &str, no: u64) {
         match self.0.get_mut(doc) {
             Some(s) => {
