@@ -109,16 +109,50 @@ impl Anchors {
 pub(crate) struct ComplianceScratch<'a> {
     stance: StanceScratch<'a>,
     cues: Vec<Cue<'a>>,
-    /// Per atom: its matches, valid once `known` (buffers kept from sentence to sentence).
+    /// The sentence's number: what is stamped with it is about this sentence, so that
+    /// nothing per atom or per rule is cleared from one sentence to the next.
+    generation: u32,
+    /// Per atom: its matches, valid when `known` holds this sentence's generation
+    /// (buffers kept from sentence to sentence).
     matches: Vec<Vec<Range<usize>>>,
-    known: Vec<bool>,
+    known: Vec<u32>,
     /// Per words or surface atom: its matches before negation and scope took any out of
-    /// force (what items and scopes read).
+    /// force (what items and scopes read); `touched` lists those filled.
     raw: Vec<Vec<Range<usize>>>,
-    /// The rules worth trying on the sentence (flags, item lines, scope lines).
-    flag_candidates: Vec<bool>,
-    item_candidates: Vec<bool>,
-    scope_candidates: Vec<bool>,
+    touched: Vec<usize>,
+    /// The rules worth trying on the sentence (flags, item lines, scope lines), stamped.
+    flag_candidates: Vec<u32>,
+    item_candidates: Vec<u32>,
+    scope_candidates: Vec<u32>,
+}
+
+impl ComplianceScratch<'_> {
+    /// Start a sentence: a new generation (stamps of an old one, after wrapping, wiped).
+    fn next(&mut self, rules: &Rules) {
+        let atoms = rules.atoms.len();
+        self.matches.resize(atoms, Vec::new());
+        self.raw.resize(atoms, Vec::new());
+        self.known.resize(atoms, 0);
+        self.flag_candidates.resize(rules.flags.len(), 0);
+        self.item_candidates.resize(rules.item_rules.len(), 0);
+        self.scope_candidates.resize(rules.scope_rules.len(), 0);
+        for &a in &self.touched {
+            self.raw[a].clear();
+        }
+        self.touched.clear();
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            for v in [
+                &mut self.known,
+                &mut self.flag_candidates,
+                &mut self.item_candidates,
+                &mut self.scope_candidates,
+            ] {
+                v.iter_mut().for_each(|g| *g = 0);
+            }
+            self.generation = 1;
+        }
+    }
 }
 
 /// What the earlier stages found in the sentence that atoms read.
@@ -223,23 +257,19 @@ impl Compliance {
         out.flags.clear();
         out.items.clear();
         out.scopes.clear();
-        let n = self.rules.atoms.len();
-        scratch.matches.resize(n, Vec::new());
-        scratch.known.clear();
-        scratch.known.resize(n, false);
-        scratch.raw.iter_mut().for_each(Vec::clear);
-        scratch.raw.resize(self.rules.atoms.len(), Vec::new());
+        scratch.next(&self.rules);
+        let generation = scratch.generation;
         self.words(s, scratch);
         self.candidates(s, facts, scratch);
         for (i, rule) in self.rules.flags.iter().enumerate() {
-            if scratch.flag_candidates[i] {
+            if scratch.flag_candidates[i] == generation {
                 self.flag(i, rule, s, facts, scratch, out);
             }
         }
         self.supersede(&mut out.flags);
         // An item or scope is stated even in a negated sentence (「…医薬品はありません」).
         for (i, r) in self.rules.item_rules.iter().enumerate() {
-            if scratch.item_candidates[i]
+            if scratch.item_candidates[i] == generation
                 && !out.items.contains(&r.item)
                 && self.holds(&r.parts, true, s, facts, scratch).is_some()
             {
@@ -247,7 +277,7 @@ impl Compliance {
             }
         }
         for (i, r) in self.rules.scope_rules.iter().enumerate() {
-            if scratch.scope_candidates[i]
+            if scratch.scope_candidates[i] == generation
                 && !out.scopes.contains(&r.scope)
                 && self.holds(&r.parts, true, s, facts, scratch).is_some()
             {
@@ -264,31 +294,35 @@ impl Compliance {
         facts: &Facts<'_>,
         scratch: &mut ComplianceScratch<'_>,
     ) {
-        let r = &self.rules;
-        for (v, n) in [
-            (&mut scratch.flag_candidates, r.flags.len()),
-            (&mut scratch.item_candidates, r.item_rules.len()),
-            (&mut scratch.scope_candidates, r.scope_rules.len()),
-        ] {
-            v.clear();
-            v.resize(n, false);
-        }
-        let mark = |t: &Target, scratch: &mut ComplianceScratch<'_>| match *t {
-            Target::Flag(i) => scratch.flag_candidates[i] = true,
-            Target::Item(i) => scratch.item_candidates[i] = true,
-            Target::Scope(i) => scratch.scope_candidates[i] = true,
+        let g = scratch.generation;
+        let ComplianceScratch {
+            stance,
+            flag_candidates,
+            item_candidates,
+            scope_candidates,
+            ..
+        } = scratch;
+        let mut mark = |t: &Target| match *t {
+            Target::Flag(i) => flag_candidates[i] = g,
+            Target::Item(i) => item_candidates[i] = g,
+            Target::Scope(i) => scope_candidates[i] = g,
         };
         let a = &self.anchors;
-        a.always.iter().for_each(|t| mark(t, scratch));
-        let present: Vec<usize> = (scratch.stance.raw.iter().map(|(atom, _)| *atom))
-            .chain(facts.marks.iter().map(|(atom, _)| *atom))
-            .collect();
+        a.always.iter().for_each(&mut mark);
+        let present = (stance.raw.iter().map(|(atom, _)| *atom))
+            .chain(facts.marks.iter().map(|(atom, _)| *atom));
         for atom in present {
-            a.by_atom[atom].iter().for_each(|t| mark(t, scratch));
+            a.by_atom[atom].iter().for_each(&mut mark);
         }
         for &atom in &a.numbers {
             if !self.found(atom, false, s, facts, scratch).is_empty() {
-                a.by_atom[atom].iter().for_each(|t| mark(t, scratch));
+                for t in &a.by_atom[atom] {
+                    match *t {
+                        Target::Flag(i) => scratch.flag_candidates[i] = g,
+                        Target::Item(i) => scratch.item_candidates[i] = g,
+                        Target::Scope(i) => scratch.scope_candidates[i] = g,
+                    }
+                }
             }
         }
     }
@@ -297,25 +331,27 @@ impl Compliance {
     /// every words and surface atom's matches as they stand (`raw`).
     fn words<'a, 'd: 'a>(&'a self, s: &Sentence<'_, 'd>, scratch: &mut ComplianceScratch<'a>) {
         let Some(m) = &self.matcher else { return };
-        for (i, atom) in self.rules.atoms.iter().enumerate() {
-            if matches!(atom, Atom::Words(_)) {
-                scratch.matches[i].clear();
-                scratch.known[i] = true;
-            }
-        }
         let mut cues = std::mem::take(&mut scratch.cues);
         m.run(s, &mut scratch.stance, &mut cues);
         for (i, range) in &scratch.stance.raw {
             if let Some(raw) = scratch.raw.get_mut(*i) {
+                if raw.is_empty() {
+                    scratch.touched.push(*i);
+                }
                 raw.push(range.clone());
             }
         }
+        let g = scratch.generation;
         for c in &cues {
             if c.stance == CueStance::Absolute
                 && let Some(Ok(i)) = c.category.strip_prefix('f').map(str::parse::<usize>)
-                && let Some(found) = scratch.matches.get_mut(i)
+                && i < scratch.matches.len()
             {
-                found.push(c.range.clone());
+                if scratch.known[i] != g {
+                    scratch.matches[i].clear();
+                    scratch.known[i] = g;
+                }
+                scratch.matches[i].push(c.range.clone());
             }
         }
         scratch.cues = cues;
@@ -420,17 +456,20 @@ impl Compliance {
         facts: &Facts<'_>,
         scratch: &'s mut ComplianceScratch<'a>,
     ) -> &'s [Range<usize>] {
+        let g = scratch.generation;
         match self.rules.atoms[a] {
             Atom::Surface(_) => return &scratch.raw[a],
             Atom::Words(_) if raw => return &scratch.raw[a],
+            // Words in force were stamped by `words` when found.
+            Atom::Words(_) if scratch.known[a] != g => return &[],
             _ => {}
         }
-        if !scratch.known[a] {
+        if scratch.known[a] != g {
             let mut found = std::mem::take(&mut scratch.matches[a]);
             found.clear();
             self.atom(a, s, facts, &mut found);
             scratch.matches[a] = found;
-            scratch.known[a] = true;
+            scratch.known[a] = g;
         }
         &scratch.matches[a]
     }
