@@ -286,7 +286,13 @@ impl StanceMatcher {
             scratch.ids.push(k.id);
             push_id(k.id, self.width, &mut scratch.haystack);
         }
-        self.claim_starts(text, tokens, feats, scratch);
+        // A scaffolded matcher has no claim words: no claim starts anywhere.
+        if self.scaffold.is_some() {
+            scratch.claim_at.clear();
+            scratch.claim_at.resize(tokens.len(), 0);
+        } else {
+            self.claim_starts(text, tokens, feats, scratch);
+        }
         // A scaffolded matcher: what is present, and whether any of it needs the passes.
         if let Some(atoms) = &self.scaffold {
             if !self.raw_hits(atoms, text, tokens, &keys, scratch) {
