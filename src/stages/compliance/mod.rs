@@ -65,6 +65,9 @@ struct Anchors {
     always: Vec<Target>,
     /// The number atoms (present or not by a look at the sentence's numbers).
     numbers: Vec<usize>,
+    /// Per flag rule: whether it reads words in force (so that the matcher's passes must
+    /// run when it is tried).
+    in_force: Vec<bool>,
 }
 
 impl Anchors {
@@ -95,6 +98,12 @@ impl Anchors {
                     .for_each(|&a| anchors.by_atom[a].push(target));
             }
         }
+        anchors.in_force = (rules.flags.iter())
+            .map(|f| {
+                let words = |a: &usize| matches!(rules.atoms[*a], Atom::Words(_));
+                f.parts.iter().any(|p| p.atoms.iter().any(words))
+            })
+            .collect();
         anchors.numbers = (0..rules.atoms.len())
             .filter(|&a| {
                 matches!(rules.atoms[a], Atom::Number(_)) && !anchors.by_atom[a].is_empty()
@@ -261,6 +270,7 @@ impl Compliance {
         let generation = scratch.generation;
         self.words(s, scratch);
         self.candidates(s, facts, scratch);
+        self.in_force(s, scratch);
         for (i, rule) in self.rules.flags.iter().enumerate() {
             if scratch.flag_candidates[i] == generation {
                 self.flag(i, rule, s, facts, scratch, out);
@@ -327,11 +337,11 @@ impl Compliance {
         }
     }
 
-    /// Run the words matcher once: every words atom's matches in force become known, and
-    /// every words and surface atom's matches as they stand (`raw`).
+    /// Find every words and surface atom as it stands (`raw`), without the passes.
     fn words<'a, 'd: 'a>(&'a self, s: &Sentence<'_, 'd>, scratch: &mut ComplianceScratch<'a>) {
         let Some(m) = &self.matcher else { return };
         let mut cues = std::mem::take(&mut scratch.cues);
+        scratch.stance.raw_only = true;
         m.run(s, &mut scratch.stance, &mut cues);
         for (i, range) in &scratch.stance.raw {
             if let Some(raw) = scratch.raw.get_mut(*i) {
@@ -341,7 +351,23 @@ impl Compliance {
                 raw.push(range.clone());
             }
         }
+        scratch.cues = cues;
+    }
+
+    /// Run the words matcher with its passes, when a rule worth trying needs words in
+    /// force: every words atom's matches in force become known.
+    fn in_force<'a, 'd: 'a>(&'a self, s: &Sentence<'_, 'd>, scratch: &mut ComplianceScratch<'a>) {
+        let Some(m) = &self.matcher else { return };
         let g = scratch.generation;
+        let needed = (self.rules.flags.iter().zip(&self.anchors.in_force))
+            .zip(&scratch.flag_candidates)
+            .any(|((_, &words), &stamp)| words && stamp == g);
+        if !needed {
+            return;
+        }
+        let mut cues = std::mem::take(&mut scratch.cues);
+        scratch.stance.raw_only = false;
+        m.run(s, &mut scratch.stance, &mut cues);
         for c in &cues {
             if c.stance == CueStance::Absolute
                 && let Some(Ok(i)) = c.category.strip_prefix('f').map(str::parse::<usize>)

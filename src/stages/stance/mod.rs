@@ -141,6 +141,9 @@ pub(crate) struct StanceScratch<'d> {
     /// sentence states, even negated (「国内で承認された医薬品はありません」 states that
     /// there is none).
     pub(crate) raw: Vec<(usize, Range<usize>)>,
+    /// For a scaffolded matcher: find `raw` only, no pass (the caller decides from it
+    /// whether the sentence needs them).
+    pub(crate) raw_only: bool,
 }
 
 const COMMITMENT: u8 = 2;
@@ -295,7 +298,8 @@ impl StanceMatcher {
         }
         // A scaffolded matcher: what is present, and whether any of it needs the passes.
         if let Some(atoms) = &self.scaffold {
-            if !self.raw_hits(atoms, text, tokens, &keys, scratch) {
+            let passes = self.raw_hits(atoms, text, tokens, &keys, scratch);
+            if !passes || scratch.raw_only {
                 return SentenceStance::Neutral;
             }
         } else if self.is_quiet(text, scratch) {
