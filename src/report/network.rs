@@ -236,7 +236,7 @@ impl Graph {
                         @let (a, b) = (&self.nodes[i], &self.nodes[j]);
                         line x1=(fixed(a.x, 1)) y1=(fixed(a.y, 1)) x2=(fixed(b.x, 1)) y2=(fixed(b.y, 1))
                             stroke-width=(fixed(0.8 + 4.0 * jac / max_j, 2)) {
-                            title { (a.term) " – " (b.term) ": " (cooc) " together, Jaccard " (fixed(jac, 4)) }
+                            title { (clip(&a.term, 200)) " – " (clip(&b.term, 200)) ": " (cooc) " together, Jaccard " (fixed(jac, 4)) }
                         }
                     }
                 }
@@ -244,7 +244,7 @@ impl Graph {
                     @for (n, r) in self.nodes.iter().zip(radii) {
                         g {
                             title {
-                                (n.term) ": in " (n.units) " units"
+                                (clip(&n.term, 200)) ": in " (n.units) " units"
                                 @if let Some(z) = n.z { ", z " (fixed(z, 2)) }
                             }
                             circle cx=(fixed(n.x, 1)) cy=(fixed(n.y, 1)) r=(fixed(r, 1)) fill=(lean_colour(n.z)) {}

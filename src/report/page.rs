@@ -279,7 +279,7 @@ impl Page {
                         tbody {
                             @for cat in &c.categories {
                                 tr {
-                                    td { (cat.name) }
+                                    td { (clip(&cat.name, 40)) }
                                     @for n in cat.severity { td.n { (n) } }
                                     td.n { (cat.documents) }
                                     td { @for (i, (w, n)) in cat.wording.iter().enumerate() {
@@ -296,7 +296,7 @@ impl Page {
                 table.sortable {
                     thead { tr { th { "item" } th.n { "required of" } th.n { "not stated in" } } }
                     tbody { @for (item, required, missing) in &c.items {
-                        tr { td { (item) } td.n { (required) } td.n { (missing) } }
+                        tr { td { (clip(item, 40)) } td.n { (required) } td.n { (missing) } }
                     } }
                 }
                 (shown(c.gaps.len(), c.gap_documents, "documents with a gap, the most items missing first"))
@@ -314,7 +314,7 @@ impl Page {
 fn flag_category(cat: &FlagCategory) -> Markup {
     html! {
         div.category {
-            h4 { (cat.name) span.count { " " (cat.severity.iter().sum::<u64>()) } }
+            h4 { (clip(&cat.name, 40)) span.count { " " (cat.severity.iter().sum::<u64>()) } }
             @for f in &cat.examples {
                 p.example {
                     span.severity.(f.severity) { (f.severity) } " " code { (f.rule_id) } " "

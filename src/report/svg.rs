@@ -55,7 +55,7 @@ fn stacked_row(bar: &Bar, y: f64) -> Markup {
         };
         let tip = format!(
             "{}: {n} {name} of {all} sentences ({}%)",
-            bar.label,
+            clip(&bar.label, 200),
             fixed(100.0 * share, 1)
         );
         segments.push((x, w, colour, tip));
@@ -63,7 +63,7 @@ fn stacked_row(bar: &Bar, y: f64) -> Markup {
     }
     html! {
         g {
-            title { (bar.label) }
+            title { (clip(&bar.label, 200)) }
             text.label x=(fixed(LABEL_W - 8.0, 1)) y=(fixed(y + 12.0, 1)) text-anchor="end" {
                 (clip(&bar.label, 34))
             }
@@ -104,7 +104,7 @@ pub(crate) fn hbars(items: &[TermBar], colour: &str, decimals: usize, label: &st
                 @let y = 2.0 + 20.0 * i as f64;
                 @let w = if max > 0.0 { TERM_BAR_W * t.value / max } else { 0.0 };
                 g {
-                    title { (t.term) ": " (fixed(t.value, decimals)) " (" (t.note) ")" }
+                    title { (clip(&t.term, 200)) ": " (fixed(t.value, decimals)) " (" (t.note) ")" }
                     text.label x=(fixed(TERM_LABEL_W - 6.0, 1)) y=(fixed(y + 12.0, 1)) text-anchor="end" {
                         (clip(&t.term, 14))
                     }
