@@ -230,6 +230,32 @@ fn the_offline_check_catches_what_it_looks_for() {
 }
 
 #[test]
+fn the_report_reads_excel_style_tables_as_plain_ones() {
+    // With --excel every table starts with a BOM and formula-like cells with a ': the
+    // report must read through both and draw the same sections.
+    let work = Workdir::new();
+    copy_corpus(&work);
+    ok(&work.run(&["analyze", "corpus", "-o", "plain", "-q"]));
+    ok(&work.run(&["analyze", "corpus", "-o", "excel", "-q", "--excel"]));
+    assert!(work.read("excel/documents.csv").starts_with('\u{feff}'));
+    let section = |dir: &str, id: &str| {
+        let doc = Html::parse_document(&work.read(&format!("{dir}/report.html")));
+        let s = doc.select(&sel(&format!("section#{id}"))).next().unwrap();
+        s.html()
+    };
+    for id in [
+        "stance",
+        "cues",
+        "terms",
+        "network",
+        "numbers",
+        "compliance",
+    ] {
+        assert_eq!(section("plain", id), section("excel", id), "#{id}");
+    }
+}
+
+#[test]
 fn no_report_leaves_none_and_removes_an_earlier_one() {
     let work = Workdir::new();
     work.write("c/a.txt", "この治療で必ず治ります。効果が期待されます。");
