@@ -163,6 +163,10 @@ pub(crate) struct ExplainArgs {
     /// Claim words replacing the built-in dict/claim_words.tsv.
     #[arg(long, value_name = "FILE")]
     pub(crate) claim_words: Option<PathBuf>,
+    /// Compliance rules replacing the built-in dict/compliance_rules.tsv (each sentence's
+    /// flags and disclosure items are shown).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) compliance_rules: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -92,6 +92,7 @@ fn run_explain(common: &cli::CommonArgs, args: &cli::ExplainArgs) -> anyhow::Res
     let analyze = cli::AnalyzeArgs {
         lexicon: args.lexicon.clone(),
         claim_words: args.claim_words.clone(),
+        compliance_rules: args.compliance_rules.clone(),
         ..cli::AnalyzeArgs::default_for_inspection()
     };
     let settings = cli::Settings::new(common, &analyze)?;
@@ -103,6 +104,7 @@ fn run_explain(common: &cli::CommonArgs, args: &cli::ExplainArgs) -> anyhow::Res
     let inspector = cmd::inspect::Inspector {
         tokenizer: analyzer.tokenizer(),
         matcher: analyzer.stance(),
+        compliance: Some(analyzer.compliance()),
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -153,6 +155,7 @@ fn run_kwic(common: &cli::CommonArgs, args: &cli::KwicArgs) -> anyhow::Result<()
     let inspector = cmd::inspect::Inspector {
         tokenizer: analyzer.tokenizer(),
         matcher: analyzer.stance(),
+        compliance: None,
     };
     let options = cmd::kwic::Options {
         stance: args.stance.clone(),

@@ -249,3 +249,37 @@ fn a_rule_file_of_ones_own_is_used_and_a_bad_line_is_refused_with_its_number() {
     );
     assert_eq!(work.read("out/flags.csv"), before);
 }
+
+#[test]
+fn explain_shows_each_sentence_flags_and_the_items_it_states() {
+    let work = Workdir::new();
+    let out = ok(&work.run(&[
+        "explain",
+        "この治療で膝の痛みは必ず治ります。",
+        "この治療で必ず治るわけではありません。",
+        "費用は1回あたり165,000円（税込）です。",
+    ]));
+    let flags: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("flag ") || l.contains("states "))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            "    flag     high   虚偽・誇大 FALSE-CURE 「必ず治ります」",
+            "    states   費用"
+        ]
+    );
+    // A rule file of one's own, to try a rule on a sentence before a run.
+    work.write("rules.tsv", "flag\tMY-1\t独自\tlow\t税込\tnote\n");
+    let out = ok(&work.run(&[
+        "explain",
+        "--compliance-rules",
+        "rules.tsv",
+        "費用は1万円（税込）です。",
+    ]));
+    assert!(
+        out.contains("    flag     low    独自 MY-1 「税込」"),
+        "{out}"
+    );
+}

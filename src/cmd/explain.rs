@@ -1,6 +1,6 @@
 //! `bokashi explain [TEXT]...`: each sentence's stance and why — its cues with category,
-//! surface as written and the rule that found them, and its numbers — to refine a lexicon
-//! or to check a label.
+//! surface as written and the rule that found them, its numbers, its compliance flags and
+//! the disclosure items it states — to refine a lexicon or a rule file, or to check a label.
 
 use std::io::{Read, Write};
 
@@ -74,6 +74,16 @@ fn write_sentence(s: &ShownSentence, out: &mut dyn Write) -> Result<()> {
             value,
             extra.join(", ")
         )?;
+    }
+    for f in &s.flags {
+        writeln!(
+            out,
+            "    flag     {:<6} {} {} 「{}」",
+            f.severity, f.category, f.rule_id, f.surface
+        )?;
+    }
+    if !s.items.is_empty() {
+        writeln!(out, "    states   {}", s.items.join("、"))?;
     }
     Ok(())
 }

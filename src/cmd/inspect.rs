@@ -4,7 +4,9 @@
 
 use std::ops::Range;
 
+use crate::morph::Sentence;
 use crate::morph::tokenize::{Features, Morphs, Token, Tokenizer};
+use crate::stages::compliance::{Compliance, ComplianceScratch, Facts, Findings};
 use crate::stages::numbers::{self, NumberOcc};
 use crate::stages::stance::{SentenceStance, StanceMatcher, StanceScratch};
 use crate::text::normalize::Normalized;
@@ -27,6 +29,15 @@ pub(crate) struct ShownNumber {
     pub(crate) occ: NumberOcc,
 }
 
+/// A compliance flag as `flags.csv` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ShownFlag {
+    pub(crate) rule_id: String,
+    pub(crate) category: String,
+    pub(crate) severity: &'static str,
+    pub(crate) surface: String,
+}
+
 /// A morpheme: its source byte range in the sentence, surface as written and base form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ShownToken {
@@ -45,12 +56,17 @@ pub(crate) struct ShownSentence {
     pub(crate) cues: Vec<ShownCue>,
     pub(crate) numbers: Vec<ShownNumber>,
     pub(crate) tokens: Vec<ShownToken>,
+    /// Compliance flags and the disclosure items the sentence states (when asked).
+    pub(crate) flags: Vec<ShownFlag>,
+    pub(crate) items: Vec<String>,
 }
 
 /// Reads texts with one tokenizer and one stance matcher.
 pub(crate) struct Inspector<'a> {
     pub(crate) tokenizer: &'a Tokenizer,
     pub(crate) matcher: &'a StanceMatcher,
+    /// Also show each sentence's compliance flags and items (`explain`).
+    pub(crate) compliance: Option<&'a Compliance>,
 }
 
 impl Inspector<'_> {
@@ -98,13 +114,6 @@ impl Inspector<'_> {
                 .collect();
             let mut occs = Vec::new();
             numbers::extract(&norm.text, &numerals, &mut occs);
-            let shown_numbers = occs
-                .into_iter()
-                .map(|occ| ShownNumber {
-                    surface: as_written(occ.range.clone()),
-                    occ,
-                })
-                .collect();
             let shown_tokens = tokens
                 .iter()
                 .zip(&feats)
@@ -117,6 +126,27 @@ impl Inspector<'_> {
                     },
                 })
                 .collect();
+            let (flags, items) = match self.compliance {
+                Some(c) => {
+                    let s = Sentence {
+                        no: out.len() as u64 + 1,
+                        source,
+                        norm: &norm,
+                        urls: &crate::text::urls::url_spans(&norm.text),
+                        tokens: &tokens,
+                        morphs: Morphs::direct(&feats),
+                    };
+                    comply(c, &s, &cues, &occs)
+                }
+                None => (Vec::new(), Vec::new()),
+            };
+            let shown_numbers = occs
+                .into_iter()
+                .map(|occ| ShownNumber {
+                    surface: as_written(occ.range.clone()),
+                    occ,
+                })
+                .collect();
             out.push(ShownSentence {
                 no: out.len() + 1,
                 text: source.to_string(),
@@ -124,8 +154,49 @@ impl Inspector<'_> {
                 cues: shown_cues,
                 numbers: shown_numbers,
                 tokens: shown_tokens,
+                flags,
+                items,
             });
         }
         out
     }
+}
+
+/// One sentence's compliance flags and stated items, as `analyze` finds them.
+fn comply(
+    c: &Compliance,
+    s: &Sentence<'_, '_>,
+    cues: &[crate::stages::stance::Cue<'_>],
+    numbers: &[NumberOcc],
+) -> (Vec<ShownFlag>, Vec<String>) {
+    let marks: Vec<(usize, Range<usize>)> = cues
+        .iter()
+        .flat_map(|cue| c.marks(cue).map(|m| (m, cue.range.clone())))
+        .collect();
+    let facts = Facts {
+        marks: &marks,
+        numbers,
+    };
+    let mut scratch = ComplianceScratch::default();
+    let mut found = Findings::default();
+    c.run(s, &facts, &mut scratch, &mut found);
+    let flags = found
+        .flags
+        .iter()
+        .map(|(i, r)| {
+            let rule = &c.rules.flags[*i];
+            ShownFlag {
+                rule_id: rule.id.clone(),
+                category: rule.category.clone(),
+                severity: rule.severity.as_str(),
+                surface: s.as_written(r.clone()).to_string(),
+            }
+        })
+        .collect();
+    let items = found
+        .items
+        .iter()
+        .map(|&i| c.rules.items[i].name.clone())
+        .collect();
+    (flags, items)
 }

@@ -345,6 +345,10 @@ impl Analyzer {
         &self.stance
     }
 
+    pub(crate) fn compliance(&self) -> &Compliance {
+        &self.compliance
+    }
+
     /// Warnings about entries of a user's lexicon or claim words that can never fire
     /// (none for the built-in files, which a test checks).
     pub(crate) fn lint(&self) -> Vec<String> {
