@@ -341,4 +341,17 @@ fn the_report_of_a_20_mb_corpus_stays_small_and_shows_the_top_of_each_list() {
     );
     assert_eq!(doc.select(&sel("svg.network line")).count(), 60);
     assert_eq!(doc.select(&sel("#terms svg")).count(), 4);
+    // Each group's bar ends with its chi-square p-value from groups.csv.
+    let figures = texts(doc.select(&sel("#stance svg.stacked:first-of-type text.figure")));
+    let labels = texts(doc.select(&sel("#stance svg.stacked:first-of-type text.label")));
+    for g in rows(&work, "out/groups.csv") {
+        let at = labels.iter().position(|l| *l == g["group"]).unwrap();
+        let p: f64 = g["p_value"].parse().unwrap();
+        assert!(
+            figures[at].ends_with(&format!(" · p {p:.3}")),
+            "{}: {}",
+            g["group"],
+            figures[at]
+        );
+    }
 }

@@ -32,6 +32,8 @@ pub(crate) struct Bar {
     pub(crate) stance: StanceCounts,
     pub(crate) hedge_per_1k: f64,
     pub(crate) absolute_per_1k: f64,
+    /// A group's chi-square p-value against the rest (`groups.csv`), when there is one.
+    pub(crate) p_value: Option<f64>,
 }
 
 impl Bar {
@@ -46,6 +48,7 @@ impl Bar {
             ],
             hedge_per_1k: r.score("hedge_per_1k_tokens").unwrap_or(0.0),
             absolute_per_1k: r.score("absolute_per_1k_tokens").unwrap_or(0.0),
+            p_value: None,
         }
     }
 
@@ -125,7 +128,11 @@ pub(crate) fn groups(t: &Tables) -> Result<Bars> {
     let mut named = false;
     t.each("groups.csv", |r| {
         named |= !r.get("group").is_empty();
-        top.push(Bar::from_row(r, "group"));
+        // (documents.csv may hold a document variable of any name: only groups.csv's
+        // p_value is one.)
+        let mut bar = Bar::from_row(r, "group");
+        bar.p_value = r.score("p_value");
+        top.push(bar);
     })?;
     if !named {
         return Ok(Bars {

@@ -82,6 +82,7 @@ impl Page {
                 stance: o.stance,
                 hedge_per_1k: per_1k(o.hedge_cues),
                 absolute_per_1k: per_1k(o.absolute_cues),
+                p_value: None,
             }],
             total: 1,
         };
@@ -118,7 +119,8 @@ impl Page {
                 p {
                     "Each bar splits the sentences of a group or document by stance; bars are "
                     "sorted by their share of absolute sentences. On the right: that share, then "
-                    "hedge and absolute cues per 1,000 tokens."
+                    "hedge and absolute cues per 1,000 tokens; for a group, the p-value of the "
+                    "chi-square test of its stance mix against the rest (small: the mix differs)."
                 }
                 (svg::legend())
                 @if !groups.bars.is_empty() {

@@ -76,6 +76,7 @@ fn stacked_row(bar: &Bar, y: f64) -> Markup {
         text.figure x=(fixed(LABEL_W + BAR_W + 12.0, 1)) y=(fixed(y + 12.0, 1)) {
             (fixed(100.0 * bar.absolute_share(), 1)) "% · "
             (fixed(bar.hedge_per_1k, 1)) " / " (fixed(bar.absolute_per_1k, 1))
+            @if let Some(p) = bar.p_value { " · p " (fixed(p, 3)) }
         }
     }
 }
