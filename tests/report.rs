@@ -8,6 +8,17 @@ use scraper::{ElementRef, Html, Selector};
 
 use crate::util::{Workdir, copy_corpus, csv, ok};
 
+/// The sections of the page, in order.
+const SECTIONS: [&str; 7] = [
+    "overview",
+    "stance",
+    "cues",
+    "terms",
+    "network",
+    "numbers",
+    "compliance",
+];
+
 fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
 }
@@ -63,15 +74,7 @@ fn the_report_is_offline_html5_and_every_section_is_drawn_from_its_table() {
     let doc = parse_offline(&html);
 
     // Each section exists and names tables that are in the folder.
-    for id in [
-        "overview",
-        "stance",
-        "cues",
-        "terms",
-        "network",
-        "numbers",
-        "compliance",
-    ] {
+    for id in SECTIONS {
         let section = doc.select(&sel(&format!("section#{id}"))).next();
         let section = section.unwrap_or_else(|| panic!("no section #{id}"));
         let named = texts(section.select(&sel(".source code")));
@@ -243,14 +246,7 @@ fn the_report_reads_excel_style_tables_as_plain_ones() {
         let s = doc.select(&sel(&format!("section#{id}"))).next().unwrap();
         s.html()
     };
-    for id in [
-        "stance",
-        "cues",
-        "terms",
-        "network",
-        "numbers",
-        "compliance",
-    ] {
+    for id in SECTIONS {
         assert_eq!(section("plain", id), section("excel", id), "#{id}");
     }
 }
