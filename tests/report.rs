@@ -246,7 +246,8 @@ fn the_report_reads_excel_style_tables_as_plain_ones() {
         let s = doc.select(&sel(&format!("section#{id}"))).next().unwrap();
         s.html()
     };
-    for id in SECTIONS {
+    // (The overview differs: it shows the `excel` option.)
+    for id in &SECTIONS[1..] {
         assert_eq!(section("plain", id), section("excel", id), "#{id}");
     }
 }

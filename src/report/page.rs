@@ -454,6 +454,7 @@ fn run_facts(m: &serde_json::Value) -> Markup {
         ("lexicon".to_string(), file("lexicon")),
         ("claim words".to_string(), file("claim_words")),
         ("stopwords".to_string(), file("stopwords")),
+        ("compliance rules".to_string(), file("compliance_rules")),
     ];
     let mut options: Vec<(&String, &Value)> = Vec::new();
     for (k, v) in m["options"].as_object().into_iter().flatten() {
