@@ -304,9 +304,15 @@ impl Compliance {
         facts: &Facts<'_>,
         scratch: &mut ComplianceScratch<'_>,
     ) {
+        let a = &self.anchors;
+        // Number atoms are found by a look at the sentence's numbers (and remembered).
+        for &atom in &a.numbers {
+            self.found(atom, false, s, facts, scratch);
+        }
         let g = scratch.generation;
         let ComplianceScratch {
             stance,
+            matches,
             flag_candidates,
             item_candidates,
             scope_candidates,
@@ -317,23 +323,17 @@ impl Compliance {
             Target::Item(i) => item_candidates[i] = g,
             Target::Scope(i) => scope_candidates[i] = g,
         };
-        let a = &self.anchors;
         a.always.iter().for_each(&mut mark);
+        let numbers = a
+            .numbers
+            .iter()
+            .copied()
+            .filter(|&n| !matches[n].is_empty());
         let present = (stance.raw.iter().map(|(atom, _)| *atom))
-            .chain(facts.marks.iter().map(|(atom, _)| *atom));
+            .chain(facts.marks.iter().map(|(atom, _)| *atom))
+            .chain(numbers);
         for atom in present {
             a.by_atom[atom].iter().for_each(&mut mark);
-        }
-        for &atom in &a.numbers {
-            if !self.found(atom, false, s, facts, scratch).is_empty() {
-                for t in &a.by_atom[atom] {
-                    match *t {
-                        Target::Flag(i) => scratch.flag_candidates[i] = g,
-                        Target::Item(i) => scratch.item_candidates[i] = g,
-                        Target::Scope(i) => scratch.scope_candidates[i] = g,
-                    }
-                }
-            }
         }
     }
 
